@@ -1,0 +1,78 @@
+"""Domain values <-> column values, shared by the SQLite and PostgreSQL adapters."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from smartguard.domain.controls.codec import controls_from_dict, controls_to_dict, limits_to_dict
+from smartguard.domain.controls.settings import Ceilings, ChannelLimits, Controls
+from smartguard.domain.decisions import Reason, Verdict
+from smartguard.domain.transactions import (
+    AuthorizationRequest,
+    Channel,
+    EntryMode,
+    MessageKind,
+    TerminalType,
+)
+
+
+def ts(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def dt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def dt_req(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def controls_json(controls: Controls) -> str:
+    return dumps(controls_to_dict(controls))
+
+
+def controls_load(text: str) -> Controls:
+    return controls_from_dict(json.loads(text))
+
+
+def request_json(r: AuthorizationRequest) -> str:
+    return dumps(asdict(r))
+
+
+def request_load(text: str) -> AuthorizationRequest:
+    d = json.loads(text)
+    d["kind"] = MessageKind(d["kind"])
+    d["terminal"] = TerminalType(d["terminal"])
+    d["entry_mode"] = EntryMode(d["entry_mode"])
+    return AuthorizationRequest(**d)
+
+
+def verdicts_json(verdicts: tuple[Verdict, ...]) -> str:
+    return dumps([[v.reason.value, v.detail] for v in verdicts])
+
+
+def verdicts_load(text: str) -> tuple[Verdict, ...]:
+    return tuple(Verdict(Reason(r), d) for r, d in json.loads(text))
+
+
+def ceilings_json(c: Ceilings) -> str:
+    return dumps({
+        "channels": {ch.value: limits_to_dict(lim) for ch, lim in c.channels.items()},
+        "atm_cash_overseas_daily": c.atm_cash_overseas_daily,
+    })
+
+
+def ceilings_load(text: str) -> Ceilings:
+    d = json.loads(text)
+    return Ceilings(
+        channels={Channel(k): ChannelLimits(**v) for k, v in d["channels"].items()},
+        atm_cash_overseas_daily=d["atm_cash_overseas_daily"],
+    )

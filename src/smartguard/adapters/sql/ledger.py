@@ -1,0 +1,134 @@
+"""Authorizations, reversals and postings in SQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from smartguard.adapters.sql.codec import (
+    dt,
+    dt_req,
+    dumps,
+    request_json,
+    request_load,
+    ts,
+    verdicts_json,
+    verdicts_load,
+)
+from smartguard.adapters.sql.db import Db, Row
+from smartguard.domain.decisions import Outcome
+from smartguard.service_layer.ports import Key
+from smartguard.service_layer.records import (
+    AuthorizationRecord,
+    PostingRecord,
+    ReversalRecord,
+    ReversalStatus,
+)
+
+_AUTH_COLUMNS = (
+    "id, card_id, fingerprint, received_at, request, outcome, response_code, verdicts, "
+    "approval_code, balance_after, day, month, counters, challenge_id, challenge_used, "
+    "reversed_at"
+)
+
+
+def _auth(row: Row) -> AuthorizationRecord:
+    return AuthorizationRecord(
+        id=row[0], card_id=row[1], fingerprint=row[2], received_at=dt_req(row[3]),
+        request=request_load(row[4]), outcome=Outcome(row[5]), response_code=row[6],
+        verdicts=verdicts_load(row[7]), approval_code=row[8], balance_after=row[9],
+        day=row[10], month=row[11], counters=tuple(json.loads(row[12])),
+        challenge_id=row[13], challenge_used=row[14], reversed_at=dt(row[15]),
+    )
+
+
+class SqlAuthorizations:
+    def __init__(self, db: Db) -> None:
+        self.db = db
+
+    def by_key(self, key: Key) -> AuthorizationRecord | None:
+        row = self.db.one(
+            f"SELECT {_AUTH_COLUMNS} FROM authorizations WHERE acquirer_id = ? AND stan = ? "
+            "AND transmission_time = ?", key)
+        return _auth(row) if row else None
+
+    def add(self, r: AuthorizationRecord) -> None:
+        q = r.request
+        self.db.execute(
+            "INSERT INTO authorizations (id, card_id, acquirer_id, stan, transmission_time, "
+            "fingerprint, received_at, request, outcome, response_code, verdicts, "
+            "approval_code, balance_after, day, month, counters, challenge_id, challenge_used, "
+            "reversed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (r.id, r.card_id, q.acquirer_id, q.stan, q.transmission_time, r.fingerprint,
+             ts(r.received_at), request_json(q), r.outcome.value, r.response_code,
+             verdicts_json(r.verdicts), r.approval_code, r.balance_after, r.day, r.month,
+             dumps(list(r.counters)), r.challenge_id, r.challenge_used, ts(r.reversed_at)),
+        )
+
+    def mark_reversed(self, authorization_id: str, at: datetime) -> None:
+        self.db.execute("UPDATE authorizations SET reversed_at = ? WHERE id = ?",
+                        (ts(at), authorization_id))
+
+    def for_card(self, card_id: str, limit: int,
+                 since: datetime | None = None) -> list[AuthorizationRecord]:
+        rows = self.db.all(
+            f"SELECT {_AUTH_COLUMNS} FROM authorizations WHERE card_id = ? "
+            "AND received_at >= ? ORDER BY received_at DESC LIMIT ?",
+            (card_id, ts(since) or "", limit))
+        return [_auth(r) for r in rows]
+
+
+_REV_COLUMNS = (
+    "id, acquirer_id, stan, transmission_time, original_acquirer_id, original_stan, "
+    "original_transmission_time, received_at, status, card_id, authorization_id, amount, "
+    "applied_at"
+)
+
+
+class SqlReversals:
+    def __init__(self, db: Db) -> None:
+        self.db = db
+
+    def by_original(self, original_key: Key) -> ReversalRecord | None:
+        row = self.db.one(
+            f"SELECT {_REV_COLUMNS} FROM reversals WHERE original_acquirer_id = ? "
+            "AND original_stan = ? AND original_transmission_time = ?", original_key)
+        if row is None:
+            return None
+        return ReversalRecord(
+            id=row[0], key=(row[1], row[2], row[3]), original_key=(row[4], row[5], row[6]),
+            received_at=dt_req(row[7]), status=ReversalStatus(row[8]), card_id=row[9],
+            authorization_id=row[10], amount=row[11], applied_at=dt(row[12]),
+        )
+
+    def add(self, r: ReversalRecord) -> None:
+        self.db.execute(
+            f"INSERT INTO reversals ({_REV_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (r.id, *r.key, *r.original_key, ts(r.received_at), r.status.value, r.card_id,
+             r.authorization_id, r.amount, ts(r.applied_at)),
+        )
+
+    def mark_applied(self, reversal_id: str, authorization_id: str, at: datetime) -> None:
+        self.db.execute(
+            "UPDATE reversals SET status = ?, authorization_id = ?, applied_at = ? "
+            "WHERE id = ?", (ReversalStatus.APPLIED.value, authorization_id, ts(at), reversal_id))
+
+
+class SqlPostings:
+    def __init__(self, db: Db) -> None:
+        self.db = db
+
+    def get(self, posting_id: str) -> PostingRecord | None:
+        row = self.db.one(
+            "SELECT posting_id, account_id, amount, description, balance_after, received_at "
+            "FROM postings WHERE posting_id = ?", (posting_id,))
+        if row is None:
+            return None
+        return PostingRecord(row[0], row[1], row[2], row[3], row[4], dt_req(row[5]))
+
+    def add(self, r: PostingRecord) -> None:
+        self.db.execute(
+            "INSERT INTO postings (posting_id, account_id, amount, description, balance_after, "
+            "received_at) VALUES (?,?,?,?,?,?)",
+            (r.posting_id, r.account_id, r.amount, r.description, r.balance_after,
+             ts(r.received_at)))

@@ -1,0 +1,79 @@
+"""The SQL unit of work: one transaction, repositories over one connection, savepoints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from itertools import count
+from types import TracebackType
+from typing import Self
+
+from smartguard.adapters.sql.cards import SqlAccounts, SqlCardholders, SqlCards, SqlUsage
+from smartguard.adapters.sql.db import Db
+from smartguard.adapters.sql.ledger import SqlAuthorizations, SqlPostings, SqlReversals
+from smartguard.adapters.sql.misc import (
+    SqlAgreements,
+    SqlAudit,
+    SqlCeilings,
+    SqlChallenges,
+    SqlKeys,
+)
+
+
+class SqlUnitOfWork:
+    """Begins a transaction on enter; :meth:`commit` ends it; leaving without commit rolls
+    back. ``begin`` is the statement that opens the transaction (``BEGIN IMMEDIATE`` for
+    SQLite, so the write lock is taken up front)."""
+
+    def __init__(self, db: Db, begin: str = "BEGIN") -> None:
+        self.db = db
+        self._begin = begin
+        self._open = False
+        self._savepoints = count()
+        self.cards = SqlCards(db)
+        self.cardholders = SqlCardholders(db)
+        self.accounts = SqlAccounts(db)
+        self.usage = SqlUsage(db)
+        self.authorizations = SqlAuthorizations(db)
+        self.reversals = SqlReversals(db)
+        self.postings = SqlPostings(db)
+        self.challenges = SqlChallenges(db)
+        self.agreements = SqlAgreements(db)
+        self.audit = SqlAudit(db)
+        self.keys = SqlKeys(db)
+        self.ceilings = SqlCeilings(db)
+
+    def __enter__(self) -> Self:
+        self.db.execute(self._begin)
+        self._open = True
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._open:
+            self.rollback()
+
+    def commit(self) -> None:
+        self.db.execute("COMMIT")
+        self._open = False
+
+    def rollback(self) -> None:
+        self._open = False
+        with suppress(Exception):
+            self.db.execute("ROLLBACK")
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        name = f"sp{next(self._savepoints)}"
+        self.db.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self.db.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            self.db.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        self.db.execute(f"RELEASE SAVEPOINT {name}")

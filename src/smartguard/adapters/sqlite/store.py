@@ -1,0 +1,120 @@
+"""SQLite: the embedded default store. WAL, ``synchronous=FULL``, one writer connection
+(used by one thread at a time) and a read connection per reading thread."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from smartguard.adapters.sql.db import Db
+from smartguard.adapters.sql.uow import SqlUnitOfWork
+from smartguard.errors import StoreUnavailable
+
+MIGRATIONS = "smartguard.adapters.sqlite.migrations"
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(
+            str(path), isolation_level=None, check_same_thread=False, timeout=30
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+    except sqlite3.Error as exc:
+        raise StoreUnavailable(f"cannot open SQLite database {path}: {exc}") from exc
+    return conn
+
+
+def wrap(conn: sqlite3.Connection) -> Db:
+    return Db(conn, errors=(sqlite3.Error,), integrity=(sqlite3.IntegrityError,))
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every migration shipped, in order."""
+    found = []
+    for entry in resources.files(MIGRATIONS).iterdir():
+        if entry.name.endswith(".sql"):
+            version = int(entry.name.split("_", 1)[0])
+            found.append((version, entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def upgrade(path: Path | str) -> list[str]:
+    """Apply every migration not yet applied; returns the names applied."""
+    conn = connect(path)
+    try:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+            "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        done = {r[0] for r in conn.execute("SELECT version FROM schema_migrations")}
+        applied = []
+        for version, name, sql in migrations():
+            if version in done:
+                continue
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(sql):
+                    conn.execute(statement)
+                conn.execute("INSERT INTO schema_migrations VALUES (?,?,?)",
+                             (version, name, datetime.now(UTC).isoformat()))
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                conn.execute("ROLLBACK")
+                raise StoreUnavailable(f"migration {name} failed: {exc}") from exc
+            applied.append(name)
+        return applied
+    finally:
+        conn.close()
+
+
+def _statements(sql: str) -> list[str]:
+    lines = [ln for ln in sql.splitlines() if not ln.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def pending(path: Path | str) -> list[str]:
+    conn = connect(path)
+    try:
+        try:
+            done = {r[0] for r in conn.execute("SELECT version FROM schema_migrations")}
+        except sqlite3.OperationalError:
+            done = set()
+        return [name for version, name, _ in migrations() if version not in done]
+    finally:
+        conn.close()
+
+
+class SqliteStore:
+    """Hands out units of work: :meth:`writer` for the one writing thread, :meth:`reader`
+    for any thread that only reads (each thread gets its own connection)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._writer = wrap(connect(self.path))
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def writer(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._writer, begin="BEGIN IMMEDIATE")
+
+    def reader(self) -> SqlUnitOfWork:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = connect(self.path)
+            with self._lock:
+                self._readers.append(conn)
+            db = self._local.db = wrap(conn)
+        return SqlUnitOfWork(db, begin="BEGIN")
+
+    def close(self) -> None:
+        self._writer.conn.close()
+        with self._lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()

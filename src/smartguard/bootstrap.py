@@ -1,0 +1,75 @@
+"""The one place that wires adapters to the service layer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TypeVar
+
+from smartguard.adapters.sqlite import store as sqlite_store
+from smartguard.config import Settings
+from smartguard.domain.errors import InvalidInput
+from smartguard.service_layer.committer import Committer
+from smartguard.service_layer.context import Context
+from smartguard.service_layer.ports import UnitOfWork
+
+T = TypeVar("T")
+
+
+@dataclass
+class App:
+    """A running SmartGuard: settings, the use-case context, the writer and readers."""
+
+    settings: Settings
+    ctx: Context
+    committer: Committer
+    reader: Callable[[], UnitOfWork]
+    _close: Callable[[], None]
+
+    def write(self, job: Callable[[UnitOfWork], T]) -> T:
+        """Run ``job`` on the writer and return its committed result."""
+        return self.committer.run(job)
+
+    async def awrite(self, job: Callable[[UnitOfWork], T]) -> T:
+        return await self.committer.arun(job)
+
+    def read(self, job: Callable[[UnitOfWork], T]) -> T:
+        """Run a read-only ``job`` on this thread's read connection."""
+        with self.reader() as uow:
+            return job(uow)
+
+    def close(self) -> None:
+        self.committer.stop()
+        self._close()
+
+
+def upgrade(settings: Settings) -> list[str]:
+    """Create or upgrade the database schema; returns the migrations applied."""
+    _sqlite_only(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return sqlite_store.upgrade(settings.sqlite_path)
+
+
+def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None) -> App:
+    upgrade(settings)
+    ctx = Context(
+        secret=settings.secret,
+        challenge_validity=settings.challenge_validity,
+        ceilings=settings.ceilings,
+    )
+    if clock is not None:
+        ctx = replace(ctx, clock=clock)
+    store = sqlite_store.SqliteStore(settings.sqlite_path)
+    committer = Committer(
+        store.writer, settings.commit_max_batch, settings.commit_max_wait_ms / 1000
+    )
+    committer.start()
+    return App(settings, ctx, committer, store.reader, store.close)
+
+
+def _sqlite_only(settings: Settings) -> None:
+    if settings.database_url:
+        raise InvalidInput(
+            "database_url", "only the embedded SQLite store is available in this version"
+        )

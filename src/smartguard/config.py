@@ -1,0 +1,102 @@
+"""Settings: typed, immutable, read once at start (from a TOML file and the command line)
+and passed in. Nothing here reads the environment or connects at import time."""
+
+from __future__ import annotations
+
+import secrets
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from smartguard.domain.controls.settings import DEFAULT_CEILINGS, Ceilings, ChannelLimits
+from smartguard.domain.errors import InvalidInput
+from smartguard.domain.transactions import Channel
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("smartguard-data")
+    database_url: str = ""  # empty: SQLite file in data_dir; postgresql://... for PostgreSQL
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    iso_host: str = "127.0.0.1"
+    iso_port: int = 8583
+    iso_enabled: bool = True
+    secret: bytes = field(default=b"", repr=False)  # keys PAN and code hashes; never printed
+    challenge_validity: timedelta = timedelta(minutes=10)
+    commit_max_batch: int = 256
+    commit_max_wait_ms: float = 0.0
+    log_level: str = "info"
+    ceilings: dict[str, Ceilings] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name != "secret"
+        )
+        return f"Settings({shown}, secret=***)"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "smartguard.db"
+
+
+def load(path: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from ``path`` (TOML, optional), then ``overrides`` (None values ignored).
+    The secret comes from ``secret_file`` in the file, or ``<data_dir>/secret.key``, made
+    with 32 random bytes (mode 0600) the first time."""
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise InvalidInput("config", f"cannot read {path}: {exc}") from exc
+    settings = _from_dict(raw)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if "data_dir" in given:
+        given["data_dir"] = Path(given["data_dir"])
+    settings = replace(settings, **given)
+    if not settings.secret:
+        secret_file = Path(raw.get("secret_file", settings.data_dir / "secret.key"))
+        settings = replace(settings, secret=read_or_make_secret(secret_file))
+    return settings
+
+
+def _from_dict(raw: dict[str, Any]) -> Settings:
+    known = {f.name for f in fields(Settings)} - {"secret", "ceilings", "challenge_validity"}
+    values: dict[str, Any] = {k: v for k, v in raw.items() if k in known}
+    unknown = set(raw) - known - {"secret_file", "ceilings", "challenge_validity_minutes"}
+    if unknown:
+        raise InvalidInput("config", f"unknown settings: {', '.join(sorted(unknown))}")
+    if "data_dir" in values:
+        values["data_dir"] = Path(values["data_dir"])
+    if "challenge_validity_minutes" in raw:
+        values["challenge_validity"] = timedelta(minutes=raw["challenge_validity_minutes"])
+    values["ceilings"] = {p: _ceilings(c) for p, c in raw.get("ceilings", {}).items()}
+    return Settings(**values)
+
+
+def _ceilings(raw: dict[str, Any]) -> Ceilings:
+    """``[ceilings.<product>.<channel>]`` tables override the default ceilings."""
+    channels = dict(DEFAULT_CEILINGS.channels)
+    for name, values in raw.items():
+        if name == "atm_cash_overseas_daily":
+            continue
+        base = channels[Channel(name)]
+        channels[Channel(name)] = replace(base, **values)
+    overseas = raw.get("atm_cash_overseas_daily", DEFAULT_CEILINGS.atm_cash_overseas_daily)
+    return Ceilings(channels, overseas)
+
+
+def read_or_make_secret(path: Path) -> bytes:
+    if path.exists():
+        return bytes.fromhex(path.read_text().strip())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_bytes(32)
+    path.touch(mode=0o600)
+    path.write_text(value.hex())
+    return value
+
+
+__all__ = ["ChannelLimits", "Settings", "load"]

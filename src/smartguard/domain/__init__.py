@@ -1,0 +1,1 @@
+"""The pure core of SmartGuard: values and rules, standard library only."""

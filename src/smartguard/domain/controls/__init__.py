@@ -1,0 +1,16 @@
+"""One module per protection; each rule has the signature of :data:`Rule`.
+
+A rule looks at the request, the card's state and the cardholder's local time, and returns
+a :class:`Verdict` when it objects, or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from smartguard.domain.decisions import Verdict
+from smartguard.domain.state import CardState
+from smartguard.domain.transactions import AuthorizationRequest
+
+Rule = Callable[[AuthorizationRequest, CardState, datetime], Verdict | None]

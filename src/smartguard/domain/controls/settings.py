@@ -1,0 +1,191 @@
+"""A card's protection settings, the bank's ceilings, and their validation.
+
+Settings are frozen values: a change builds a new value (so the audit keeps old and new).
+Validation raises :class:`InvalidInput` naming the field; nothing is half-changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from enum import StrEnum
+
+from smartguard.domain.errors import InvalidInput
+from smartguard.domain.geography import PROVINCES, normalize_country, normalize_province
+from smartguard.domain.money import MAX_AMOUNT
+from smartguard.domain.transactions import Channel
+
+MAX_PLACES = 3
+DEFAULT_LARGE_THRESHOLD = 500_000  # 5,000.00 CNY
+
+
+class NightScope(StrEnum):
+    DOMESTIC = "domestic"  # domestic offline transactions (default, as ICBC)
+    ALL = "all"  # every debit: offline anywhere, and card-not-present / quick payment
+
+
+@dataclass(frozen=True, slots=True)
+class RegionLock:
+    enabled: bool = False
+    places: tuple[str, ...] = ()  # 1-3 mainland provinces, ISO 3166-2:CN
+
+
+@dataclass(frozen=True, slots=True)
+class OverseasLock:
+    enabled: bool = False
+    places: tuple[str, ...] = ()  # 0-3 overseas countries/regions, ISO 3166-1 alpha-2
+
+
+@dataclass(frozen=True, slots=True)
+class NightLock:
+    enabled: bool = False
+    start: time = time(23, 0)
+    end: time = time(5, 0)
+    scope: NightScope = NightScope.DOMESTIC
+
+    def covers(self, local: time) -> bool:
+        """Is ``local`` (cardholder's wall-clock time) inside [start, end)?"""
+        if self.start < self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelLimits:
+    """Per-channel limits; None means "no personal limit" (the bank's ceiling still applies)."""
+
+    per_txn: int | None = None
+    daily_amount: int | None = None
+    daily_count: int | None = None
+    monthly_amount: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    magstripe: bool = True
+    large_purchase: bool = False
+    large_threshold: int = DEFAULT_LARGE_THRESHOLD
+
+
+@dataclass(frozen=True, slots=True)
+class Controls:
+    region_lock: RegionLock = RegionLock()
+    overseas_lock: OverseasLock = OverseasLock()
+    night_lock: NightLock = NightLock()
+    overseas_cnp_lock: bool = False
+    verification: Verification = Verification()
+    limits: Mapping[Channel, ChannelLimits] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Ceilings:
+    """The bank's ceilings for one card product; every field is set."""
+
+    channels: Mapping[Channel, ChannelLimits]
+    atm_cash_overseas_daily: int
+
+
+def _cny(yuan: int) -> int:
+    return yuan * 100
+
+
+#: Modelled on common Chinese rules (ATM cash 20,000 CNY a day domestically, 10,000 abroad).
+DEFAULT_CEILINGS = Ceilings(
+    channels={
+        Channel.ATM_CASH: ChannelLimits(_cny(5_000), _cny(20_000), 20, _cny(200_000)),
+        Channel.ATM_TRANSFER: ChannelLimits(_cny(50_000), _cny(50_000), 20, _cny(500_000)),
+        Channel.POS: ChannelLimits(_cny(500_000), _cny(500_000), 100, _cny(2_000_000)),
+        Channel.ONLINE: ChannelLimits(_cny(50_000), _cny(50_000), 50, _cny(200_000)),
+    },
+    atm_cash_overseas_daily=_cny(10_000),
+)
+
+
+def region_lock(enabled: bool, places: list[str] | tuple[str, ...]) -> RegionLock:
+    codes = _places(places, "region_lock.places", _province)
+    if enabled and not codes:
+        raise InvalidInput("region_lock.places", "choose 1 to 3 provinces", "places_required")
+    return RegionLock(enabled, codes)
+
+
+def overseas_lock(enabled: bool, places: list[str] | tuple[str, ...]) -> OverseasLock:
+    return OverseasLock(enabled, _places(places, "overseas_lock.places", _overseas_country))
+
+
+def night_lock(enabled: bool, start: time, end: time, scope: str = "domestic") -> NightLock:
+    if start.replace(microsecond=0) == end.replace(microsecond=0):
+        raise InvalidInput("night_lock.end", "the window must not start and end at the "
+                           "same time", "empty_window")
+    try:
+        night_scope = NightScope(scope)
+    except ValueError:
+        raise InvalidInput("night_lock.scope", "must be 'domestic' or 'all'") from None
+    return NightLock(enabled, start, end, night_scope)
+
+
+def verification(magstripe: bool, large_purchase: bool, large_threshold: int) -> Verification:
+    check_amount("verification.large_threshold", large_threshold)
+    return Verification(magstripe, large_purchase, large_threshold)
+
+
+def channel_limits(channel: Channel, limits: ChannelLimits, ceilings: Ceilings) -> ChannelLimits:
+    """Check a channel's personal limits against the bank ceiling for that channel."""
+    ceiling = ceilings.channels[channel]
+    for name in ("per_txn", "daily_amount", "daily_count", "monthly_amount"):
+        value = getattr(limits, name)
+        if value is None:
+            continue
+        where = f"limits.{channel.value}.{name}"
+        check_amount(where, value) if name != "daily_count" else _check_count(where, value)
+        cap = getattr(ceiling, name)
+        if value > cap:
+            raise InvalidInput(where, f"{value} is above the bank's ceiling of {cap}",
+                               "above_ceiling")
+    return limits
+
+
+def check_amount(field_name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(field_name, "must be a whole number of minor units (fen)")
+    if value <= 0:
+        raise InvalidInput(field_name, "must be greater than zero", "invalid_amount")
+    if value > MAX_AMOUNT:
+        raise InvalidInput(field_name, "is larger than any amount SmartGuard accepts",
+                           "invalid_amount")
+    return value
+
+
+def _check_count(field_name: str, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 10_000:
+        raise InvalidInput(field_name, "must be a count between 1 and 10000")
+
+
+def _places(places: list[str] | tuple[str, ...], where: str, norm: object) -> tuple[str, ...]:
+    if len(places) > MAX_PLACES:
+        raise InvalidInput(where, f"choose at most {MAX_PLACES} places", "too_many_places")
+    codes: list[str] = []
+    for raw in places:
+        code = norm(raw, where)  # type: ignore[operator]
+        if code not in codes:
+            codes.append(code)
+    return tuple(codes)
+
+
+def _province(raw: str, where: str) -> str:
+    code = normalize_province(raw)
+    if code is None or code not in PROVINCES:
+        raise InvalidInput(where, f"'{raw}' is not a mainland province (省/直辖市/自治区); "
+                           "Hong Kong, Macao and Taiwan are overseas", "unknown_province")
+    return code
+
+
+def _overseas_country(raw: str, where: str) -> str:
+    code = normalize_country(raw)
+    if code is None:
+        raise InvalidInput(where, f"'{raw}' is not an ISO 3166-1 country code",
+                           "unknown_country")
+    if code == "CN":
+        raise InvalidInput(where, "CN (mainland China) is not an overseas place",
+                           "not_overseas")
+    return code

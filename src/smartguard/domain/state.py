@@ -1,0 +1,74 @@
+"""Everything the engine needs to know about one card at the moment of a request."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from smartguard.domain.cards import CardStatus
+from smartguard.domain.controls.settings import DEFAULT_CEILINGS, Ceilings, Controls
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """What a counter has used in the current day and month (cardholder's time zone)."""
+
+    day_amount: int = 0
+    day_count: int = 0
+    month_amount: int = 0
+
+
+NO_USAGE = Usage()
+
+
+class AgreementStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """A third-party quick-payment binding (快捷支付协议) as the engine sees it."""
+
+    id: str
+    status: AgreementStatus
+    per_txn_limit: int | None = None
+    daily_limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """A confirmed verification that lets one retry at ``merchant_id`` through."""
+
+    challenge_id: str
+    merchant_id: str
+    amount: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TravelAllowance:
+    """A temporary opening of a lock for one place (province or country)."""
+
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    status: CardStatus
+    controls: Controls
+    balance: int
+    timezone: str = "Asia/Shanghai"
+    ceilings: Ceilings = DEFAULT_CEILINGS
+    usage: Mapping[str, Usage] = field(default_factory=dict)  # counter key -> usage
+    agreement: Agreement | None = None  # the request's agreement, when it names one
+    credit: Credit | None = None  # a confirmed challenge usable by this request
+    travel: tuple[TravelAllowance, ...] = ()
+
+    def used(self, key: str) -> Usage:
+        return self.usage.get(key, NO_USAGE)

@@ -1,0 +1,137 @@
+"""Authorization requests, reversals and postings: frozen values built at the edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class MessageKind(StrEnum):
+    PURCHASE = "purchase"
+    CASH_WITHDRAWAL = "cash_withdrawal"
+    TRANSFER = "transfer"
+    BALANCE_INQUIRY = "balance_inquiry"
+    REFUND = "refund"  # refund or other credit to the card
+
+
+class TerminalType(StrEnum):
+    ATM = "atm"
+    POS = "pos"
+    KIOSK = "kiosk"  # self-service kiosk (自助终端)
+    NONE = "none"  # card not present: e-commerce, quick payment
+
+
+class EntryMode(StrEnum):
+    CHIP = "chip"
+    CONTACTLESS = "contactless"
+    MAGSTRIPE = "magstripe"
+    MAGSTRIPE_FALLBACK = "magstripe_fallback"
+    MANUAL = "manual"
+    ECOMMERCE = "ecommerce"
+    CREDENTIAL_ON_FILE = "credential_on_file"
+
+
+class Channel(StrEnum):
+    """The channels personal limits are set per (SPEC 3.4)."""
+
+    ATM_CASH = "atm_cash"
+    ATM_TRANSFER = "atm_transfer"
+    POS = "pos"
+    ONLINE = "online"  # card-not-present and quick payment
+
+
+DEBIT_KINDS = frozenset(
+    {MessageKind.PURCHASE, MessageKind.CASH_WITHDRAWAL, MessageKind.TRANSFER}
+)
+MAGSTRIPE_MODES = frozenset({EntryMode.MAGSTRIPE, EntryMode.MAGSTRIPE_FALLBACK})
+SELF_SERVICE = frozenset({TerminalType.ATM, TerminalType.KIOSK})
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationRequest:
+    """What the guard is asked to decide. Amounts are minor units; ``billing_amount`` is in
+    the card's currency and is what limits and funds are judged on."""
+
+    kind: MessageKind
+    amount: int
+    currency: str
+    billing_amount: int
+    terminal: TerminalType
+    card_present: bool
+    entry_mode: EntryMode
+    country: str  # ISO 3166-1 alpha-2 of the merchant/terminal
+    region: str | None = None  # ISO 3166-2:CN province for domestic transactions
+    pin_verified: bool = False
+    merchant_id: str = ""
+    merchant_name: str = ""
+    mcc: str = ""
+    city: str = ""
+    acquirer_id: str = ""
+    stan: str = ""
+    rrn: str = ""
+    transmission_time: str = ""  # as sent (ISO 8583 field 7, MMDDhhmmss); identity only
+    agreement_id: str | None = None  # third-party quick-payment agreement
+
+    @property
+    def is_debit(self) -> bool:
+        return self.kind in DEBIT_KINDS
+
+    @property
+    def is_domestic(self) -> bool:
+        return self.country == "CN"
+
+    @property
+    def is_offline(self) -> bool:
+        """线下交易: card present at an ATM, kiosk or POS, taking money out."""
+        return (
+            self.card_present
+            and self.terminal is not TerminalType.NONE
+            and self.kind in DEBIT_KINDS
+        )
+
+    @property
+    def channel(self) -> Channel:
+        if not self.card_present or self.terminal is TerminalType.NONE:
+            return Channel.ONLINE
+        if self.terminal in SELF_SERVICE:
+            if self.kind is MessageKind.TRANSFER:
+                return Channel.ATM_TRANSFER
+            if self.kind is MessageKind.CASH_WITHDRAWAL:
+                return Channel.ATM_CASH
+        return Channel.POS
+
+    @property
+    def idempotency_key(self) -> tuple[str, str, str]:
+        return (self.acquirer_id, self.stan, self.transmission_time)
+
+
+@dataclass(frozen=True, slots=True)
+class ReversalRequest:
+    """Undo an authorization, named by its original idempotency key (ISO 8583 field 90)."""
+
+    acquirer_id: str
+    stan: str
+    transmission_time: str
+    original_acquirer_id: str
+    original_stan: str
+    original_transmission_time: str
+    amount: int | None = None  # the original amount, when the sender states it
+    repeat: bool = False  # 0401/0421: a repeat of an earlier reversal
+
+    @property
+    def idempotency_key(self) -> tuple[str, str, str]:
+        return (self.acquirer_id, self.stan, self.transmission_time)
+
+    @property
+    def original_key(self) -> tuple[str, str, str]:
+        return (self.original_acquirer_id, self.original_stan, self.original_transmission_time)
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """A balance movement reported by core banking; ``amount`` is signed (credit > 0)."""
+
+    posting_id: str
+    account_id: str
+    amount: int
+    description: str = ""

@@ -1,0 +1,97 @@
+"""SmartGuard's one exception tree. Entry points map each class to an HTTP status or an
+ISO 8583 response code in one place (``entrypoints/http_api/errors.py``,
+``adapters/iso8583/mapping.py``); driver errors become :class:`StoreUnavailable` at the
+adapter border.
+
+::
+
+    SmartGuardError
+    ├── InvalidInput            bad value in a request (HTTP 422, ISO 30/13)
+    ├── NotFound                no such thing
+    │   ├── UnknownCard         (HTTP 404, ISO 14)
+    │   ├── UnknownAccount
+    │   ├── UnknownCardholder
+    │   ├── UnknownChallenge
+    │   └── UnknownAgreement
+    ├── Conflict                valid request, wrong moment (HTTP 409)
+    │   ├── IdempotencyConflict same key, different request (ISO 94)
+    │   └── InvalidState        e.g. unfreezing a card an operator blocked
+    ├── AuthError
+    │   ├── Unauthenticated     no or unknown API key (HTTP 401)
+    │   └── Forbidden           key lacks the role or does not own the card (HTTP 403)
+    └── StoreUnavailable        the database failed; authorizations fail closed (ISO 96)
+"""
+
+from __future__ import annotations
+
+from smartguard.domain.errors import InvalidInput, SmartGuardError
+
+__all__ = [
+    "AuthError",
+    "Conflict",
+    "Forbidden",
+    "IdempotencyConflict",
+    "InvalidInput",
+    "InvalidState",
+    "NotFound",
+    "SmartGuardError",
+    "StoreUnavailable",
+    "Unauthenticated",
+    "UnknownAccount",
+    "UnknownAgreement",
+    "UnknownCard",
+    "UnknownCardholder",
+    "UnknownChallenge",
+]
+
+
+class NotFound(SmartGuardError):
+    code = "not_found"
+
+
+class UnknownCard(NotFound):
+    code = "unknown_card"
+
+
+class UnknownAccount(NotFound):
+    code = "unknown_account"
+
+
+class UnknownCardholder(NotFound):
+    code = "unknown_cardholder"
+
+
+class UnknownChallenge(NotFound):
+    code = "unknown_challenge"
+
+
+class UnknownAgreement(NotFound):
+    code = "unknown_agreement"
+
+
+class Conflict(SmartGuardError):
+    code = "conflict"
+
+
+class IdempotencyConflict(Conflict):
+    code = "idempotency_conflict"
+
+
+class InvalidState(Conflict):
+    code = "invalid_state"
+
+
+class AuthError(SmartGuardError):
+    code = "auth_error"
+
+
+class Unauthenticated(AuthError):
+    code = "unauthenticated"
+
+
+class Forbidden(AuthError):
+    code = "forbidden"
+
+
+class StoreUnavailable(SmartGuardError):
+    code = "store_unavailable"

@@ -1,0 +1,178 @@
+"""Use case: decide an authorization request and apply its effects, exactly once."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from smartguard.domain import challenges as ch
+from smartguard.domain.challenges import Challenge, ChallengeStatus
+from smartguard.domain.decisions import Decision, Outcome
+from smartguard.domain.engine import decide
+from smartguard.domain.periods import counter_keys, day_key, local_time, month_key
+from smartguard.domain.state import Agreement, CardState, TravelAllowance
+from smartguard.domain.transactions import AuthorizationRequest, MessageKind
+from smartguard.errors import IdempotencyConflict, UnknownCard
+from smartguard.service_layer.context import Context
+from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.records import AuthorizationRecord, CardRecord, ReversalStatus
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedChallenge:
+    challenge: Challenge
+    code: str | None  # the one-time code, only when this request made it (for the SMS)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationResult:
+    record: AuthorizationRecord
+    card: CardRecord
+    duplicate: bool = False
+    challenge: OpenedChallenge | None = None
+
+
+def fingerprint(pan_hash: str, r: AuthorizationRequest) -> str:
+    """What must match for a repeated key to be a duplicate rather than a conflict."""
+    raw = f"{pan_hash}|{r.kind}|{r.amount}|{r.currency}|{r.billing_amount}|{r.merchant_id}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def authorize(
+    uow: UnitOfWork, ctx: Context, pan_hash: str, request: AuthorizationRequest
+) -> AuthorizationResult:
+    fp = fingerprint(pan_hash, request)
+    existing = uow.authorizations.by_key(request.idempotency_key)
+    card = uow.cards.by_pan_hash(pan_hash)
+    if existing is not None:
+        if existing.fingerprint != fp or card is None:
+            raise IdempotencyConflict(
+                "this acquirer id, STAN and transmission time were already used "
+                "for a different request"
+            )
+        return AuthorizationResult(existing, card, duplicate=True)
+    if card is None:
+        raise UnknownCard("no card with this number is enrolled")
+    now = ctx.clock()
+    local = local_time(now, card.cardholder.timezone)
+    day, month = day_key(local), month_key(local)
+    state = _load_state(uow, ctx, card, request, day, month, now)
+    decision = decide(request, state, now)
+    if decision.outcome is Outcome.VERIFY:
+        decision, state = _with_credit(uow, card, request, state, decision, now)
+    return _record(uow, ctx, card, request, decision, fp, now, (day, month))
+
+
+def _load_state(
+    uow: UnitOfWork, ctx: Context, card: CardRecord, request: AuthorizationRequest,
+    day: str, month: str, now: datetime,
+) -> CardState:
+    c = card.card
+    usage = (
+        uow.usage.get(c.id, counter_keys(request), day, month) if request.is_debit else {}
+    )
+    return CardState(
+        status=c.status,
+        controls=card.controls,
+        balance=card.account.balance,
+        timezone=card.cardholder.timezone,
+        ceilings=uow.ceilings.get(c.product) or ctx.default_ceilings(c.product),
+        usage=usage,
+        agreement=_agreement(uow, c.id, request.agreement_id),
+        travel=_travel(uow, c.id, now),
+    )
+
+
+def _agreement(uow: UnitOfWork, card_id: str, agreement_id: str | None) -> Agreement | None:
+    if agreement_id is None:
+        return None
+    rec = uow.agreements.get(agreement_id)
+    if rec is None or rec.card_id != card_id:
+        return None
+    return Agreement(rec.id, rec.status, rec.per_txn_limit, rec.daily_limit)
+
+
+def _travel(uow: UnitOfWork, card_id: str, now: datetime) -> tuple[TravelAllowance, ...]:
+    return ()  # travel exceptions: see the advisor issue
+
+
+def _with_credit(
+    uow: UnitOfWork, card: CardRecord, request: AuthorizationRequest, state: CardState,
+    decision: Decision, now: datetime,
+) -> tuple[Decision, CardState]:
+    confirmed = uow.challenges.for_card(card.card.id, (ChallengeStatus.CONFIRMED,))
+    credit = ch.usable_credit(confirmed, request, now)
+    if credit is None:
+        return decision, state
+    state = replace(state, credit=credit)
+    return decide(request, state, now), state
+
+
+def _record(
+    uow: UnitOfWork, ctx: Context, card: CardRecord, request: AuthorizationRequest,
+    decision: Decision, fp: str, now: datetime, period: tuple[str, str],
+) -> AuthorizationResult:
+    auth_id = ctx.new_id("auth")
+    pending = uow.reversals.by_original(request.idempotency_key)
+    already_reversed = pending is not None and pending.status is ReversalStatus.PENDING
+    balance = card.account.balance
+    keys: tuple[str, ...] = ()
+    if decision.approved and not already_reversed:
+        balance, keys = _apply(uow, card, request, decision, period, now)
+    challenge = None
+    if decision.outcome is Outcome.VERIFY:
+        challenge = _open_challenge(uow, ctx, card, request, decision, auth_id, now)
+    record = AuthorizationRecord(
+        id=auth_id, card_id=card.card.id, fingerprint=fp, received_at=now, request=request,
+        outcome=decision.outcome, response_code=decision.response_code,
+        verdicts=decision.verdicts,
+        approval_code=ctx.new_code() if decision.approved else None,
+        balance_after=balance, day=period[0], month=period[1], counters=keys,
+        challenge_id=challenge.challenge.id if challenge else None,
+        challenge_used=decision.challenge_used,
+        reversed_at=now if already_reversed else None,
+    )
+    uow.authorizations.add(record)
+    if already_reversed and pending is not None:
+        uow.reversals.mark_applied(pending.id, auth_id, now)
+    return AuthorizationResult(record, card, challenge=challenge)
+
+
+def _apply(
+    uow: UnitOfWork, card: CardRecord, request: AuthorizationRequest, decision: Decision,
+    period: tuple[str, str], now: datetime,
+) -> tuple[int, tuple[str, ...]]:
+    """Move the balance and the usage counters for an approved request."""
+    c = card.card
+    if request.kind is MessageKind.BALANCE_INQUIRY:
+        return card.account.balance, ()
+    if request.kind is MessageKind.REFUND:
+        return uow.accounts.adjust_balance(c.account_id, request.billing_amount), ()
+    keys = counter_keys(request)
+    uow.usage.add(c.id, keys, period[0], period[1], request.billing_amount, 1)
+    if decision.challenge_used is not None:
+        uow.challenges.set_status(decision.challenge_used, ChallengeStatus.USED, now)
+    return uow.accounts.adjust_balance(c.account_id, -request.billing_amount), keys
+
+
+def _open_challenge(
+    uow: UnitOfWork, ctx: Context, card: CardRecord, request: AuthorizationRequest,
+    decision: Decision, auth_id: str, now: datetime,
+) -> OpenedChallenge:
+    """Open a challenge for this decision, or reuse one still open for the same purchase
+    (then no new code is made: the cardholder already has one)."""
+    pending = uow.challenges.for_card(card.card.id, (ChallengeStatus.PENDING,))
+    existing = ch.open_for(pending, request, now)
+    if existing is not None:
+        return OpenedChallenge(existing, None)
+    code = ctx.new_code()
+    challenge = Challenge(
+        id=ctx.new_id("chl"), card_id=card.card.id, authorization_id=auth_id,
+        reason=str(decision.primary), merchant_id=request.merchant_id,
+        merchant_name=request.merchant_name, amount=request.billing_amount,
+        currency=card.account.currency, code_hash=ctx.hash_code(code), created_at=now,
+        expires_at=now + ctx.challenge_validity,
+    )
+    uow.challenges.add(challenge)
+    return OpenedChallenge(challenge, code)

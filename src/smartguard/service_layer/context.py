@@ -1,0 +1,61 @@
+"""What every use case gets besides the unit of work: the clock, ids, codes and hashing.
+
+Time and randomness come in here so a test, a replay and production run the same code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from smartguard.domain.challenges import DEFAULT_VALIDITY
+from smartguard.domain.controls.settings import DEFAULT_CEILINGS, Ceilings
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(8)}"
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+@dataclass(frozen=True)
+class Context:
+    secret: bytes = field(repr=False)  # keys the hashes of one-time codes
+    clock: Callable[[], datetime] = utc_now
+    new_id: Callable[[str], str] = new_id
+    new_code: Callable[[], str] = new_code
+    challenge_validity: timedelta = DEFAULT_VALIDITY
+    ceilings: dict[str, Ceilings] = field(default_factory=dict)  # product -> configured
+
+    def hash_code(self, code: str) -> str:
+        return hmac.new(self.secret, b"code:" + code.encode(), hashlib.sha256).hexdigest()
+
+    def hash_pan(self, pan: str) -> str:
+        """The keyed hash a card is found by (PCI DSS 3.5.1: the PAN is never stored)."""
+        return hmac.new(self.secret, b"pan:" + pan.encode(), hashlib.sha256).hexdigest()
+
+    def default_ceilings(self, product: str) -> Ceilings:
+        return self.ceilings.get(product, DEFAULT_CEILINGS)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who asks for a change, and through which channel (for the audit trail)."""
+
+    id: str
+    channel: str
+    cardholder_id: str | None = None  # set when the actor may act for one cardholder only
+
+    @property
+    def label(self) -> str:
+        return self.id

@@ -1,0 +1,146 @@
+"""The storage protocol the service layer depends on. SQLite and PostgreSQL adapters
+implement it; unit tests use in-memory fakes. Only :meth:`UnitOfWork.commit` commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from smartguard.domain.cards import Account, Card, Cardholder, CardStatus
+from smartguard.domain.challenges import Challenge, ChallengeStatus
+from smartguard.domain.controls.settings import Ceilings, Controls
+from smartguard.domain.state import Usage
+from smartguard.service_layer.records import (
+    AgreementRecord,
+    ApiKey,
+    AuditEntry,
+    AuthorizationRecord,
+    CardRecord,
+    PostingRecord,
+    ReversalRecord,
+)
+
+Key = tuple[str, str, str]
+
+
+class CardRepository(Protocol):
+    def add(self, card: Card, pan_hash: str, controls: Controls, at: datetime) -> None: ...
+    def get(self, card_id: str) -> CardRecord | None: ...
+    def by_pan_hash(self, pan_hash: str) -> CardRecord | None: ...
+    def set_status(self, card_id: str, status: CardStatus, at: datetime) -> None: ...
+    def set_controls(self, card_id: str, controls: Controls, at: datetime) -> None: ...
+    def search(self, last4: str | None, phone: str | None, limit: int) -> list[CardRecord]: ...
+    def for_cardholder(self, cardholder_id: str) -> list[CardRecord]: ...
+
+
+class CardholderRepository(Protocol):
+    def add(self, cardholder: Cardholder, at: datetime) -> None: ...
+    def get(self, cardholder_id: str) -> Cardholder | None: ...
+
+
+class AccountRepository(Protocol):
+    def add(self, account: Account, at: datetime) -> None: ...
+    def get(self, account_id: str) -> Account | None: ...
+    def adjust_balance(self, account_id: str, delta: int) -> int:
+        """Add ``delta`` to the balance and return the new balance."""
+        ...
+
+
+class UsageRepository(Protocol):
+    def get(self, card_id: str, keys: Iterable[str], day: str, month: str) -> dict[str, Usage]: ...
+    def add(
+        self, card_id: str, keys: Iterable[str], day: str, month: str, amount: int, count: int
+    ) -> None: ...
+
+
+class AuthorizationRepository(Protocol):
+    def by_key(self, key: Key) -> AuthorizationRecord | None: ...
+    def add(self, record: AuthorizationRecord) -> None: ...
+    def mark_reversed(self, authorization_id: str, at: datetime) -> None: ...
+    def for_card(
+        self, card_id: str, limit: int, since: datetime | None = None
+    ) -> list[AuthorizationRecord]: ...
+
+
+class ReversalRepository(Protocol):
+    def by_original(self, original_key: Key) -> ReversalRecord | None: ...
+    def add(self, record: ReversalRecord) -> None: ...
+    def mark_applied(self, reversal_id: str, authorization_id: str, at: datetime) -> None: ...
+
+
+class PostingRepository(Protocol):
+    def get(self, posting_id: str) -> PostingRecord | None: ...
+    def add(self, record: PostingRecord) -> None: ...
+
+
+class ChallengeRepository(Protocol):
+    def add(self, challenge: Challenge) -> None: ...
+    def get(self, challenge_id: str) -> Challenge | None: ...
+    def set_status(
+        self, challenge_id: str, status: ChallengeStatus, at: datetime
+    ) -> None: ...
+    def for_card(
+        self, card_id: str, statuses: Iterable[ChallengeStatus] | None = None
+    ) -> list[Challenge]: ...
+
+
+class AgreementRepository(Protocol):
+    def add(self, record: AgreementRecord) -> None: ...
+    def get(self, agreement_id: str) -> AgreementRecord | None: ...
+    def update(self, record: AgreementRecord) -> None: ...
+    def for_card(self, card_id: str) -> list[AgreementRecord]: ...
+
+
+class AuditRepository(Protocol):
+    def add(self, entry: AuditEntry) -> None: ...
+    def for_card(self, card_id: str, limit: int) -> list[AuditEntry]: ...
+
+
+class KeyRepository(Protocol):
+    def add(self, key: ApiKey) -> None: ...
+    def get(self, key_id: str) -> ApiKey | None: ...
+
+
+class CeilingRepository(Protocol):
+    def get(self, product: str) -> Ceilings | None: ...
+    def put(self, product: str, ceilings: Ceilings, at: datetime) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    cards: CardRepository
+    cardholders: CardholderRepository
+    accounts: AccountRepository
+    usage: UsageRepository
+    authorizations: AuthorizationRepository
+    reversals: ReversalRepository
+    postings: PostingRepository
+    challenges: ChallengeRepository
+    agreements: AgreementRepository
+    audit: AuditRepository
+    keys: KeyRepository
+    ceilings: CeilingRepository
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Leaving without :meth:`commit` rolls back."""
+        ...
+
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A nested scope: an exception inside undoes only its own writes."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+

@@ -1,0 +1,61 @@
+"""Use cases: change one protection of a card. Every change is validated first (nothing is
+half-changed), takes effect on the next transaction, and is audited with old and new value."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from smartguard.domain.cards import CardStatus
+from smartguard.domain.controls import settings as s
+from smartguard.domain.controls.codec import controls_to_dict
+from smartguard.domain.transactions import Channel
+from smartguard.errors import InvalidState
+from smartguard.service_layer.cards import card_for
+from smartguard.service_layer.context import Actor, Context
+from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.records import AuditEntry, CardRecord
+
+#: The protections a cardholder can change, as named in the API and the audit trail.
+PROTECTIONS = (
+    "region_lock", "overseas_lock", "night_lock", "overseas_cnp_lock", "verification",
+    "limits",
+)
+
+
+def set_protection(
+    uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str, name: str, value: Any
+) -> CardRecord:
+    """Replace protection ``name`` (one of :data:`PROTECTIONS`) with an already validated
+    ``value``; returns the card with its new controls."""
+    record = card_for(uow, actor, card_id)
+    if record.card.status is CardStatus.CLOSED:
+        raise InvalidState("the card is closed")
+    old = record.controls
+    new = replace(old, **{name: value})
+    if new == old:
+        return record
+    now = ctx.clock()
+    uow.cards.set_controls(card_id, new, now)
+    uow.audit.add(AuditEntry(
+        now, actor.id, actor.channel, f"set_controls.{name}", card_id,
+        record.card.cardholder_id, controls_to_dict(old)[name], controls_to_dict(new)[name],
+    ))
+    return replace(record, controls=new)
+
+
+def set_limits(
+    uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str, channel: Channel,
+    limits: s.ChannelLimits,
+) -> CardRecord:
+    """Set one channel's personal limits, each at or below the bank's ceiling."""
+    record = card_for(uow, actor, card_id)
+    product = record.card.product
+    ceilings = uow.ceilings.get(product) or ctx.default_ceilings(product)
+    s.channel_limits(channel, limits, ceilings)
+    merged = {**record.controls.limits, channel: limits}
+    return set_protection(uow, ctx, actor, card_id, "limits", merged)
+
+
+def ceilings_for(uow: UnitOfWork, ctx: Context, product: str) -> s.Ceilings:
+    return uow.ceilings.get(product) or ctx.default_ceilings(product)

@@ -1,0 +1,78 @@
+"""Use case: reverse an authorization, at most once, always acknowledged (SPEC 5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from smartguard.domain.decisions import Outcome
+from smartguard.domain.transactions import MessageKind, ReversalRequest
+from smartguard.service_layer.context import Context
+from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.records import (
+    AuthorizationRecord,
+    ReversalRecord,
+    ReversalStatus,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReversalResult:
+    record: ReversalRecord
+    repeat: bool = False  # this original was already reversed (or recorded) earlier
+
+
+def reverse(
+    uow: UnitOfWork, ctx: Context, reversal: ReversalRequest, pan_hash: str | None = None
+) -> ReversalResult:
+    earlier = uow.reversals.by_original(reversal.original_key)
+    if earlier is not None:
+        return ReversalResult(earlier, repeat=True)
+    now = ctx.clock()
+    original = uow.authorizations.by_key(reversal.original_key)
+    if original is None:
+        card = uow.cards.by_pan_hash(pan_hash) if pan_hash else None
+        record = _new(ctx, reversal, now, ReversalStatus.PENDING, card.card.id if card else None)
+    elif original.reversed_at is not None or not _moved_money(original):
+        record = _new(ctx, reversal, now, ReversalStatus.NO_EFFECT, original.card_id,
+                      original.id)
+    else:
+        undo(uow, original, now)
+        record = _new(ctx, reversal, now, ReversalStatus.APPLIED, original.card_id,
+                      original.id, applied_at=now, amount=original.request.billing_amount)
+    uow.reversals.add(record)
+    return ReversalResult(record)
+
+
+def _moved_money(original: AuthorizationRecord) -> bool:
+    """Did this authorization change the balance (an approved debit or refund)?"""
+    r = original.request
+    return original.outcome is Outcome.APPROVE and r.kind is not MessageKind.BALANCE_INQUIRY
+
+
+def undo(uow: UnitOfWork, original: AuthorizationRecord, now: datetime) -> None:
+    """Give back the balance, amount and count an approved authorization took."""
+    r = original.request
+    card = uow.cards.get(original.card_id)
+    assert card is not None, "an authorization's card is never deleted"
+    delta = -r.billing_amount if r.kind is MessageKind.REFUND else r.billing_amount
+    uow.accounts.adjust_balance(card.card.account_id, delta)
+    if original.counters:
+        uow.usage.add(
+            original.card_id, original.counters, original.day, original.month,
+            -r.billing_amount, -1,
+        )
+    uow.authorizations.mark_reversed(original.id, now)
+
+
+def _new(
+    ctx: Context, reversal: ReversalRequest, now: datetime, status: ReversalStatus,
+    card_id: str | None, authorization_id: str | None = None,
+    applied_at: datetime | None = None, amount: int | None = None,
+) -> ReversalRecord:
+    return ReversalRecord(
+        id=ctx.new_id("rev"), key=reversal.idempotency_key,
+        original_key=reversal.original_key, received_at=now, status=status,
+        card_id=card_id, authorization_id=authorization_id,
+        amount=amount if amount is not None else reversal.amount, applied_at=applied_at,
+    )
