@@ -18,6 +18,7 @@ from smartguard.adapters.sql.misc import (
     SqlChallenges,
     SqlKeys,
 )
+from smartguard.service_layer import ports
 
 
 class SqlUnitOfWork:
@@ -30,18 +31,18 @@ class SqlUnitOfWork:
         self._begin = begin
         self._open = False
         self._savepoints = count()
-        self.cards = SqlCards(db)
-        self.cardholders = SqlCardholders(db)
-        self.accounts = SqlAccounts(db)
-        self.usage = SqlUsage(db)
-        self.authorizations = SqlAuthorizations(db)
-        self.reversals = SqlReversals(db)
-        self.postings = SqlPostings(db)
-        self.challenges = SqlChallenges(db)
-        self.agreements = SqlAgreements(db)
-        self.audit = SqlAudit(db)
-        self.keys = SqlKeys(db)
-        self.ceilings = SqlCeilings(db)
+        self.cards: ports.CardRepository = SqlCards(db)
+        self.cardholders: ports.CardholderRepository = SqlCardholders(db)
+        self.accounts: ports.AccountRepository = SqlAccounts(db)
+        self.usage: ports.UsageRepository = SqlUsage(db)
+        self.authorizations: ports.AuthorizationRepository = SqlAuthorizations(db)
+        self.reversals: ports.ReversalRepository = SqlReversals(db)
+        self.postings: ports.PostingRepository = SqlPostings(db)
+        self.challenges: ports.ChallengeRepository = SqlChallenges(db)
+        self.agreements: ports.AgreementRepository = SqlAgreements(db)
+        self.audit: ports.AuditRepository = SqlAudit(db)
+        self.keys: ports.KeyRepository = SqlKeys(db)
+        self.ceilings: ports.CeilingRepository = SqlCeilings(db)
 
     def __enter__(self) -> Self:
         self.db.execute(self._begin)

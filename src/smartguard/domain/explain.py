@@ -1,0 +1,80 @@
+"""Plain-words explanations of decisions, in zh-CN and en, for alerts, pages and the API."""
+
+from __future__ import annotations
+
+from smartguard.domain.decisions import Decision, Outcome, Reason, Verdict
+from smartguard.domain.geography import place_name
+from smartguard.domain.money import format_amount
+
+_TEXT: dict[Reason, tuple[str, str]] = {
+    Reason.CARD_CLOSED: ("卡片已销户", "the card is closed"),
+    Reason.CARD_BLOCKED: ("银行已冻结此卡（如挂失），请联系银行",
+                          "the bank has blocked this card (e.g. reported lost); contact the bank"),
+    Reason.CARD_FROZEN: ("您已对此卡止付（冻结）", "you have frozen (stopped) this card"),
+    Reason.REGION_LOCK: ("地区锁：{place}不是您设置的常用地",
+                         "region lock: {place} is not one of your usual provinces"),
+    Reason.OVERSEAS_LOCK: ("境外锁：{place}不是您设置的境外常用地",
+                           "overseas lock: {place} is not one of your usual places abroad"),
+    Reason.NIGHT_LOCK: ("夜间锁：{detail}在您设置的夜间时段内",
+                        "night lock: {detail} is inside your night window"),
+    Reason.OVERSEAS_CNP_LOCK: ("境外无卡支付锁：已关闭境外商户的无卡（网上）支付",
+                               "overseas card-not-present lock: online payments at overseas "
+                               "merchants are off"),
+    Reason.AGREEMENT_UNKNOWN: ("此卡没有这份快捷支付协议",
+                               "this card has no such quick-payment agreement"),
+    Reason.AGREEMENT_SUSPENDED: ("您已暂停这份快捷支付协议",
+                                 "you suspended this quick-payment agreement"),
+    Reason.AGREEMENT_REVOKED: ("这份快捷支付协议已解除", "this quick-payment agreement was revoked"),
+    Reason.AGREEMENT_LIMIT: ("超过这份快捷支付协议的限额",
+                             "above this quick-payment agreement's limit"),
+    Reason.AMOUNT_LIMIT: ("超过{whose}{channel}{limit}", "above {whose} {channel} {limit}"),
+    Reason.FREQUENCY_LIMIT: ("超过{whose}{channel}每日笔数", "above {whose} daily number of "
+                             "{channel} transactions"),
+    Reason.INSUFFICIENT_FUNDS: ("余额不足", "insufficient funds"),
+    Reason.MAGSTRIPE_VERIFICATION: ("磁条刷卡消费需要您确认",
+                                    "a magnetic-stripe purchase needs your confirmation"),
+    Reason.LARGE_PURCHASE_VERIFICATION: ("大额消费（{amount}及以上）需要您确认",
+                                         "a large purchase ({amount} or more) needs your "
+                                         "confirmation"),
+}
+
+_CHANNEL = {
+    "atm_cash": ("ATM取现", "ATM cash"), "atm_cash_overseas": ("境外ATM取现", "overseas ATM cash"),
+    "atm_transfer": ("ATM转账", "ATM transfer"), "pos": ("POS消费", "POS purchase"),
+    "online": ("网上及快捷支付", "online and quick payment"),
+}
+_LIMIT = {
+    "per_txn": ("单笔限额", "per-transaction limit"),
+    "daily_amount": ("日累计限额", "daily amount limit"),
+    "monthly_amount": ("月累计限额", "monthly amount limit"),
+    "daily_count": ("每日笔数", "daily count"),
+}
+_WHOSE = {"personal": ("您设置的", "your"), "bank": ("银行规定的", "the bank's")}
+
+
+def explain(verdict: Verdict, language: str = "zh-CN") -> str:
+    """One reason in plain words."""
+    i = 0 if language == "zh-CN" else 1
+    template = _TEXT[verdict.reason][i]
+    detail = verdict.detail
+    values = {"detail": detail, "place": place_name(detail, language) if detail else "",
+              "amount": format_amount(int(detail)) if detail.isdigit() else detail}
+    if verdict.reason in (Reason.AMOUNT_LIMIT, Reason.FREQUENCY_LIMIT):
+        channel, limit, whose = (detail.split(".") + ["", "", ""])[:3]
+        values |= {"channel": _CHANNEL.get(channel, (channel, channel))[i],
+                   "limit": _LIMIT.get(limit, (limit, limit))[i],
+                   "whose": _WHOSE.get(whose, ("", "the"))[i]}
+    if verdict.reason is Reason.REGION_LOCK and detail == "region_unknown":
+        return ("地区锁：无法确定交易所在省份", "region lock: the transaction's province is "
+                "unknown")[i]
+    return template.format(**values)
+
+
+def summary(decision: Decision, language: str = "zh-CN") -> str:
+    """The decision as one sentence: the outcome and its primary reason."""
+    zh = language == "zh-CN"
+    if decision.outcome is Outcome.APPROVE:
+        return "交易已批准" if zh else "approved"
+    head = ("需要您确认：" if zh else "needs your confirmation: ") \
+        if decision.outcome is Outcome.VERIFY else ("交易被拒绝：" if zh else "declined: ")
+    return head + explain(decision.verdicts[0], language)
