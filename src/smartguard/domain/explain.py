@@ -24,7 +24,8 @@ _TEXT: dict[Reason, tuple[str, str]] = {
                                "this card has no such quick-payment agreement"),
     Reason.AGREEMENT_SUSPENDED: ("您已暂停这份快捷支付协议",
                                  "you suspended this quick-payment agreement"),
-    Reason.AGREEMENT_REVOKED: ("这份快捷支付协议已解除", "this quick-payment agreement was revoked"),
+    Reason.AGREEMENT_REVOKED: ("这份快捷支付协议已解除",
+                               "this quick-payment agreement was revoked"),
     Reason.AGREEMENT_LIMIT: ("超过这份快捷支付协议的限额",
                              "above this quick-payment agreement's limit"),
     Reason.AMOUNT_LIMIT: ("超过{whose}{channel}{limit}", "above {whose} {channel} {limit}"),
@@ -60,7 +61,7 @@ def explain(verdict: Verdict, language: str = "zh-CN") -> str:
     values = {"detail": detail, "place": place_name(detail, language) if detail else "",
               "amount": format_amount(int(detail)) if detail.isdigit() else detail}
     if verdict.reason in (Reason.AMOUNT_LIMIT, Reason.FREQUENCY_LIMIT):
-        channel, limit, whose = (detail.split(".") + ["", "", ""])[:3]
+        channel, limit, whose = ([*detail.split("."), "", "", ""])[:3]
         values |= {"channel": _CHANNEL.get(channel, (channel, channel))[i],
                    "limit": _LIMIT.get(limit, (limit, limit))[i],
                    "whose": _WHOSE.get(whose, ("", "the"))[i]}

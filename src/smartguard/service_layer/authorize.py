@@ -13,7 +13,7 @@ from smartguard.domain.engine import decide
 from smartguard.domain.periods import counter_keys, day_key, local_time, month_key
 from smartguard.domain.state import Agreement, CardState, TravelAllowance
 from smartguard.domain.transactions import AuthorizationRequest, MessageKind
-from smartguard.errors import IdempotencyConflict, UnknownCard
+from smartguard.errors import IdempotencyConflict, InvalidInput, UnknownCard
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import AuthorizationRecord, CardRecord, ReversalStatus
@@ -33,27 +33,45 @@ class AuthorizationResult:
     challenge: OpenedChallenge | None = None
 
 
-def fingerprint(pan_hash: str, r: AuthorizationRequest) -> str:
+@dataclass(frozen=True, slots=True)
+class CardRef:
+    """How a request names its card: by the PAN's keyed hash, or by card id (a token)."""
+
+    pan_hash: str | None = None
+    card_id: str | None = None
+
+    def load(self, uow: UnitOfWork) -> CardRecord | None:
+        if self.pan_hash is not None:
+            return uow.cards.by_pan_hash(self.pan_hash)
+        return uow.cards.get(self.card_id) if self.card_id else None
+
+
+def fingerprint(card_id: str, r: AuthorizationRequest) -> str:
     """What must match for a repeated key to be a duplicate rather than a conflict."""
-    raw = f"{pan_hash}|{r.kind}|{r.amount}|{r.currency}|{r.billing_amount}|{r.merchant_id}"
+    raw = f"{card_id}|{r.kind}|{r.amount}|{r.currency}|{r.billing_amount}|{r.merchant_id}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 def authorize(
-    uow: UnitOfWork, ctx: Context, pan_hash: str, request: AuthorizationRequest
+    uow: UnitOfWork, ctx: Context, ref: CardRef, request: AuthorizationRequest,
+    billing_given: bool = True,
 ) -> AuthorizationResult:
-    fp = fingerprint(pan_hash, request)
+    """Decide ``request`` for the card ``ref`` names. When the sender stated no billing
+    amount (``billing_given=False``), the transaction must be in the card's currency."""
+    card = ref.load(uow)
     existing = uow.authorizations.by_key(request.idempotency_key)
-    card = uow.cards.by_pan_hash(pan_hash)
     if existing is not None:
-        if existing.fingerprint != fp or card is None:
+        if card is None or existing.fingerprint != fingerprint(card.card.id, request):
             raise IdempotencyConflict(
                 "this acquirer id, STAN and transmission time were already used "
                 "for a different request"
             )
         return AuthorizationResult(existing, card, duplicate=True)
     if card is None:
-        raise UnknownCard("no card with this number is enrolled")
+        raise UnknownCard("no such card is enrolled")
+    if not billing_given and request.currency != card.account.currency:
+        raise InvalidInput("billing_amount", f"required: the transaction is in "
+                           f"{request.currency}, the card in {card.account.currency}")
     now = ctx.clock()
     local = local_time(now, card.cardholder.timezone)
     day, month = day_key(local), month_key(local)
@@ -61,6 +79,7 @@ def authorize(
     decision = decide(request, state, now)
     if decision.outcome is Outcome.VERIFY:
         decision, state = _with_credit(uow, card, request, state, decision, now)
+    fp = fingerprint(card.card.id, request)
     return _record(uow, ctx, card, request, decision, fp, now, (day, month))
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from smartguard.domain.decisions import Outcome
 from smartguard.domain.transactions import MessageKind, ReversalRequest
+from smartguard.service_layer.authorize import CardRef
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import (
@@ -23,7 +24,7 @@ class ReversalResult:
 
 
 def reverse(
-    uow: UnitOfWork, ctx: Context, reversal: ReversalRequest, pan_hash: str | None = None
+    uow: UnitOfWork, ctx: Context, reversal: ReversalRequest, ref: CardRef | None = None
 ) -> ReversalResult:
     earlier = uow.reversals.by_original(reversal.original_key)
     if earlier is not None:
@@ -31,7 +32,7 @@ def reverse(
     now = ctx.clock()
     original = uow.authorizations.by_key(reversal.original_key)
     if original is None:
-        card = uow.cards.by_pan_hash(pan_hash) if pan_hash else None
+        card = ref.load(uow) if ref is not None else None
         record = _new(ctx, reversal, now, ReversalStatus.PENDING, card.card.id if card else None)
     elif original.reversed_at is not None or not _moved_money(original):
         record = _new(ctx, reversal, now, ReversalStatus.NO_EFFECT, original.card_id,

@@ -1,0 +1,120 @@
+"""Challenges (cardholder answers), API keys and bank ceilings (operators and admins)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from smartguard.bootstrap import App
+from smartguard.domain.controls import settings as s
+from smartguard.domain.money import MAX_AMOUNT
+from smartguard.domain.transactions import Channel
+from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.views import ceilings_view, challenge_view
+from smartguard.service_layer import challenges, keys, protections
+from smartguard.service_layer.records import AuditEntry, Role
+
+router = APIRouter(prefix="/v1", tags=["challenges", "administration"])
+Holder = Annotated[Principal, Depends(require(Role.CARDHOLDER_APP, Role.OPERATOR))]
+Operator = Annotated[Principal, Depends(require(Role.OPERATOR))]
+Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
+Amount = Annotated[StrictInt, Field(gt=0, le=MAX_AMOUNT)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AnswerIn(Strict):
+    code: str | None = Field(default=None, pattern=r"^[0-9]{6}$",
+                             description="The code sent to the cardholder (optional for "
+                             "authenticated channels)")
+
+
+def _app(request: Request) -> App:
+    app: App = request.app.state.smartguard
+    return app
+
+
+async def _answer(request: Request, p: Principal, challenge_id: str, confirm: bool,
+                  code: str | None) -> dict[str, Any]:
+    app = _app(request)
+    c = await app.awrite(lambda uow: challenges.answer_challenge(
+        uow, app.ctx, p.actor, challenge_id, confirm, code))
+    return challenge_view(c)
+
+
+@router.post("/challenges/{challenge_id}/confirm", tags=["challenges"])
+async def confirm(challenge_id: str, request: Request, p: Holder,
+                  body: AnswerIn | None = None) -> dict[str, Any]:
+    """Confirm a verification: one retry at the same merchant, for at most the confirmed
+    amount, inside the validity window, is then approved."""
+    return await _answer(request, p, challenge_id, True, body.code if body else None)
+
+
+@router.post("/challenges/{challenge_id}/reject", tags=["challenges"])
+async def reject(challenge_id: str, request: Request, p: Holder,
+                 body: AnswerIn | None = None) -> dict[str, Any]:
+    """Reject a verification ("not me"); consider freezing the card."""
+    return await _answer(request, p, challenge_id, False, body.code if body else None)
+
+
+class KeyIn(Strict):
+    role: Role
+    label: str = Field(default="", max_length=80)
+    cardholder_id: str | None = None
+
+
+@router.post("/keys", status_code=201, tags=["administration"])
+async def create_key(body: KeyIn, request: Request, p: Admin) -> dict[str, Any]:
+    """Create an API key. The token is shown only in this answer."""
+    app = _app(request)
+    key, token = await app.awrite(
+        lambda uow: keys.create_key(uow, app.ctx, body.role, body.label, body.cardholder_id))
+    return {"id": key.id, "role": key.role.value, "label": key.label,
+            "cardholder_id": key.cardholder_id, "token": token}
+
+
+class CeilingChannelIn(Strict):
+    per_txn: Amount
+    daily_amount: Amount
+    daily_count: Annotated[StrictInt, Field(gt=0, le=10_000)]
+    monthly_amount: Amount
+
+
+class CeilingsIn(Strict):
+    channels: dict[Channel, CeilingChannelIn]
+    atm_cash_overseas_daily: Amount
+
+
+@router.get("/ceilings/{product}", tags=["administration"])
+def get_ceilings(product: str, request: Request, _: Holder) -> dict[str, Any]:
+    app = _app(request)
+    return ceilings_view(app.read(lambda uow: protections.ceilings_for(uow, app.ctx, product)))
+
+
+@router.put("/ceilings/{product}", tags=["administration"])
+async def put_ceilings(product: str, body: CeilingsIn, request: Request,
+                       p: Operator) -> dict[str, Any]:
+    """Set the bank's ceilings for a card product (every channel must be given)."""
+    missing = set(Channel) - set(body.channels)
+    if missing:
+        from smartguard.domain.errors import InvalidInput
+
+        raise InvalidInput("channels", "every channel needs ceilings; missing: "
+                           + ", ".join(sorted(m.value for m in missing)))
+    new = s.Ceilings({ch: s.ChannelLimits(**v.model_dump()) for ch, v in body.channels.items()},
+                     body.atm_cash_overseas_daily)
+    app = _app(request)
+
+    def job(uow: Any) -> s.Ceilings:
+        old = protections.ceilings_for(uow, app.ctx, product)
+        now = app.ctx.clock()
+        uow.ceilings.put(product, new, now)
+        uow.audit.add(AuditEntry(now, p.actor.id, p.actor.channel, "set_ceilings",
+                                 old=ceilings_view(old), new=ceilings_view(new)))
+        return new
+
+    return ceilings_view(await app.awrite(job))

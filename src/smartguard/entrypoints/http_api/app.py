@@ -1,0 +1,31 @@
+"""Build the FastAPI application around a bootstrapped SmartGuard."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from smartguard import __version__
+from smartguard.bootstrap import App
+from smartguard.entrypoints.http_api import admin, authorizations, cards, errors, protections
+from smartguard.entrypoints.http_api.auth import KeyCache
+
+DESCRIPTION = """Account-security guard for bank debit cards: locks, personal limits,
+step-up verification, stop-payment, alerts. Authenticate with `Authorization: Bearer <key>`.
+Money is integer minor units (fen). A decline is an answer (200), not an error."""
+
+
+def create_app(sg: App) -> FastAPI:
+    api = FastAPI(title="SmartGuard", version=__version__, description=DESCRIPTION)
+    api.state.smartguard = sg
+    api.state.keys = KeyCache(sg)
+    errors.install(api)
+    for module in (authorizations, cards, protections, admin):
+        api.include_router(module.router)
+
+    @api.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers and its store can be read."""
+        sg.read(lambda uow: uow.keys.get("-"))
+        return {"status": "ok"}
+
+    return api

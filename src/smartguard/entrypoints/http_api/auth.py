@@ -1,0 +1,79 @@
+"""API-key authentication and role checks. Every request but health checks needs a key:
+``Authorization: Bearer sg_<id>_<secret>`` (or ``X-API-Key``). No key -> 401; a key without
+the role -> 403. Verified keys are cached for a short while."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from smartguard.bootstrap import App
+from smartguard.errors import Forbidden, Unauthenticated
+from smartguard.service_layer import keys
+from smartguard.service_layer.context import Actor
+from smartguard.service_layer.records import ApiKey, Role
+
+CACHE_SECONDS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    key: ApiKey
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(f"key:{self.key.id}", "api", self.key.cardholder_id)
+
+    @property
+    def role(self) -> Role:
+        return self.key.role
+
+
+class KeyCache:
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._cache: dict[str, tuple[float, ApiKey]] = {}
+
+    def verify(self, token: str) -> ApiKey:
+        now = time.monotonic()
+        hit = self._cache.get(token)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        key_id, secret = keys.parse_token(token)
+        key = keys.verify(self._app.read(lambda uow: uow.keys.get(key_id)), secret)
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[token] = (now + CACHE_SECONDS, key)
+        return key
+
+
+def _token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    api_key = request.headers.get("x-api-key")
+    if api_key:
+        return api_key.strip()
+    raise Unauthenticated("an API key is required (Authorization: Bearer <key>)")
+
+
+def principal(request: Request) -> Principal:
+    cache: KeyCache = request.app.state.keys
+    return Principal(cache.verify(_token(request)))
+
+
+def require(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets through keys with one of ``roles`` (admin always passes)."""
+    allowed = frozenset(roles) | {Role.ADMIN}
+
+    def check(p: Annotated[Principal, Depends(principal)]) -> Principal:
+        if p.role not in allowed:
+            wanted = ", ".join(sorted(r.value for r in allowed))
+            raise Forbidden(f"this needs a key with role {wanted}; yours is {p.role.value}")
+        return p
+
+    return check

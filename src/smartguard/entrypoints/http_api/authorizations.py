@@ -1,0 +1,223 @@
+"""Processor endpoints: authorize, reverse, post (SPEC 2, 5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from smartguard.bootstrap import App
+from smartguard.domain.errors import InvalidInput
+from smartguard.domain.explain import explain
+from smartguard.domain.geography import normalize_country, normalize_province
+from smartguard.domain.money import MAX_AMOUNT, normalize_currency
+from smartguard.domain.pan import check_pan
+from smartguard.domain.transactions import (
+    AuthorizationRequest,
+    EntryMode,
+    MessageKind,
+    Posting,
+    ReversalRequest,
+    TerminalType,
+)
+from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.service_layer import authorize as az
+from smartguard.service_layer import postings, reverse
+from smartguard.service_layer.records import AuthorizationRecord, Role
+
+router = APIRouter(prefix="/v1", tags=["authorization"])
+Amount = Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)]
+Processor = Annotated[Principal, Depends(require(Role.PROCESSOR))]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AuthorizationIn(Strict):
+    pan: str | None = Field(default=None, min_length=13, max_length=19,
+                            description="Card number; never stored. Give pan or card_id.")
+    card_id: str | None = Field(default=None, max_length=64,
+                                description="SmartGuard's card id, instead of the pan")
+    kind: MessageKind
+    amount: Amount = Field(description="Transaction amount in minor units")
+    currency: str = Field(default="CNY", description="ISO 4217 alpha or numeric")
+    billing_amount: Amount | None = Field(
+        default=None, description="Amount in the card's currency; required when the "
+        "transaction currency differs from the card's")
+    terminal: TerminalType
+    card_present: StrictBool
+    entry_mode: EntryMode
+    pin_verified: StrictBool = False
+    merchant_id: str = Field(default="", max_length=15)
+    merchant_name: str = Field(default="", max_length=40)
+    mcc: str = Field(default="", pattern=r"^([0-9]{4})?$")
+    country: str = Field(description="ISO 3166-1 alpha-2 of the merchant; HK/MO/TW are "
+                         "overseas")
+    region: str | None = Field(default=None, description="Province for CN: CN-BJ, 110000 ...")
+    city: str = Field(default="", max_length=40)
+    acquirer_id: str = Field(min_length=1, max_length=11)
+    stan: str = Field(pattern=r"^[0-9]{6}$")
+    transmission_time: str = Field(min_length=1, max_length=32,
+                                   description="As sent by the acquirer (ISO 8583 field 7)")
+    rrn: str = Field(default="", max_length=12)
+    agreement_id: str | None = Field(default=None, max_length=64)
+
+
+class ReasonOut(BaseModel):
+    reason: str
+    detail: str
+    message: str
+
+
+class AuthorizationOut(BaseModel):
+    authorization_id: str
+    outcome: Literal["approve", "decline", "verification_required"]
+    response_code: str
+    primary_reason: str | None
+    reasons: list[ReasonOut]
+    approval_code: str | None
+    balance: int
+    currency: str
+    challenge: dict[str, Any] | None
+    duplicate: bool
+    received_at: datetime
+
+
+def card_ref(app: App, pan: str | None, card_id: str | None) -> az.CardRef:
+    if (pan is None) == (card_id is None):
+        raise InvalidInput("pan", "give exactly one of pan and card_id", "card_required")
+    if pan is not None:
+        return az.CardRef(pan_hash=app.ctx.hash_pan(check_pan(pan)))
+    return az.CardRef(card_id=card_id)
+
+
+def to_request(body: AuthorizationIn) -> AuthorizationRequest:
+    currency = normalize_currency(body.currency)
+    if currency is None:
+        raise InvalidInput("currency", f"'{body.currency}' is not an ISO 4217 currency",
+                           "unknown_currency")
+    country = normalize_country(body.country)
+    if country is None:
+        raise InvalidInput("country", f"'{body.country}' is not an ISO 3166-1 country code",
+                           "unknown_country")
+    region = None
+    if body.region and country == "CN":
+        region = normalize_province(body.region)
+        if region is None:
+            raise InvalidInput("region", f"'{body.region}' is not a mainland province",
+                               "unknown_province")
+    debit = body.kind is not MessageKind.BALANCE_INQUIRY
+    if debit and body.amount == 0:
+        raise InvalidInput("amount", "must be greater than zero", "invalid_amount")
+    return AuthorizationRequest(
+        kind=body.kind, amount=body.amount, currency=currency,
+        billing_amount=body.amount if body.billing_amount is None else body.billing_amount,
+        terminal=body.terminal, card_present=body.card_present, entry_mode=body.entry_mode,
+        country=country, region=region, pin_verified=body.pin_verified,
+        merchant_id=body.merchant_id, merchant_name=body.merchant_name, mcc=body.mcc,
+        city=body.city, acquirer_id=body.acquirer_id, stan=body.stan,
+        transmission_time=body.transmission_time, rrn=body.rrn,
+        agreement_id=body.agreement_id,
+    )
+
+
+def authorization_out(result: az.AuthorizationResult, language: str = "en") -> dict[str, Any]:
+    r: AuthorizationRecord = result.record
+    challenge = None
+    if result.challenge is not None:
+        c = result.challenge.challenge
+        challenge = {"id": c.id, "expires_at": c.expires_at.isoformat(), "amount": c.amount}
+    elif r.challenge_id:
+        challenge = {"id": r.challenge_id}
+    return {
+        "authorization_id": r.id, "outcome": r.outcome.value,
+        "response_code": r.response_code,
+        "primary_reason": r.verdicts[0].reason.value if r.verdicts else None,
+        "reasons": [{"reason": v.reason.value, "detail": v.detail,
+                     "message": explain(v, language)} for v in r.verdicts],
+        "approval_code": r.approval_code, "balance": r.balance_after,
+        "currency": result.card.account.currency, "challenge": challenge,
+        "duplicate": result.duplicate, "received_at": r.received_at.isoformat(),
+    }
+
+
+@router.post("/authorizations", response_model=None,
+             responses={200: {"model": AuthorizationOut}})
+async def authorize_endpoint(
+    body: AuthorizationIn, request: Request, _: Processor
+) -> JSONResponse:
+    """Decide an authorization. A decline is an answer (200), not an error."""
+    app: App = request.app.state.smartguard
+    ref = card_ref(app, body.pan, body.card_id)
+    req = to_request(body)
+    given = body.billing_amount is not None
+    result = await app.awrite(
+        lambda uow: az.authorize(uow, app.ctx, ref, req, billing_given=given))
+    return JSONResponse(authorization_out(result))
+
+
+class OriginalIn(Strict):
+    acquirer_id: str = Field(min_length=1, max_length=11)
+    stan: str = Field(pattern=r"^[0-9]{6}$")
+    transmission_time: str = Field(min_length=1, max_length=32)
+
+
+class ReversalIn(Strict):
+    acquirer_id: str = Field(min_length=1, max_length=11)
+    stan: str = Field(pattern=r"^[0-9]{6}$")
+    transmission_time: str = Field(min_length=1, max_length=32)
+    original: OriginalIn
+    pan: str | None = Field(default=None, min_length=13, max_length=19)
+    amount: Amount | None = None
+
+
+class ReversalOut(BaseModel):
+    reversal_id: str
+    status: Literal["applied", "no_effect", "pending"]
+    authorization_id: str | None
+    repeat: bool
+
+
+@router.post("/reversals", response_model=ReversalOut)
+async def reverse_endpoint(body: ReversalIn, request: Request, _: Processor) -> ReversalOut:
+    """Reverse an authorization: applied at most once, always acknowledged; a reversal whose
+    original is unknown is recorded and applied if the original shows up later."""
+    app: App = request.app.state.smartguard
+    ref = az.CardRef(pan_hash=app.ctx.hash_pan(check_pan(body.pan))) if body.pan else None
+    rev = ReversalRequest(
+        body.acquirer_id, body.stan, body.transmission_time, body.original.acquirer_id,
+        body.original.stan, body.original.transmission_time, body.amount)
+    result = await app.awrite(lambda uow: reverse.reverse(uow, app.ctx, rev, ref))
+    rec = result.record
+    return ReversalOut(reversal_id=rec.id, status=rec.status.value,
+                       authorization_id=rec.authorization_id, repeat=result.repeat)
+
+
+class PostingIn(Strict):
+    posting_id: str = Field(min_length=1, max_length=64)
+    account_id: str = Field(min_length=1, max_length=64)
+    amount: Annotated[StrictInt, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)] = Field(
+        description="Signed minor units: credit > 0, debit < 0")
+    description: str = Field(default="", max_length=80)
+
+
+class PostingOut(BaseModel):
+    posting_id: str
+    account_id: str
+    amount: int
+    balance: int
+    duplicate: bool
+
+
+@router.post("/postings", response_model=PostingOut)
+async def post_endpoint(body: PostingIn, request: Request, _: Processor) -> PostingOut:
+    """A balance movement from core banking, applied once per posting id."""
+    app: App = request.app.state.smartguard
+    p = Posting(body.posting_id, body.account_id, body.amount, body.description)
+    rec, dup = await app.awrite(lambda uow: postings.post(uow, app.ctx, p))
+    return PostingOut(posting_id=rec.posting_id, account_id=rec.account_id, amount=rec.amount,
+                      balance=rec.balance_after, duplicate=dup)

@@ -1,0 +1,161 @@
+"""Cardholder and operator endpoints for cards: enrol, read, freeze, history, audit."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from smartguard.bootstrap import App
+from smartguard.domain.cards import StatusAction
+from smartguard.domain.challenges import ChallengeStatus
+from smartguard.domain.money import MAX_AMOUNT
+from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.views import (
+    audit_view,
+    card_view,
+    challenge_view,
+    decision_view,
+)
+from smartguard.service_layer import cards
+from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.records import Role
+
+router = APIRouter(prefix="/v1", tags=["cards"])
+Enroller = Annotated[Principal, Depends(require(Role.OPERATOR))]
+Holder = Annotated[Principal, Depends(require(Role.CARDHOLDER_APP, Role.OPERATOR))]
+Operator = Annotated[Principal, Depends(require(Role.OPERATOR))]
+
+
+def _app(request: Request) -> App:
+    app: App = request.app.state.smartguard
+    return app
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CardholderIn(Strict):
+    name: str = Field(min_length=1, max_length=80)
+    phone: str = Field(description="E.164, e.g. +8613800138000")
+    language: str = "zh-CN"
+    timezone: str = "Asia/Shanghai"
+
+
+class AccountIn(Strict):
+    currency: str = "CNY"
+    balance: Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)] = 0
+
+
+class CardIn(Strict):
+    pan: str = Field(min_length=13, max_length=19)
+    account_id: str
+    product: str = Field(default="debit_standard", min_length=1, max_length=40)
+
+
+@router.post("/cardholders", status_code=201)
+async def enrol_cardholder(body: CardholderIn, request: Request, p: Enroller) -> dict[str, Any]:
+    app = _app(request)
+    h = await app.awrite(lambda uow: cards.enrol_cardholder(
+        uow, app.ctx, p.actor, body.name, body.phone, body.language, body.timezone))
+    return {"id": h.id, "name": h.name, "language": h.language.value, "timezone": h.timezone}
+
+
+@router.post("/cardholders/{cardholder_id}/accounts", status_code=201)
+async def open_account(cardholder_id: str, body: AccountIn, request: Request,
+                       p: Enroller) -> dict[str, Any]:
+    app = _app(request)
+    a = await app.awrite(lambda uow: cards.open_account(
+        uow, app.ctx, p.actor, cardholder_id, body.currency, body.balance))
+    return {"id": a.id, "cardholder_id": a.cardholder_id, "currency": a.currency,
+            "balance": a.balance}
+
+
+@router.post("/cards", status_code=201)
+async def enrol_card(body: CardIn, request: Request, p: Enroller) -> dict[str, Any]:
+    app = _app(request)
+    rec = await app.awrite(lambda uow: cards.enrol_card(
+        uow, app.ctx, p.actor, body.pan, body.account_id, body.product))
+    return card_view(rec)
+
+
+@router.get("/cards/{card_id}")
+def get_card(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
+    return card_view(_app(request).read(lambda uow: cards.card_for(uow, p.actor, card_id)))
+
+
+@router.get("/cards")
+def find_cards(request: Request, _: Operator, last4: str | None = None,
+               phone: str | None = None) -> list[dict[str, Any]]:
+    """Find cards by last 4 digits and/or phone (operators)."""
+    found = _app(request).read(lambda uow: uow.cards.search(last4, phone, 50))
+    return [card_view(r) for r in found]
+
+
+async def _change(request: Request, p: Principal, card_id: str,
+                  action: StatusAction) -> dict[str, Any]:
+    app = _app(request)
+    rec = await app.awrite(
+        lambda uow: cards.change_status(uow, app.ctx, p.actor, card_id, action))
+    return card_view(rec)
+
+
+@router.post("/cards/{card_id}/freeze")
+async def freeze(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
+    """Freeze (stop) the card: no money leaves it until it is unfrozen."""
+    return await _change(request, p, card_id, StatusAction.FREEZE)
+
+
+@router.post("/cards/{card_id}/unfreeze")
+async def unfreeze(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
+    """Unfreeze a card the cardholder froze (never one the bank blocked)."""
+    return await _change(request, p, card_id, StatusAction.UNFREEZE)
+
+
+@router.post("/cards/{card_id}/block")
+async def block(card_id: str, request: Request, p: Operator) -> dict[str, Any]:
+    """Block the card (operators; e.g. reported lost). Only an operator lifts it."""
+    return await _change(request, p, card_id, StatusAction.BLOCK)
+
+
+@router.post("/cards/{card_id}/unblock")
+async def unblock(card_id: str, request: Request, p: Operator) -> dict[str, Any]:
+    return await _change(request, p, card_id, StatusAction.UNBLOCK)
+
+
+@router.post("/cards/{card_id}/close")
+async def close(card_id: str, request: Request, p: Operator) -> dict[str, Any]:
+    return await _change(request, p, card_id, StatusAction.CLOSE)
+
+
+@router.get("/cards/{card_id}/decisions")
+def list_decisions(card_id: str, request: Request, p: Holder,
+                   limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                   language: str = "en") -> list[dict[str, Any]]:
+    def job(uow: UnitOfWork) -> list[Any]:
+        cards.card_for(uow, p.actor, card_id)
+        return uow.authorizations.for_card(card_id, limit)
+
+    return [decision_view(r, language) for r in _app(request).read(job)]
+
+
+@router.get("/cards/{card_id}/audit")
+def card_audit(card_id: str, request: Request, p: Holder,
+               limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+    def job(uow: UnitOfWork) -> list[Any]:
+        cards.card_for(uow, p.actor, card_id)
+        return uow.audit.for_card(card_id, limit)
+
+    return [audit_view(e) for e in _app(request).read(job)]
+
+
+@router.get("/cards/{card_id}/challenges")
+def card_challenges(card_id: str, request: Request, p: Holder,
+                    status: ChallengeStatus | None = None) -> list[dict[str, Any]]:
+    def job(uow: UnitOfWork) -> list[Any]:
+        cards.card_for(uow, p.actor, card_id)
+        return uow.challenges.for_card(card_id, (status,) if status else None)
+
+    return [challenge_view(c) for c in _app(request).read(job)]

@@ -1,0 +1,86 @@
+"""The one place where errors become HTTP answers: ``{"error": {code, message, fields}}``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from smartguard import errors as e
+
+log = structlog.get_logger("smartguard.http")
+
+STATUS: list[tuple[type[Exception], int]] = [
+    (e.InvalidInput, 422),
+    (e.UnknownCard, 404),
+    (e.NotFound, 404),
+    (e.Conflict, 409),
+    (e.Unauthenticated, 401),
+    (e.Forbidden, 403),
+    (e.StoreUnavailable, 503),
+]
+
+
+def status_for(exc: Exception) -> int:
+    for cls, status in STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 500
+
+
+def error_body(code: str, message: str, fields: list[dict[str, str]] | None = None
+               ) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return {"error": body}
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+async def on_smartguard_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, e.SmartGuardError)
+    status = status_for(exc)
+    if status >= 500:
+        log.error("request_failed", path=request.url.path, error=str(exc))
+    fields = None
+    if isinstance(exc, e.InvalidInput):
+        fields = [{"field": exc.field, "message": exc.message}]
+        message = f"{exc.field}: {exc.message}"
+    else:
+        message = str(exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(error_body(exc.code, message, fields), status, headers=headers)
+
+
+async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if any(err.get("type") == "json_invalid" for err in errors):
+        return JSONResponse(error_body("malformed_json", "the request body is not valid JSON"),
+                            400)
+    fields = [{"field": _location(tuple(err["loc"])), "message": str(err["msg"])}
+              for err in errors]
+    message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+    return JSONResponse(error_body("validation_error", message, fields), 422)
+
+
+async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected_error", path=request.url.path)
+    return JSONResponse(error_body("internal_error", "an unexpected error occurred"), 500)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(e.SmartGuardError, on_smartguard_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+__all__ = ["install", "json"]

@@ -1,0 +1,87 @@
+"""Run SmartGuard: the HTTP API and every background service in one asyncio loop.
+
+Background services (the ISO 8583 server, the notifier, ...) implement :class:`Service`
+and are listed by :func:`services`; they start before HTTP accepts requests and stop, in
+reverse order, after it has drained. The writer stops last, after answering what it took.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+import structlog
+import uvicorn
+
+from smartguard.bootstrap import App
+from smartguard.entrypoints.http_api.app import create_app
+
+log = structlog.get_logger("smartguard.serve")
+
+
+class Service(Protocol):
+    name: str
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+def services(sg: App) -> list[Service]:
+    """The background services ``serve`` runs next to the HTTP API."""
+    return []
+
+
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+async def run(
+    sg: App,
+    host: str,
+    port: int,
+    on_ready: Callable[[], Awaitable[bool]] | None = None,
+) -> None:
+    """Serve until SIGINT/SIGTERM. ``on_ready`` runs once the HTTP port accepts requests;
+    when it returns True the server shuts down."""
+    config = uvicorn.Config(
+        create_app(sg), host=host, port=port, log_config=None, access_log=False,
+        lifespan="off", timeout_graceful_shutdown=10,
+    )
+    server = uvicorn.Server(config)
+    started: list[Service] = []
+    try:
+        for svc in services(sg):
+            await svc.start()
+            started.append(svc)
+            log.info("service_started", service=svc.name)
+        ready_task = asyncio.create_task(_when_started(server, on_ready))
+        await server.serve()
+        ready_task.cancel()
+    finally:
+        for svc in reversed(started):
+            await svc.stop()
+            log.info("service_stopped", service=svc.name)
+        sg.close()
+
+
+async def _when_started(
+    server: uvicorn.Server, on_ready: Callable[[], Awaitable[bool]] | None
+) -> None:
+    while not server.started:
+        await asyncio.sleep(0.02)
+    log.info("http_listening", host=server.config.host, port=server.config.port)
+    if on_ready is not None:
+        try:
+            if await on_ready():
+                server.should_exit = True
+        except Exception:
+            log.exception("on_ready_failed")
+            server.should_exit = True
