@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -60,14 +59,14 @@ def main() -> None:
 def serve(config: Path | None, data_dir: Path | None, host: str | None, port: int | None,
           iso_port: int | None, no_iso: bool, log_level: str | None) -> None:
     """Serve the HTTP API (and the ISO 8583 gateway) until interrupted."""
-    from smartguard.entrypoints.serve import run
+    from smartguard.entrypoints.serve import event_loop_runner, run
 
     settings = _settings(config, data_dir=data_dir, http_host=host, http_port=port,
                          iso_port=iso_port, iso_enabled=False if no_iso else None,
                          log_level=log_level)
     logs.configure(settings.log_level)
     sg = bootstrap(settings)
-    asyncio.run(run(sg, settings.http_host, settings.http_port))
+    event_loop_runner()(run(sg, settings.http_host, settings.http_port))
 
 
 @main.group()
@@ -155,3 +154,7 @@ def demo(data_dir: Path | None, port: int, iso_port: int, exit_after: bool) -> N
     from smartguard.entrypoints.demo import run_demo
 
     sys.exit(run_demo(data_dir or Path("smartguard-demo"), port, iso_port, exit_after))
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import shutil
 import unicodedata
@@ -20,7 +19,7 @@ from smartguard.config import load
 from smartguard.domain.money import format_amount
 from smartguard.entrypoints import logs
 from smartguard.entrypoints.demo_data import HOLDERS, SCRIPT, Step
-from smartguard.entrypoints.serve import port_free, run
+from smartguard.entrypoints.serve import event_loop_runner, port_free, run
 from smartguard.service_layer import cards, keys
 from smartguard.service_layer.context import Actor, utc_now
 from smartguard.service_layer.records import Role
@@ -221,5 +220,5 @@ def run_demo(data_dir: Path, port: int, iso_port: int, exit_after: bool) -> int:
         return False
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(sg, host, port, on_ready))
+        event_loop_runner()(run(sg, host, port, on_ready))
     return 0

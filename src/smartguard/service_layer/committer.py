@@ -5,6 +5,9 @@ results are handed back only after the transaction that holds them has committed
 leaves before its decision is durable (SPEC 5). While one batch is being committed (an
 fsync), the next requests queue up and form the next batch, so batches grow with load
 without any artificial wait; ``max_wait`` can add a short wait to grow them further.
+
+Results for asyncio callers are handed to their event loop in one call per batch (not one
+wake-up per request), which keeps the loop free for parsing and answering.
 """
 
 from __future__ import annotations
@@ -28,6 +31,30 @@ Job = Callable[[UnitOfWork], Any]
 log = structlog.get_logger("smartguard.committer")
 
 _STOP = object()
+
+
+class _Waiter:
+    """Where a job's outcome goes: a thread's Future, or an asyncio future on a loop."""
+
+    __slots__ = ("future", "loop")
+
+    def __init__(self, future: Any, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self.future = future
+        self.loop = loop
+
+
+Outcome = tuple[_Waiter, Any, BaseException | None]
+
+
+def _settle(outcomes: list[Outcome]) -> None:
+    for waiter, result, error in outcomes:
+        future = waiter.future
+        if future.done():
+            continue
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
 
 
 @dataclass
@@ -67,8 +94,8 @@ class Committer:
         future: Future[T] = Future()
         if self._thread is None:
             future.set_exception(StoreUnavailable("the writer is not running"))
-            return future
-        self._queue.put((job, future))
+        else:
+            self._queue.put((job, _Waiter(future)))
         return future
 
     def run(self, job: Callable[[UnitOfWork], T]) -> T:
@@ -76,16 +103,21 @@ class Committer:
         return self.submit(job).result()
 
     async def arun(self, job: Callable[[UnitOfWork], T]) -> T:
-        return await asyncio.wrap_future(self.submit(job))
+        if self._thread is None:
+            raise StoreUnavailable("the writer is not running")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._queue.put((job, _Waiter(future, loop)))
+        return await future
 
     def _loop(self) -> None:
         stopping = False
         while not stopping:
             batch, stopping = self._collect()
             if batch:
-                self._run_batch(batch)
+                self._deliver(self._run_batch(batch))
 
-    def _collect(self) -> tuple[list[tuple[Job, Future[Any]]], bool]:
+    def _collect(self) -> tuple[list[tuple[Job, _Waiter]], bool]:
         first = self._queue.get()
         if first is _STOP:
             return [], True
@@ -103,37 +135,44 @@ class Committer:
             batch.append(item)
         return batch, False
 
-    def _run_batch(self, batch: list[tuple[Job, Future[Any]]]) -> None:
-        done: list[tuple[Future[Any], Any]] = []
+    def _run_batch(self, batch: list[tuple[Job, _Waiter]]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
         try:
             with self._uow_factory() as uow:
-                for job, future in batch:
-                    if future.set_running_or_notify_cancel():
-                        self._run_one(uow, job, future, done)
+                for job, waiter in batch:
+                    outcomes.append(self._run_one(uow, job, waiter))
                 uow.commit()
         except Exception as exc:
             log.error("batch_failed", error=str(exc), jobs=len(batch))
             failure = exc if isinstance(exc, StoreUnavailable) else StoreUnavailable(str(exc))
-            for future, _ in done:
-                future.set_exception(failure)
-            return
+            return [(w, None, failure) for _, w in batch]
         self.stats.batches += 1
         self.stats.jobs += len(batch)
         self.stats.largest = max(self.stats.largest, len(batch))
-        for future, result in done:
-            future.set_result(result)
+        return outcomes
 
     @staticmethod
-    def _run_one(
-        uow: UnitOfWork, job: Job, future: Future[Any], done: list[tuple[Future[Any], Any]]
-    ) -> None:
+    def _run_one(uow: UnitOfWork, job: Job, waiter: _Waiter) -> Outcome:
         try:
             with uow.savepoint():
-                result = job(uow)
+                return (waiter, job(uow), None)
         except SmartGuardError as exc:
-            future.set_exception(exc)  # nothing of this job was written
+            return (waiter, None, exc)  # nothing of this job was written
         except Exception as exc:
             log.exception("job_failed")
-            future.set_exception(exc)
-        else:
-            done.append((future, result))
+            return (waiter, None, exc)
+
+    @staticmethod
+    def _deliver(outcomes: list[Outcome]) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[Outcome]] = {}
+        for outcome in outcomes:
+            loop = outcome[0].loop
+            if loop is None:
+                _settle([outcome])
+            else:
+                by_loop.setdefault(loop, []).append(outcome)
+        for loop, items in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_settle, items)
+            except RuntimeError:  # the loop has closed: its callers are gone
+                log.warning("loop_closed", results=len(items))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from smartguard.bootstrap import App
@@ -23,7 +24,7 @@ from smartguard.domain.transactions import (
     ReversalRequest,
     TerminalType,
 )
-from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.auth import Principal, check_role, parse_body, require
 from smartguard.service_layer import authorize as az
 from smartguard.service_layer import postings, reverse
 from smartguard.service_layer.records import AuthorizationRecord, Role
@@ -145,19 +146,31 @@ def authorization_out(result: az.AuthorizationResult, language: str = "en") -> d
     }
 
 
-@router.post("/authorizations", response_model=None,
+_AUTHORIZE_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": AuthorizationIn.model_json_schema(
+            ref_template="#/components/schemas/{model}")}},
+    },
+}
+
+
+@router.post("/authorizations", response_model=None, openapi_extra=_AUTHORIZE_DOC,
              responses={200: {"model": AuthorizationOut}})
-async def authorize_endpoint(
-    body: AuthorizationIn, request: Request, _: Processor
-) -> JSONResponse:
-    """Decide an authorization. A decline is an answer (200), not an error."""
+async def authorize_endpoint(request: Request) -> Response:
+    """Decide an authorization. A decline is an answer (200), not an error.
+
+    This is the hot path: the body is validated by pydantic straight from the JSON bytes and
+    the key is checked without FastAPI's dependency machinery (same rules as ``require``)."""
     app: App = request.app.state.smartguard
+    await check_role(request, Role.PROCESSOR)
+    body = parse_body(AuthorizationIn, await request.body())
     ref = card_ref(app, body.pan, body.card_id)
     req = to_request(body)
     given = body.billing_amount is not None
     result = await app.awrite(
         lambda uow: az.authorize(uow, app.ctx, ref, req, billing_given=given))
-    return JSONResponse(authorization_out(result))
+    return Response(json.dumps(authorization_out(result)), media_type="application/json")
 
 
 class OriginalIn(Strict):

@@ -1,0 +1,93 @@
+"""Benchmark: the pure decision engine, in-process, on one core.
+
+    python bench/engine_bench.py [--seconds 3] [--runs 5]
+
+Decides a realistic mix of requests (approvals, lock declines, limits, verification) against
+a few card states and reports decisions per second (median of the runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from datetime import UTC, datetime
+from datetime import time as clock_time
+
+from smartguard.domain.cards import CardStatus
+from smartguard.domain.controls import settings as s
+from smartguard.domain.engine import decide
+from smartguard.domain.state import CardState, Usage
+from smartguard.domain.transactions import (
+    AuthorizationRequest,
+    Channel,
+    EntryMode,
+    MessageKind,
+    TerminalType,
+)
+
+
+def states() -> list[CardState]:
+    locked = s.Controls(
+        region_lock=s.region_lock(True, ["CN-HA", "CN-BJ"]),
+        overseas_lock=s.overseas_lock(True, ["JP"]),
+        night_lock=s.night_lock(True, clock_time(23), clock_time(5)),
+        overseas_cnp_lock=True,
+        verification=s.verification(True, True, 500_000),
+        limits={Channel.ATM_CASH: s.ChannelLimits(daily_amount=500_000, daily_count=5)},
+    )
+    usage = {"atm_cash": Usage(300_000, 3, 900_000), "pos": Usage(10_000, 2, 50_000)}
+    return [
+        CardState(CardStatus.ACTIVE, s.Controls(), 5_000_000),
+        CardState(CardStatus.ACTIVE, locked, 5_000_000, usage=usage),
+        CardState(CardStatus.ACTIVE, locked, 20_000, timezone="Europe/London", usage=usage),
+        CardState(CardStatus.FROZEN, locked, 5_000_000),
+    ]
+
+
+def requests() -> list[AuthorizationRequest]:
+    def r(kind: MessageKind, amount: int, terminal: TerminalType, present: bool,
+          mode: EntryMode, country: str, region: str | None) -> AuthorizationRequest:
+        return AuthorizationRequest(kind, amount, "CNY", amount, terminal, present, mode,
+                                    country, region, merchant_id="M1", acquirer_id="1",
+                                    stan="000001", transmission_time="1125120000")
+
+    P, W = MessageKind.PURCHASE, MessageKind.CASH_WITHDRAWAL
+    return [
+        r(P, 12_800, TerminalType.POS, True, EntryMode.CHIP, "CN", "CN-HA"),
+        r(W, 200_000, TerminalType.ATM, True, EntryMode.CHIP, "CN", "CN-GD"),
+        r(P, 30_000, TerminalType.POS, True, EntryMode.MAGSTRIPE, "CN", "CN-BJ"),
+        r(P, 39_900, TerminalType.NONE, False, EntryMode.ECOMMERCE, "US", None),
+        r(P, 899_900, TerminalType.POS, True, EntryMode.CHIP, "CN", "CN-SH"),
+        r(W, 100_000, TerminalType.ATM, True, EntryMode.CHIP, "JP", None),
+        r(MessageKind.BALANCE_INQUIRY, 0, TerminalType.ATM, True, EntryMode.CHIP, "CN",
+          "CN-HA"),
+    ]
+
+
+def run(seconds: float) -> float:
+    pairs = [(q, st) for st in states() for q in requests()]
+    times = [datetime(2026, 11, 25, h, 30, tzinfo=UTC) for h in (2, 8, 15, 18)]
+    n = 0
+    start = time.perf_counter()
+    end = start + seconds
+    while time.perf_counter() < end:
+        for now in times:
+            for q, st in pairs:
+                decide(q, st, now)
+        n += len(times) * len(pairs)
+    return n / (time.perf_counter() - start)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    rates = [run(args.seconds) for _ in range(args.runs)]
+    print("engine decisions/s per run: " + ", ".join(f"{r:,.0f}" for r in rates))
+    print(f"median: {statistics.median(rates):,.0f} decisions/s on one core")
+
+
+if __name__ == "__main__":
+    main()

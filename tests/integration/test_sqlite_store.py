@@ -1,0 +1,69 @@
+"""The SQLite store: pragmas, migrations, what is (not) stored, and rollback."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from smartguard.adapters.sqlite import store
+from smartguard.bootstrap import App
+from smartguard.domain.pan import with_check_digit
+from smartguard.errors import StoreUnavailable
+from smartguard.service_layer import cards
+from smartguard.service_layer.context import Actor
+
+ACTOR = Actor("test", "test")
+PAN = with_check_digit("622202100000000001")
+
+
+def test_upgrade_applies_every_migration_once(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    applied = store.upgrade(db)
+    assert applied == [name for _, name, _ in store.migrations()]
+    assert store.upgrade(db) == []
+    assert store.pending(db) == []
+
+
+def test_database_runs_in_wal_mode_with_full_sync(sg: App) -> None:
+    conn = store.connect(sg.settings.sqlite_path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_pan_is_stored_only_as_a_keyed_hash_and_first6_last4(sg: App) -> None:
+    def job(uow: cards.UnitOfWork) -> None:
+        h = cards.enrol_cardholder(uow, sg.ctx, ACTOR, "Wang", "+8613800000001")
+        a = cards.open_account(uow, sg.ctx, ACTOR, h.id, "CNY", 100)
+        cards.enrol_card(uow, sg.ctx, ACTOR, PAN, a.id)
+
+    sg.write(job)
+    raw = Path(sg.settings.sqlite_path).read_bytes()
+    wal = Path(str(sg.settings.sqlite_path) + "-wal")
+    raw += wal.read_bytes() if wal.exists() else b""
+    assert PAN.encode() not in raw
+    assert PAN[6:-4].encode() not in raw
+    conn = sqlite3.connect(sg.settings.sqlite_path)
+    row = conn.execute("SELECT pan_hash, first6, last4 FROM cards").fetchone()
+    assert row[0] == sg.ctx.hash_pan(PAN)
+    assert (row[1], row[2]) == (PAN[:6], PAN[-4:])
+
+
+def test_a_failing_job_leaves_nothing_behind(sg: App) -> None:
+    def job(uow: cards.UnitOfWork) -> None:
+        cards.enrol_cardholder(uow, sg.ctx, ACTOR, "Wang", "+8613800000001")
+        raise StoreUnavailable("simulated failure after the first write")
+
+    with pytest.raises(StoreUnavailable):
+        sg.write(job)
+    assert sg.read(lambda uow: uow.cards.search(None, "+8613800000001", 5)) == []
+    conn = sqlite3.connect(sg.settings.sqlite_path)
+    assert conn.execute("SELECT count(*) FROM cardholders").fetchone()[0] == 0
+
+
+def test_unreadable_database_becomes_store_unavailable(tmp_path: Path) -> None:
+    bad = tmp_path / "not-a-db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreUnavailable):
+        store.upgrade(bad)
