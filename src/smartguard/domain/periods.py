@@ -22,11 +22,11 @@ def local_time(now: datetime, timezone: str) -> datetime:
 
 
 def day_key(local: datetime) -> str:
-    return local.strftime("%Y-%m-%d")
+    return f"{local.year:04d}-{local.month:02d}-{local.day:02d}"
 
 
 def month_key(local: datetime) -> str:
-    return local.strftime("%Y-%m")
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 def counter_keys(request: AuthorizationRequest) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ import structlog
 import uvicorn
 
 from smartguard.bootstrap import App
-from smartguard.entrypoints.http_api.app import create_app
+from smartguard.entrypoints.http_api.app import create_asgi
 
 log = structlog.get_logger("smartguard.serve")
 
@@ -62,7 +62,7 @@ async def run(
     """Serve until SIGINT/SIGTERM. ``on_ready`` runs once the HTTP port accepts requests;
     when it returns True the server shuts down."""
     config = uvicorn.Config(
-        create_app(sg), host=host, port=port, log_config=None, access_log=False,
+        create_asgi(sg), host=host, port=port, log_config=None, access_log=False,
         lifespan="off", timeout_graceful_shutdown=10,
     )
     server = uvicorn.Server(config)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from smartguard.domain.controls.codec import controls_from_dict, controls_to_dict, limits_to_dict
@@ -39,12 +40,19 @@ def controls_json(controls: Controls) -> str:
     return dumps(controls_to_dict(controls))
 
 
+@lru_cache(maxsize=4096)
 def controls_load(text: str) -> Controls:
+    """Controls are frozen values: the same stored text always reads back the same, so
+    parsed settings are cached by their text (a hot-path saving, see performance.md)."""
     return controls_from_dict(json.loads(text))
 
 
+_REQUEST_FIELDS = tuple(f.name for f in fields(AuthorizationRequest))
+
+
 def request_json(r: AuthorizationRequest) -> str:
-    return dumps(asdict(r))
+    """The request as a JSON object (plain values only; enums are str subclasses)."""
+    return dumps({name: getattr(r, name) for name in _REQUEST_FIELDS})
 
 
 def request_load(text: str) -> AuthorizationRequest:

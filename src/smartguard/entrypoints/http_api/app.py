@@ -8,10 +8,17 @@ from smartguard import __version__
 from smartguard.bootstrap import App
 from smartguard.entrypoints.http_api import admin, authorizations, cards, errors, protections
 from smartguard.entrypoints.http_api.auth import KeyCache
+from smartguard.entrypoints.http_api.fastpath import AuthorizeFastPath
 
 DESCRIPTION = """Account-security guard for bank debit cards: locks, personal limits,
 step-up verification, stop-payment, alerts. Authenticate with `Authorization: Bearer <key>`.
 Money is integer minor units (fen). A decline is an answer (200), not an error."""
+
+
+def create_asgi(sg: App) -> AuthorizeFastPath:
+    """The application ``serve`` runs: the authorize fast path in front of FastAPI."""
+    api = create_app(sg)
+    return AuthorizeFastPath(api, sg, api.state.keys)
 
 
 def create_app(sg: App) -> FastAPI:

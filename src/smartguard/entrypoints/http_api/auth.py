@@ -5,7 +5,7 @@ the role -> 403. Verified keys are cached for a short while."""
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
@@ -53,11 +53,12 @@ class KeyCache:
         return key
 
 
-def _token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+def token_from(headers: Mapping[str, str]) -> str:
+    """The API key from ``Authorization: Bearer`` or ``X-API-Key`` (lower-case names)."""
+    header = headers.get("authorization", "")
     if header[:7].lower() == "bearer ":
         return header[7:].strip()
-    api_key = request.headers.get("x-api-key")
+    api_key = headers.get("x-api-key")
     if api_key:
         return api_key.strip()
     raise Unauthenticated("an API key is required (Authorization: Bearer <key>)")
@@ -65,7 +66,7 @@ def _token(request: Request) -> str:
 
 async def principal(request: Request) -> Principal:
     cache: KeyCache = request.app.state.keys
-    return Principal(cache.verify(_token(request)))
+    return Principal(cache.verify(token_from(request.headers)))
 
 
 async def check_role(request: Request, *roles: Role) -> Principal:

@@ -160,17 +160,23 @@ _AUTHORIZE_DOC = {
 async def authorize_endpoint(request: Request) -> Response:
     """Decide an authorization. A decline is an answer (200), not an error.
 
-    This is the hot path: the body is validated by pydantic straight from the JSON bytes and
-    the key is checked without FastAPI's dependency machinery (same rules as ``require``)."""
-    app: App = request.app.state.smartguard
+    The hot path: ``fastpath.AuthorizeFastPath`` answers this path in front of FastAPI with
+    the same checks and :func:`authorize_json`; this route documents it and serves it when
+    the fast path is not installed."""
     await check_role(request, Role.PROCESSOR)
-    body = parse_body(AuthorizationIn, await request.body())
+    answer = await authorize_json(request.app.state.smartguard, await request.body())
+    return Response(json.dumps(answer), media_type="application/json")
+
+
+async def authorize_json(app: App, raw: bytes) -> dict[str, Any]:
+    """Validate a JSON authorization request, decide it, and return the JSON answer."""
+    body = parse_body(AuthorizationIn, raw)
     ref = card_ref(app, body.pan, body.card_id)
     req = to_request(body)
     given = body.billing_amount is not None
     result = await app.awrite(
         lambda uow: az.authorize(uow, app.ctx, ref, req, billing_given=given))
-    return Response(json.dumps(authorization_out(result)), media_type="application/json")
+    return authorization_out(result)
 
 
 class OriginalIn(Strict):

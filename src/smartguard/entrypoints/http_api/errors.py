@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from typing import Any
 
 import structlog
@@ -45,31 +45,44 @@ def _location(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-async def on_smartguard_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, e.SmartGuardError)
+def smartguard_error(exc: e.SmartGuardError, path: str) -> tuple[int, dict[str, Any]]:
+    """Status and body for one of SmartGuard's own errors."""
     status = status_for(exc)
     if status >= 500:
-        log.error("request_failed", path=request.url.path, error=str(exc))
+        log.error("request_failed", path=path, error=str(exc))
     fields = None
     if isinstance(exc, e.InvalidInput):
         fields = [{"field": exc.field, "message": exc.message}]
         message = f"{exc.field}: {exc.message}"
     else:
         message = str(exc)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(error_body(exc.code, message, fields), status, headers=headers)
+    return status, error_body(exc.code, message, fields)
+
+
+def validation_error(errors: Sequence[Any]) -> tuple[int, dict[str, Any]]:
+    """Status and body for request validation errors (400 for JSON that does not parse)."""
+    if any(err.get("type") == "json_invalid" for err in errors):
+        return 400, error_body("malformed_json", "the request body is not valid JSON")
+    fields = [{"field": _location(tuple(err["loc"])), "message": str(err["msg"])}
+              for err in errors]
+    message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+    return 422, error_body("validation_error", message, fields)
+
+
+def auth_headers(status: int) -> dict[str, str] | None:
+    return {"WWW-Authenticate": "Bearer"} if status == 401 else None
+
+
+async def on_smartguard_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, e.SmartGuardError)
+    status, body = smartguard_error(exc, request.url.path)
+    return JSONResponse(body, status, headers=auth_headers(status))
 
 
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = exc.errors()
-    if any(err.get("type") == "json_invalid" for err in errors):
-        return JSONResponse(error_body("malformed_json", "the request body is not valid JSON"),
-                            400)
-    fields = [{"field": _location(tuple(err["loc"])), "message": str(err["msg"])}
-              for err in errors]
-    message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
-    return JSONResponse(error_body("validation_error", message, fields), 422)
+    status, body = validation_error(exc.errors())
+    return JSONResponse(body, status)
 
 
 async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -82,5 +95,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(Exception, on_unexpected)
 
-
-__all__ = ["install", "json"]
