@@ -44,7 +44,7 @@ CREATE TABLE usage_counters (
     amount INTEGER NOT NULL,
     count INTEGER NOT NULL,
     PRIMARY KEY (card_id, counter, period)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE authorizations (
     id TEXT PRIMARY KEY,
