@@ -114,8 +114,11 @@ class Committer:
         except Exception as exc:
             log.error("batch_failed", error=str(exc), jobs=len(batch))
             failure = exc if isinstance(exc, StoreUnavailable) else StoreUnavailable(str(exc))
-            for future, _ in done:
-                future.set_exception(failure)
+            # Every job still waiting fails, not only those that ran: when the transaction
+            # could not even begin, no job ran and their callers would wait for ever.
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(failure)
             return
         self.stats.batches += 1
         self.stats.jobs += len(batch)
