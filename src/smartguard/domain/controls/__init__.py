@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from smartguard.domain.decisions import Verdict
-from smartguard.domain.state import CardState
 from smartguard.domain.transactions import AuthorizationRequest
 
-Rule = Callable[[AuthorizationRequest, CardState, datetime], Verdict | None]
+if TYPE_CHECKING:
+    # state.py imports controls.settings, which runs this package first: importing
+    # state here at run time would be a cycle whenever state is imported first.
+    from smartguard.domain.state import CardState
+
+Rule = Callable[[AuthorizationRequest, "CardState", datetime], Verdict | None]

@@ -1,0 +1,367 @@
+"""In-memory fakes for the service layer's ports, and a clock a test can move.
+
+:class:`FakeStore` holds the committed tables; each :class:`FakeUnitOfWork` works on its
+own copy of them (copy-on-write: the stored values are frozen, so copying the dicts is
+enough). ``commit`` publishes the copy, leaving without it throws the copy away, and a
+savepoint that sees an exception puts back the copy it took on entry. Uniqueness rules of
+the SQL schema (card PAN hash, authorization key, reversal original key, posting id) are
+kept: a duplicate insert raises :class:`Conflict`, as the SQL adapter does.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, Self
+
+from smartguard.domain.cards import Account, Card, Cardholder, CardStatus
+from smartguard.domain.challenges import Challenge, ChallengeStatus
+from smartguard.domain.controls.settings import Ceilings, Controls
+from smartguard.domain.state import Usage
+from smartguard.errors import Conflict, StoreUnavailable
+from smartguard.service_layer.ports import Key
+from smartguard.service_layer.records import (
+    AgreementRecord,
+    ApiKey,
+    AuditEntry,
+    AuthorizationRecord,
+    CardRecord,
+    PostingRecord,
+    ReversalRecord,
+    ReversalStatus,
+)
+
+
+class FakeClock:
+    """The guard's clock in a test: returns ``now`` until told to move."""
+
+    def __init__(self, now: datetime) -> None:
+        assert now.tzinfo is not None, "the guard's clock is always aware"
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+    def set(self, now: datetime) -> None:
+        assert now.tzinfo is not None
+        self.now = now
+
+
+@dataclass
+class Tables:
+    cards: dict[str, tuple[Card, str, Controls]] = field(default_factory=dict)
+    cardholders: dict[str, Cardholder] = field(default_factory=dict)
+    accounts: dict[str, Account] = field(default_factory=dict)
+    usage: dict[tuple[str, str, str], tuple[int, int]] = field(default_factory=dict)
+    authorizations: dict[str, AuthorizationRecord] = field(default_factory=dict)
+    reversals: dict[str, ReversalRecord] = field(default_factory=dict)
+    postings: dict[str, PostingRecord] = field(default_factory=dict)
+    challenges: dict[str, Challenge] = field(default_factory=dict)
+    agreements: dict[str, AgreementRecord] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+    keys: dict[str, ApiKey] = field(default_factory=dict)
+    ceilings: dict[str, Ceilings] = field(default_factory=dict)
+
+    def copy(self) -> Tables:
+        """A copy whose containers are new and whose (frozen) values are shared."""
+        return Tables(**{f.name: copy.copy(getattr(self, f.name)) for f in fields(self)})
+
+
+class FakeStore:
+    """The committed state, shared by every unit of work made from it."""
+
+    def __init__(self) -> None:
+        self.committed = Tables()
+        self.commits = 0
+        self.fail_on_enter = False  # simulate a store that cannot open a transaction
+        self.fail_on_commit = False  # simulate a commit that fails (disk full, ...)
+
+    def uow(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self)
+
+    __call__ = uow  # a FakeStore is a UnitOfWorkFactory
+
+
+class _Repo:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def t(self) -> Tables:
+        return self._uow.tables
+
+
+class FakeCards(_Repo):
+    def add(self, card: Card, pan_hash: str, controls: Controls, at: datetime) -> None:
+        if card.id in self.t.cards or any(h == pan_hash for _, h, _ in self.t.cards.values()):
+            raise Conflict("the store refused a duplicate: card")
+        self.t.cards[card.id] = (card, pan_hash, controls)
+
+    def _record(self, card: Card, controls: Controls) -> CardRecord:
+        return CardRecord(card, self.t.cardholders[card.cardholder_id],
+                          self.t.accounts[card.account_id], controls)
+
+    def get(self, card_id: str) -> CardRecord | None:
+        row = self.t.cards.get(card_id)
+        return self._record(row[0], row[2]) if row else None
+
+    def by_pan_hash(self, pan_hash: str) -> CardRecord | None:
+        for card, h, controls in self.t.cards.values():
+            if h == pan_hash:
+                return self._record(card, controls)
+        return None
+
+    def set_status(self, card_id: str, status: CardStatus, at: datetime) -> None:
+        card, h, controls = self.t.cards[card_id]
+        self.t.cards[card_id] = (replace(card, status=status), h, controls)
+
+    def set_controls(self, card_id: str, controls: Controls, at: datetime) -> None:
+        card, h, _ = self.t.cards[card_id]
+        self.t.cards[card_id] = (card, h, controls)
+
+    def search(self, last4: str | None, phone: str | None, limit: int) -> list[CardRecord]:
+        found = [self._record(c, ctl) for c, _, ctl in self.t.cards.values()
+                 if (not last4 or c.last4 == last4)
+                 and (not phone or self.t.cardholders[c.cardholder_id].phone == phone)]
+        return found[:limit]
+
+    def for_cardholder(self, cardholder_id: str) -> list[CardRecord]:
+        return [self._record(c, ctl) for c, _, ctl in self.t.cards.values()
+                if c.cardholder_id == cardholder_id]
+
+
+class FakeCardholders(_Repo):
+    def add(self, cardholder: Cardholder, at: datetime) -> None:
+        if cardholder.id in self.t.cardholders:
+            raise Conflict("the store refused a duplicate: cardholder")
+        self.t.cardholders[cardholder.id] = cardholder
+
+    def get(self, cardholder_id: str) -> Cardholder | None:
+        return self.t.cardholders.get(cardholder_id)
+
+
+class FakeAccounts(_Repo):
+    def add(self, account: Account, at: datetime) -> None:
+        if account.id in self.t.accounts:
+            raise Conflict("the store refused a duplicate: account")
+        self.t.accounts[account.id] = account
+
+    def get(self, account_id: str) -> Account | None:
+        return self.t.accounts.get(account_id)
+
+    def adjust_balance(self, account_id: str, delta: int) -> int:
+        account = self.t.accounts[account_id]
+        self.t.accounts[account_id] = replace(account, balance=account.balance + delta)
+        return account.balance + delta
+
+
+class FakeUsage(_Repo):
+    def get(self, card_id: str, keys: Iterable[str], day: str, month: str) -> dict[str, Usage]:
+        found: dict[str, Usage] = {}
+        for key in keys:
+            d = self.t.usage.get((card_id, key, "D" + day))
+            m = self.t.usage.get((card_id, key, "M" + month))
+            if d is None and m is None:
+                continue
+            found[key] = Usage(d[0] if d else 0, d[1] if d else 0, m[0] if m else 0)
+        return found
+
+    def add(self, card_id: str, keys: Iterable[str], day: str, month: str, amount: int,
+            count: int) -> None:
+        for key in keys:
+            for period in ("D" + day, "M" + month):
+                a, c = self.t.usage.get((card_id, key, period), (0, 0))
+                self.t.usage[(card_id, key, period)] = (a + amount, c + count)
+
+
+class FakeAuthorizations(_Repo):
+    def by_key(self, key: Key) -> AuthorizationRecord | None:
+        for r in self.t.authorizations.values():
+            if r.request.idempotency_key == key:
+                return r
+        return None
+
+    def add(self, record: AuthorizationRecord) -> None:
+        if record.id in self.t.authorizations or self.by_key(record.request.idempotency_key):
+            raise Conflict("the store refused a duplicate: authorization")
+        self.t.authorizations[record.id] = record
+
+    def mark_reversed(self, authorization_id: str, at: datetime) -> None:
+        record = self.t.authorizations[authorization_id]
+        self.t.authorizations[authorization_id] = replace(record, reversed_at=at)
+
+    def for_card(self, card_id: str, limit: int,
+                 since: datetime | None = None) -> list[AuthorizationRecord]:
+        found = [r for r in self.t.authorizations.values() if r.card_id == card_id
+                 and (since is None or r.received_at >= since)]
+        found.sort(key=lambda r: r.received_at, reverse=True)
+        return found[:limit]
+
+
+class FakeReversals(_Repo):
+    def by_original(self, original_key: Key) -> ReversalRecord | None:
+        for r in self.t.reversals.values():
+            if r.original_key == original_key:
+                return r
+        return None
+
+    def add(self, record: ReversalRecord) -> None:
+        if record.id in self.t.reversals or self.by_original(record.original_key):
+            raise Conflict("the store refused a duplicate: reversal")
+        self.t.reversals[record.id] = record
+
+    def mark_applied(self, reversal_id: str, authorization_id: str, at: datetime) -> None:
+        record = self.t.reversals[reversal_id]
+        self.t.reversals[reversal_id] = replace(
+            record, status=ReversalStatus.APPLIED, authorization_id=authorization_id,
+            applied_at=at)
+
+
+class FakePostings(_Repo):
+    def get(self, posting_id: str) -> PostingRecord | None:
+        return self.t.postings.get(posting_id)
+
+    def add(self, record: PostingRecord) -> None:
+        if record.posting_id in self.t.postings:
+            raise Conflict("the store refused a duplicate: posting")
+        self.t.postings[record.posting_id] = record
+
+
+class FakeChallenges(_Repo):
+    def add(self, challenge: Challenge) -> None:
+        if challenge.id in self.t.challenges:
+            raise Conflict("the store refused a duplicate: challenge")
+        self.t.challenges[challenge.id] = challenge
+
+    def get(self, challenge_id: str) -> Challenge | None:
+        return self.t.challenges.get(challenge_id)
+
+    def set_status(self, challenge_id: str, status: ChallengeStatus, at: datetime) -> None:
+        c = self.t.challenges[challenge_id]
+        self.t.challenges[challenge_id] = replace(c, status=status, resolved_at=at)
+
+    def for_card(self, card_id: str,
+                 statuses: Iterable[ChallengeStatus] | None = None) -> list[Challenge]:
+        wanted = None if statuses is None else set(statuses)
+        found = [c for c in self.t.challenges.values()
+                 if c.card_id == card_id and (wanted is None or c.status in wanted)]
+        found.sort(key=lambda c: c.created_at, reverse=True)
+        return found[:100]
+
+
+class FakeAgreements(_Repo):
+    def add(self, record: AgreementRecord) -> None:
+        if record.id in self.t.agreements:
+            raise Conflict("the store refused a duplicate: agreement")
+        self.t.agreements[record.id] = record
+
+    def get(self, agreement_id: str) -> AgreementRecord | None:
+        return self.t.agreements.get(agreement_id)
+
+    def update(self, record: AgreementRecord) -> None:
+        self.t.agreements[record.id] = record
+
+    def for_card(self, card_id: str) -> list[AgreementRecord]:
+        return [r for r in self.t.agreements.values() if r.card_id == card_id]
+
+
+class FakeAudit(_Repo):
+    def add(self, entry: AuditEntry) -> None:
+        self.t.audit.append(entry)
+
+    def for_card(self, card_id: str, limit: int) -> list[AuditEntry]:
+        return [e for e in reversed(self.t.audit) if e.card_id == card_id][:limit]
+
+
+class FakeKeys(_Repo):
+    def add(self, key: ApiKey) -> None:
+        if key.id in self.t.keys:
+            raise Conflict("the store refused a duplicate: api key")
+        self.t.keys[key.id] = key
+
+    def get(self, key_id: str) -> ApiKey | None:
+        return self.t.keys.get(key_id)
+
+
+class FakeCeilings(_Repo):
+    def get(self, product: str) -> Ceilings | None:
+        return self.t.ceilings.get(product)
+
+    def put(self, product: str, ceilings: Ceilings, at: datetime) -> None:
+        self.t.ceilings[product] = ceilings
+
+
+class FakeUnitOfWork:
+    """Implements :class:`smartguard.service_layer.ports.UnitOfWork` in memory."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self.tables = store.committed.copy()
+        self._open = False
+        self.cards = FakeCards(self)
+        self.cardholders = FakeCardholders(self)
+        self.accounts = FakeAccounts(self)
+        self.usage = FakeUsage(self)
+        self.authorizations = FakeAuthorizations(self)
+        self.reversals = FakeReversals(self)
+        self.postings = FakePostings(self)
+        self.challenges = FakeChallenges(self)
+        self.agreements = FakeAgreements(self)
+        self.audit = FakeAudit(self)
+        self.keys = FakeKeys(self)
+        self.ceilings = FakeCeilings(self)
+
+    def __enter__(self) -> Self:
+        if self.store.fail_on_enter:
+            raise StoreUnavailable("fake store: cannot begin a transaction")
+        self.tables = self.store.committed.copy()
+        self._open = True
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._open:
+            self.rollback()
+
+    def commit(self) -> None:
+        if self.store.fail_on_commit:
+            raise StoreUnavailable("fake store: commit failed")
+        self.store.committed = self.tables.copy()
+        self.store.commits += 1
+        self._open = False
+
+    def rollback(self) -> None:
+        self.tables = self.store.committed.copy()
+        self._open = False
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        saved = self.tables.copy()
+        try:
+            yield
+        except BaseException:
+            self.tables = saved
+            raise
+
+
+def committed(store: FakeStore) -> FakeUnitOfWork:
+    """A fresh unit of work that sees exactly what has been committed (for assertions)."""
+    return store.uow()
+
+
+def everything_stored(store: FakeStore) -> str:
+    """Every committed value as text, to check that a secret (a PAN, a code) is absent."""
+    parts: list[Any] = [getattr(store.committed, f.name) for f in fields(store.committed)]
+    return repr(parts)

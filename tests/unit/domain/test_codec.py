@@ -1,0 +1,51 @@
+"""Controls are stored and shown as plain dicts; reading back gives the same controls."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smartguard.domain.controls import settings as s
+from smartguard.domain.controls.codec import controls_from_dict, controls_to_dict
+from smartguard.domain.transactions import Channel
+from tests.builders import cny
+
+
+def test_default_controls_are_all_locks_off_magstripe_verification_on():
+    d = controls_to_dict(s.Controls())
+    assert d["region_lock"] == {"enabled": False, "places": []}
+    assert d["overseas_lock"] == {"enabled": False, "places": []}
+    assert d["night_lock"] == {"enabled": False, "start": "23:00", "end": "05:00",
+                               "scope": "domestic"}
+    assert d["overseas_cnp_lock"] == {"enabled": False}
+    assert d["verification"] == {"magstripe": True, "large_purchase": False,
+                                 "large_threshold": cny(5_000)}
+    assert d["limits"] == {}
+
+
+_minutes = st.builds(time, st.integers(0, 23), st.integers(0, 59))
+_limits = st.builds(s.ChannelLimits, st.none() | st.integers(1, cny(5_000)),
+                    st.none() | st.integers(1, cny(20_000)), st.none() | st.integers(1, 20),
+                    st.none() | st.integers(1, cny(200_000)))
+_controls = st.builds(
+    s.Controls,
+    region_lock=st.builds(s.RegionLock, st.booleans(),
+                          st.lists(st.sampled_from(sorted(s.PROVINCES)), max_size=3,
+                                   unique=True).map(tuple)),
+    overseas_lock=st.builds(s.OverseasLock, st.booleans(),
+                            st.lists(st.sampled_from(["HK", "JP", "US", "TW"]), max_size=3,
+                                     unique=True).map(tuple)),
+    night_lock=st.builds(s.NightLock, st.booleans(), _minutes, _minutes,
+                         st.sampled_from(list(s.NightScope))),
+    overseas_cnp_lock=st.booleans(),
+    verification=st.builds(s.Verification, st.booleans(), st.booleans(),
+                           st.integers(1, cny(100_000))),
+    limits=st.dictionaries(st.sampled_from(list(Channel)), _limits),
+)
+
+
+@given(_controls)
+def test_controls_survive_a_round_trip_through_a_dict(controls):
+    assert controls_from_dict(controls_to_dict(controls)) == controls
