@@ -218,11 +218,11 @@ class FakeReversals(_Repo):
             raise Conflict("the store refused a duplicate: reversal")
         self.t.reversals[record.id] = record
 
-    def mark_applied(self, reversal_id: str, authorization_id: str, at: datetime) -> None:
+    def resolve(self, reversal_id: str, status: ReversalStatus, authorization_id: str,
+                at: datetime) -> None:
         record = self.t.reversals[reversal_id]
         self.t.reversals[reversal_id] = replace(
-            record, status=ReversalStatus.APPLIED, authorization_id=authorization_id,
-            applied_at=at)
+            record, status=status, authorization_id=authorization_id, applied_at=at)
 
 
 class FakePostings(_Repo):

@@ -53,8 +53,9 @@ class Challenge:
 def usable_credit(
     challenges: list[Challenge], request: AuthorizationRequest, now: datetime
 ) -> Credit | None:
-    """The confirmed, unexpired challenge a retry of ``request`` may use, if any."""
-    if request.kind is not MessageKind.PURCHASE:
+    """The confirmed, unexpired challenge a retry of ``request`` may use, if any. A purchase
+    without a merchant id cannot be matched to its confirmation, so it never gets one."""
+    if request.kind is not MessageKind.PURCHASE or not request.merchant_id:
         return None
     for c in challenges:
         if (

@@ -150,11 +150,13 @@ def _record(
         balance_after=balance, day=period[0], month=period[1], counters=keys,
         challenge_id=challenge.challenge.id if challenge else None,
         challenge_used=decision.challenge_used,
-        reversed_at=now if already_reversed else None,
+        reversed_at=now if already_reversed and decision.approved else None,
     )
     uow.authorizations.add(record)
     if already_reversed and pending is not None:
-        uow.reversals.mark_applied(pending.id, auth_id, now)
+        moved = decision.approved and request.kind is not MessageKind.BALANCE_INQUIRY
+        status = ReversalStatus.APPLIED if moved else ReversalStatus.NO_EFFECT
+        uow.reversals.resolve(pending.id, status, auth_id, now)
     return AuthorizationResult(record, card, challenge=challenge)
 
 

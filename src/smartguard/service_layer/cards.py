@@ -107,9 +107,19 @@ def enrol_card(
     return record
 
 
+#: What a cardholder may do to their own card; the rest is the bank's (SPEC 1).
+CARDHOLDER_ACTIONS = frozenset({StatusAction.FREEZE, StatusAction.UNFREEZE})
+
+
 def change_status(
     uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str, action: StatusAction
 ) -> CardRecord:
+    """Freeze, unfreeze, block, unblock or close. An actor acting for a cardholder may only
+    freeze and unfreeze; nobody may unfreeze by SMS."""
+    if actor.cardholder_id is not None and action not in CARDHOLDER_ACTIONS:
+        raise Forbidden(f"only the bank may {action.value} a card")
+    if actor.channel == "sms" and action is StatusAction.UNFREEZE:
+        raise Forbidden("a card cannot be unfrozen by SMS; use the app or the web page")
     record = card_for(uow, actor, card_id)
     current = record.card.status
     target = next_status(current, action)

@@ -21,6 +21,7 @@ from smartguard.service_layer.records import (
     CardRecord,
     PostingRecord,
     ReversalRecord,
+    ReversalStatus,
 )
 
 Key = tuple[str, str, str]
@@ -68,7 +69,11 @@ class AuthorizationRepository(Protocol):
 class ReversalRepository(Protocol):
     def by_original(self, original_key: Key) -> ReversalRecord | None: ...
     def add(self, record: ReversalRecord) -> None: ...
-    def mark_applied(self, reversal_id: str, authorization_id: str, at: datetime) -> None: ...
+    def resolve(
+        self, reversal_id: str, status: ReversalStatus, authorization_id: str, at: datetime
+    ) -> None:
+        """A pending reversal met its original: applied, or no effect if it was declined."""
+        ...
 
 
 class PostingRepository(Protocol):

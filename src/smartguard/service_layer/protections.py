@@ -10,7 +10,7 @@ from smartguard.domain.cards import CardStatus
 from smartguard.domain.controls import settings as s
 from smartguard.domain.controls.codec import controls_to_dict
 from smartguard.domain.transactions import Channel
-from smartguard.errors import InvalidState
+from smartguard.errors import InvalidInput, InvalidState
 from smartguard.service_layer.cards import card_for
 from smartguard.service_layer.context import Actor, Context
 from smartguard.service_layer.ports import UnitOfWork
@@ -28,6 +28,9 @@ def set_protection(
 ) -> CardRecord:
     """Replace protection ``name`` (one of :data:`PROTECTIONS`) with an already validated
     ``value``; returns the card with its new controls."""
+    if name not in PROTECTIONS:
+        raise InvalidInput("protection", f"'{name}' is not a protection; one of "
+                           + ", ".join(PROTECTIONS))
     record = card_for(uow, actor, card_id)
     if record.card.status is CardStatus.CLOSED:
         raise InvalidState("the card is closed")

@@ -108,10 +108,11 @@ class SqlReversals:
              r.authorization_id, r.amount, ts(r.applied_at)),
         )
 
-    def mark_applied(self, reversal_id: str, authorization_id: str, at: datetime) -> None:
+    def resolve(self, reversal_id: str, status: ReversalStatus, authorization_id: str,
+                at: datetime) -> None:
         self.db.execute(
             "UPDATE reversals SET status = ?, authorization_id = ?, applied_at = ? "
-            "WHERE id = ?", (ReversalStatus.APPLIED.value, authorization_id, ts(at), reversal_id))
+            "WHERE id = ?", (status.value, authorization_id, ts(at), reversal_id))
 
 
 class SqlPostings:

@@ -114,7 +114,10 @@ def overseas_lock(enabled: bool, places: list[str] | tuple[str, ...]) -> Oversea
 
 
 def night_lock(enabled: bool, start: time, end: time, scope: str = "domestic") -> NightLock:
-    if start.replace(microsecond=0) == end.replace(microsecond=0):
+    for name, value in (("start", start), ("end", end)):
+        if value.second or value.microsecond or value.tzinfo is not None:
+            raise InvalidInput(f"night_lock.{name}", "give a wall-clock time as HH:MM")
+    if start == end:
         raise InvalidInput("night_lock.end", "the window must not start and end at the "
                            "same time", "empty_window")
     try:
