@@ -9,11 +9,14 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+import structlog
+
 from smartguard.adapters.sql.db import Db
 from smartguard.adapters.sql.uow import SqlUnitOfWork
 from smartguard.errors import StoreUnavailable
 
 MIGRATIONS = "smartguard.adapters.sqlite.migrations"
+log = structlog.get_logger("smartguard.sqlite")
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
@@ -91,13 +94,47 @@ def pending(path: Path | str) -> list[str]:
         conn.close()
 
 
+class Checkpointer:
+    """Copies the WAL into the database file from its own thread and connection, so the
+    writer never pays for a checkpoint inside a commit (the writer's automatic checkpoints
+    are off). PASSIVE checkpoints never block the writer or readers."""
+
+    def __init__(self, path: Path, interval: float = 0.5) -> None:
+        self._path = path
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="checkpointer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        conn = connect(self._path)
+        try:
+            while not self._stop.wait(self._interval):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as exc:  # busy or I/O: try again next time
+                    log.warning("checkpoint_failed", error=str(exc))
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as exc:
+            log.warning("final_checkpoint_failed", error=str(exc))
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 class SqliteStore:
     """Hands out units of work: :meth:`writer` for the one writing thread, :meth:`reader`
     for any thread that only reads (each thread gets its own connection)."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self._writer = wrap(connect(self.path))
+        writer = connect(self.path)
+        writer.execute("PRAGMA wal_autocheckpoint=0")
+        self._writer = wrap(writer)
+        self._checkpointer = Checkpointer(self.path)
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -116,6 +153,7 @@ class SqliteStore:
 
     def close(self) -> None:
         self._writer.conn.close()
+        self._checkpointer.stop()
         with self._lock:
             for conn in self._readers:
                 conn.close()
