@@ -30,7 +30,6 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.population import build, mixed_request
@@ -148,15 +147,25 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
-def report(name: str, result: Result, elapsed: float) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def report(name: str, result: Result, elapsed: float, cpu: float) -> dict[str, float]:
+    """Print one phase. ``cpu`` is the server's CPU seconds in the phase: CPU time per
+    authorization is steadier than throughput on a noisy shared machine."""
     n = len(result.latencies)
     summary = {"throughput": n / elapsed, "p50": pct(result.latencies, 50),
                "p95": pct(result.latencies, 95), "p99": pct(result.latencies, 99),
-               "p99.9": pct(result.latencies, 99.9), "errors": result.errors}
+               "p99.9": pct(result.latencies, 99.9), "errors": result.errors,
+               "cpu_us": cpu / max(n, 1) * 1e6}
     print(f"{name}: {summary['throughput']:,.0f} auth/s  p50 {summary['p50']:.2f} ms  "
           f"p95 {summary['p95']:.2f} ms  p99 {summary['p99']:.2f} ms  "
           f"p99.9 {summary['p99.9']:.2f} ms  errors {result.errors}  "
-          f"outcomes {result.outcomes}")
+          f"server CPU {summary['cpu_us']:.0f} us/auth  outcomes {result.outcomes}",
+          flush=True)
     return summary
 
 
@@ -181,17 +190,28 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("server did not start")
 
 
-async def phases(args: argparse.Namespace, port: int, token: str, pans: list[str]) -> None:
+async def phases(args: argparse.Namespace, port: int, token: str, pans: list[str],
+                 pid: int) -> None:
     host = "127.0.0.1"
     await closed_loop(host, port, token, Traffic(pans, 0), args.connections, 1.0)  # warm up
+    closed, opened = [], []
     for i in range(args.runs):
+        c0 = cpu_seconds(pid)
         r, t = await closed_loop(host, port, token, Traffic(pans, i + 1), args.connections,
                                  args.seconds)
-        report(f"closed loop run {i + 1} ({args.connections} conns)", r, t)
+        closed.append(report(f"closed loop run {i + 1} ({args.connections} conns)", r, t,
+                             cpu_seconds(pid) - c0))
     for i in range(args.runs):
+        c0 = cpu_seconds(pid)
         r, t = await open_loop(host, port, token, Traffic(pans, 100 + i), 16, args.rate,
                                args.seconds)
-        report(f"open loop run {i + 1} at {args.rate:.0f}/s", r, t)
+        opened.append(report(f"open loop run {i + 1} at {args.rate:.0f}/s", r, t,
+                             cpu_seconds(pid) - c0))
+    med = statistics.median
+    print(f"MEDIANS: closed loop {med(x['throughput'] for x in closed):,.0f} auth/s, "
+          f"{med(x['cpu_us'] for x in closed):.0f} us server CPU/auth; open loop at "
+          f"{args.rate:.0f}/s p99 {med(x['p99'] for x in opened):.2f} ms, "
+          f"p50 {med(x['p50'] for x in opened):.2f} ms")
 
 
 def main() -> None:
@@ -215,11 +235,10 @@ def main() -> None:
         port = free_port()
         server = start_server(data, port)
         try:
-            asyncio.run(phases(args, port, pop.token, pop.pans))
+            asyncio.run(phases(args, port, pop.token, pop.pans, server.pid))
         finally:
             server.send_signal(signal.SIGINT)
             server.wait(timeout=30)
-    _ = statistics, Any
 
 
 if __name__ == "__main__":
