@@ -8,8 +8,11 @@ reverse order, after it has drained. The writer stops last, after answering what
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import socket
-from collections.abc import Awaitable, Callable, Coroutine
+import threading
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any, Protocol
 
 import structlog
@@ -26,6 +29,25 @@ class Service(Protocol):
 
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
+
+
+class _Server(uvicorn.Server):
+    """uvicorn re-raises SIGINT/SIGTERM after its own graceful shutdown, which would end
+    the process before our services and the writer are stopped. Capture the signals, shut
+    down, and let :func:`run` finish the clean-up and exit normally."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        original = {sig: signal.signal(sig, self.handle_exit)
+                    for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
 
 
 def services(sg: App) -> list[Service]:
@@ -65,7 +87,7 @@ async def run(
         create_asgi(sg), host=host, port=port, log_config=None, access_log=False,
         lifespan="off", timeout_graceful_shutdown=10,
     )
-    server = uvicorn.Server(config)
+    server = _Server(config)
     started: list[Service] = []
     try:
         for svc in services(sg):
