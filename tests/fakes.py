@@ -109,11 +109,11 @@ class FakeCards(_Repo):
         return CardRecord(card, self.t.cardholders[card.cardholder_id],
                           self.t.accounts[card.account_id], controls)
 
-    def get(self, card_id: str) -> CardRecord | None:
+    def get(self, card_id: str, lock: bool = False) -> CardRecord | None:
         row = self.t.cards.get(card_id)
         return self._record(row[0], row[2]) if row else None
 
-    def by_pan_hash(self, pan_hash: str) -> CardRecord | None:
+    def by_pan_hash(self, pan_hash: str, lock: bool = False) -> CardRecord | None:
         for card, h, controls in self.t.cards.values():
             if h == pan_hash:
                 return self._record(card, controls)
@@ -183,7 +183,7 @@ class FakeUsage(_Repo):
 
 
 class FakeAuthorizations(_Repo):
-    def by_key(self, key: Key) -> AuthorizationRecord | None:
+    def by_key(self, key: Key, lock: bool = False) -> AuthorizationRecord | None:
         for r in self.t.authorizations.values():
             if r.request.idempotency_key == key:
                 return r

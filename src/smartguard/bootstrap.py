@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
+from smartguard.adapters.postgres import store as pg_store
 from smartguard.adapters.sqlite import store as sqlite_store
 from smartguard.config import Settings
 from smartguard.domain.errors import InvalidInput
@@ -46,7 +47,8 @@ class App:
 
 def upgrade(settings: Settings) -> list[str]:
     """Create or upgrade the database schema; returns the migrations applied."""
-    _sqlite_only(settings)
+    if is_postgres(settings):
+        return pg_store.upgrade(settings.database_url)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return sqlite_store.upgrade(settings.sqlite_path)
 
@@ -60,7 +62,11 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None) -
     )
     if clock is not None:
         ctx = replace(ctx, clock=clock)
-    store = sqlite_store.SqliteStore(settings.sqlite_path)
+    store: sqlite_store.SqliteStore | pg_store.PostgresStore
+    if is_postgres(settings):
+        store = pg_store.PostgresStore(settings.database_url)
+    else:
+        store = sqlite_store.SqliteStore(settings.sqlite_path)
     committer = Committer(
         store.writer, settings.commit_max_batch, settings.commit_max_wait_ms / 1000
     )
@@ -68,8 +74,10 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None) -
     return App(settings, ctx, committer, store.reader, store.close)
 
 
-def _sqlite_only(settings: Settings) -> None:
-    if settings.database_url:
-        raise InvalidInput(
-            "database_url", "only the embedded SQLite store is available in this version"
-        )
+
+def is_postgres(settings: Settings) -> bool:
+    url = settings.database_url
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise InvalidInput("database_url", "must be empty (SQLite in data_dir) or a "
+                           "postgresql:// URL")
+    return bool(url)

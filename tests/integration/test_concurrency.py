@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from itertools import count
-from pathlib import Path
 
 from smartguard.bootstrap import App, bootstrap
-from smartguard.config import load
+from smartguard.config import Settings
 from smartguard.domain.controls import settings as s
 from smartguard.domain.pan import with_check_digit
 from smartguard.domain.transactions import (
@@ -74,12 +73,13 @@ def test_balance_is_never_exceeded_under_concurrency(sg: App) -> None:
     assert sg.read(lambda uow: uow.cards.get(card_id)).account.balance == 5_000
 
 
-def test_two_writers_on_one_database_file_stay_exact(
-    tmp_path: Path, clock: Clock
+def test_two_writers_on_one_database_stay_exact(
+    store_settings: Settings, clock: Clock
 ) -> None:
-    """Two SmartGuard processes' worth of writers (two stores, two committers) on one file:
-    SQLite's write lock serialises them and nothing is cached, so limits still hold."""
-    settings = load(None, data_dir=tmp_path / "shared")
+    """Two SmartGuard processes' worth of writers (two stores, two committers) on one
+    database: SQLite's write lock, or PostgreSQL's row locks, serialise the writers of one
+    card, and nothing is cached, so limits still hold."""
+    settings = store_settings
     first = bootstrap(settings, clock=clock)
     second = bootstrap(settings, clock=clock)
     try:

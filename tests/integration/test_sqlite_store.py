@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from smartguard.adapters.sqlite import store
-from smartguard.bootstrap import App
+from smartguard.bootstrap import App, bootstrap
+from smartguard.config import load
 from smartguard.domain.pan import with_check_digit
 from smartguard.errors import StoreUnavailable
 from smartguard.service_layer import cards
 from smartguard.service_layer.context import Actor
+from tests.conftest import Clock
 
 ACTOR = Actor("test", "test")
+
+
+@pytest.fixture
+def sg(tmp_path: Path, clock: Clock) -> Iterator[App]:
+    """This module is about the SQLite store only."""
+    app = bootstrap(load(None, data_dir=tmp_path / "data"), clock=clock)
+    yield app
+    app.close()
 PAN = with_check_digit("622202100000000001")
 
 

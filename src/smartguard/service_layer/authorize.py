@@ -40,10 +40,10 @@ class CardRef:
     pan_hash: str | None = None
     card_id: str | None = None
 
-    def load(self, uow: UnitOfWork) -> CardRecord | None:
+    def load(self, uow: UnitOfWork, lock: bool = False) -> CardRecord | None:
         if self.pan_hash is not None:
-            return uow.cards.by_pan_hash(self.pan_hash)
-        return uow.cards.get(self.card_id) if self.card_id else None
+            return uow.cards.by_pan_hash(self.pan_hash, lock)
+        return uow.cards.get(self.card_id, lock) if self.card_id else None
 
 
 def fingerprint(card_id: str, r: AuthorizationRequest) -> str:
@@ -58,7 +58,7 @@ def authorize(
 ) -> AuthorizationResult:
     """Decide ``request`` for the card ``ref`` names. When the sender stated no billing
     amount (``billing_given=False``), the transaction must be in the card's currency."""
-    card = ref.load(uow)
+    card = ref.load(uow, lock=True)  # one writer per card at a time (PostgreSQL)
     existing = uow.authorizations.by_key(request.idempotency_key)
     if existing is not None:
         if card is None or existing.fingerprint != fingerprint(card.card.id, request):

@@ -120,7 +120,7 @@ def change_status(
         raise Forbidden(f"only the bank may {action.value} a card")
     if actor.channel == "sms" and action is StatusAction.UNFREEZE:
         raise Forbidden("a card cannot be unfrozen by SMS; use the app or the web page")
-    record = card_for(uow, actor, card_id)
+    record = card_for(uow, actor, card_id, lock=True)
     current = record.card.status
     target = next_status(current, action)
     if target is None:
@@ -133,9 +133,10 @@ def change_status(
     return replace(record, card=replace(record.card, status=target))
 
 
-def card_for(uow: UnitOfWork, actor: Actor, card_id: str) -> CardRecord:
-    """Load a card the actor may act on (its own cardholder's, for a scoped actor)."""
-    record = uow.cards.get(card_id)
+def card_for(uow: UnitOfWork, actor: Actor, card_id: str, lock: bool = False) -> CardRecord:
+    """Load a card the actor may act on (its own cardholder's, for a scoped actor);
+    ``lock`` when the caller is about to change it."""
+    record = uow.cards.get(card_id, lock)
     if record is None:
         raise UnknownCard(f"no card {card_id}")
     if actor.cardholder_id is not None and actor.cardholder_id != record.card.cardholder_id:

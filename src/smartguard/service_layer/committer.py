@@ -144,6 +144,10 @@ class Committer:
                 uow.commit()
         except Exception as exc:
             log.error("batch_failed", error=str(exc), jobs=len(batch))
+            if len(batch) > 1:
+                # One job's lock conflict (a PostgreSQL deadlock between two writer
+                # processes, say) must not fail its neighbours: retry each on its own.
+                return [o for item in batch for o in self._run_batch([item])]
             failure = exc if isinstance(exc, StoreUnavailable) else StoreUnavailable(str(exc))
             return [(w, None, failure) for _, w in batch]
         self.stats.batches += 1

@@ -31,7 +31,7 @@ def set_protection(
     if name not in PROTECTIONS:
         raise InvalidInput("protection", f"'{name}' is not a protection; one of "
                            + ", ".join(PROTECTIONS))
-    record = card_for(uow, actor, card_id)
+    record = card_for(uow, actor, card_id, lock=True)
     if record.card.status is CardStatus.CLOSED:
         raise InvalidState("the card is closed")
     old = record.controls

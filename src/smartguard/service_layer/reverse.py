@@ -30,7 +30,7 @@ def reverse(
     if earlier is not None:
         return ReversalResult(earlier, repeat=True)
     now = ctx.clock()
-    original = uow.authorizations.by_key(reversal.original_key)
+    original = uow.authorizations.by_key(reversal.original_key, lock=True)
     if original is None:
         card = ref.load(uow) if ref is not None else None
         record = _new(ctx, reversal, now, ReversalStatus.PENDING, card.card.id if card else None)
@@ -54,7 +54,7 @@ def _moved_money(original: AuthorizationRecord) -> bool:
 def undo(uow: UnitOfWork, original: AuthorizationRecord, now: datetime) -> None:
     """Give back the balance, amount and count an approved authorization took."""
     r = original.request
-    card = uow.cards.get(original.card_id)
+    card = uow.cards.get(original.card_id, lock=True)
     assert card is not None, "an authorization's card is never deleted"
     delta = -r.billing_amount if r.kind is MessageKind.REFUND else r.billing_amount
     uow.accounts.adjust_balance(card.card.account_id, delta)

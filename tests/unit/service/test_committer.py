@@ -93,3 +93,50 @@ def test_the_writer_keeps_going_after_a_failed_batch(store, committer):
 def test_a_job_submitted_to_a_stopped_writer_fails_at_once(store):
     with pytest.raises(StoreUnavailable):
         Committer(store.uow).submit(add_holder(1)).result(WAIT)
+
+
+def test_a_batch_whose_commit_fails_is_retried_job_by_job(store):
+    """A job that makes the whole transaction fail at COMMIT (a deadlock, say) must not
+    take its neighbours down with it: they are retried one by one and committed."""
+    poisoned: list[bool] = []
+
+    class PoisonableUow:
+        def __init__(self) -> None:
+            self.inner = store.uow()
+
+        def __getattr__(self, name: str):
+            return getattr(self.inner, name)
+
+        def __enter__(self):
+            poisoned.clear()
+            self.inner.__enter__()
+            return self
+
+        def __exit__(self, *exc):
+            return self.inner.__exit__(*exc)
+
+        def commit(self) -> None:
+            if poisoned:
+                raise StoreUnavailable("deadlock detected")
+            self.inner.commit()
+
+    def poison(uow: UnitOfWork) -> None:
+        poisoned.append(True)
+
+    c = Committer(PoisonableUow)
+    c.start()
+    try:
+        gate = threading.Event()
+        blocker = c.submit(lambda uow: gate.wait(WAIT))
+        futures = [c.submit(add_holder(1)), c.submit(poison), c.submit(add_holder(2))]
+        gate.set()
+        blocker.result(WAIT)
+        assert futures[0].result(WAIT) == "chd_1"
+        with pytest.raises(StoreUnavailable):
+            futures[1].result(WAIT)
+        assert futures[2].result(WAIT) == "chd_2"
+    finally:
+        c.stop()
+    view = store.uow()
+    assert view.cardholders.get("chd_1") is not None
+    assert view.cardholders.get("chd_2") is not None

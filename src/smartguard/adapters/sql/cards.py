@@ -44,12 +44,14 @@ class SqlCards:
              card.product, card.status.value, controls_json(controls), ts(at), ts(at)),
         )
 
-    def get(self, card_id: str) -> CardRecord | None:
-        row = self.db.one(_CARD_SELECT + " WHERE c.id = ?", (card_id,))
+    def get(self, card_id: str, lock: bool = False) -> CardRecord | None:
+        suffix = self.db.for_update if lock else ""
+        row = self.db.one(_CARD_SELECT + " WHERE c.id = ?" + suffix, (card_id,))
         return _card_record(row) if row else None
 
-    def by_pan_hash(self, pan_hash: str) -> CardRecord | None:
-        row = self.db.one(_CARD_SELECT + " WHERE c.pan_hash = ?", (pan_hash,))
+    def by_pan_hash(self, pan_hash: str, lock: bool = False) -> CardRecord | None:
+        suffix = self.db.for_update if lock else ""
+        row = self.db.one(_CARD_SELECT + " WHERE c.pan_hash = ?" + suffix, (pan_hash,))
         return _card_record(row) if row else None
 
     def set_status(self, card_id: str, status: CardStatus, at: datetime) -> None:

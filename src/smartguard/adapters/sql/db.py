@@ -21,8 +21,12 @@ class Db:
         placeholder: str = "?",
         errors: tuple[type[Exception], ...] = (),
         integrity: tuple[type[Exception], ...] = (),
+        for_update: str = "",
     ) -> None:
         self.conn = conn
+        #: appended to a SELECT that must lock its rows until the transaction ends; empty
+        #: for SQLite, where ``BEGIN IMMEDIATE`` already serialises every writer
+        self.for_update = for_update
         self._pg = placeholder != "?"
         self._errors = errors
         self._integrity = integrity
@@ -46,7 +50,7 @@ class Db:
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         try:
-            self.conn.executemany(self._q(sql), rows)
+            self.conn.cursor().executemany(self._q(sql), rows)
         except self._integrity as exc:
             raise Conflict(f"the store refused a duplicate: {type(exc).__name__}") from exc
         except self._errors as exc:

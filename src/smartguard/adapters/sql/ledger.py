@@ -46,10 +46,10 @@ class SqlAuthorizations:
     def __init__(self, db: Db) -> None:
         self.db = db
 
-    def by_key(self, key: Key) -> AuthorizationRecord | None:
+    def by_key(self, key: Key, lock: bool = False) -> AuthorizationRecord | None:
         row = self.db.one(
             f"SELECT {_AUTH_COLUMNS} FROM authorizations WHERE acquirer_id = ? AND stan = ? "
-            "AND transmission_time = ?", key)
+            "AND transmission_time = ?" + (self.db.for_update if lock else ""), key)
         return _auth(row) if row else None
 
     def add(self, r: AuthorizationRecord) -> None:
