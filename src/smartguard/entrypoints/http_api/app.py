@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from smartguard import __version__
 from smartguard.bootstrap import App
@@ -29,6 +32,8 @@ def create_app(sg: App) -> FastAPI:
     for module in (authorizations, cards, protections, admin):
         api.include_router(module.router)
 
+    _document_authorize(api)
+
     @api.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:
         """Liveness: the process answers and its store can be read."""
@@ -36,3 +41,19 @@ def create_app(sg: App) -> FastAPI:
         return {"status": "ok"}
 
     return api
+
+
+def _document_authorize(api: FastAPI) -> None:
+    """The authorize route reads its body itself (for speed), so FastAPI cannot see its
+    model: add the model's schemas to the generated OpenAPI components."""
+
+    def build() -> dict[str, Any]:
+        if api.openapi_schema is None:
+            schema = get_openapi(title=api.title, version=api.version,
+                                 description=api.description, routes=api.routes)
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(authorizations.openapi_components())
+            api.openapi_schema = schema
+        return api.openapi_schema
+
+    api.openapi = build  # type: ignore[method-assign]

@@ -149,10 +149,17 @@ def authorization_out(result: az.AuthorizationResult, language: str = "en") -> d
 _AUTHORIZE_DOC = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": AuthorizationIn.model_json_schema(
-            ref_template="#/components/schemas/{model}")}},
+        "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/AuthorizationIn"}}},
     },
 }
+
+
+def openapi_components() -> dict[str, Any]:
+    """Schemas the authorize route's documentation refers to (see ``app.py``)."""
+    schema = AuthorizationIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    defs: dict[str, Any] = schema.pop("$defs", {})
+    return {**defs, "AuthorizationIn": schema}
 
 
 @router.post("/authorizations", response_model=None, openapi_extra=_AUTHORIZE_DOC,
