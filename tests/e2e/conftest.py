@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from smartguard.bootstrap import App
 from smartguard.domain.pan import with_check_digit
-from smartguard.entrypoints.http_api.app import create_app
+from smartguard.entrypoints.http_api.app import create_app, create_asgi
 from smartguard.service_layer import keys
 from smartguard.service_layer.records import Role
 
@@ -63,11 +63,14 @@ class Api:
         return card
 
 
-@pytest.fixture
-def api(sg: App) -> Iterator[Api]:
+@pytest.fixture(params=["served", "framework"])
+def api(sg: App, request: pytest.FixtureRequest) -> Iterator[Api]:
+    """The app as ``serve`` runs it (authorize fast path in front of FastAPI), and the bare
+    FastAPI app (whose authorize route must answer the same)."""
     tokens = {r.value: sg.write(lambda uow, r=r: keys.create_key(uow, sg.ctx, r)[1])
               for r in Role}
-    with TestClient(create_app(sg)) as client:
+    app = create_asgi(sg) if request.param == "served" else create_app(sg)
+    with TestClient(app) as client:  # type: ignore[arg-type]
         yield Api(client, tokens)
 
 

@@ -74,3 +74,13 @@ def test_enrolling_the_same_pan_twice_is_409(api: Api, card: dict[str, Any]) -> 
     r = api.post("/v1/cards", {"pan": PAN, "account_id": card["account"]["id"]})
     assert r.status_code == 409
     assert PAN not in r.text
+
+
+def test_oversized_body_is_refused_and_the_service_keeps_running(
+    api: Api, card: dict[str, Any]
+) -> None:
+    huge = b'{"pan": "' + b"1" * 200_000 + b'"}'
+    r = api.client.post("/v1/authorizations", content=huge, headers={
+        **api.h("processor"), "Content-Type": "application/json"})
+    assert r.status_code in (413, 422)
+    assert api.authorize().json()["outcome"] == "approve"
