@@ -24,6 +24,13 @@ class Settings:
     iso_host: str = "127.0.0.1"
     iso_port: int = 8583
     iso_enabled: bool = True
+    iso_idle_timeout_s: float = 300.0  # close a connection silent this long (none in flight)
+    iso_max_message_bytes: int = 8192  # a larger length header closes the connection
+    iso_max_in_flight: int = 512  # per connection; reading pauses above it
+    iso_shutdown_grace_s: float = 10.0  # on stop, time to answer what was accepted
+    iso_tls_cert: str = ""  # PEM certificate chain; with iso_tls_key, the port speaks TLS
+    iso_tls_key: str = ""
+    iso_tls_client_ca: str = ""  # when set, clients must present a certificate it signed
     secret: bytes = field(default=b"", repr=False)  # keys PAN and code hashes; never printed
     challenge_validity: timedelta = timedelta(minutes=10)
     commit_max_batch: int = 256

@@ -52,7 +52,12 @@ class _Server(uvicorn.Server):
 
 def services(sg: App) -> list[Service]:
     """The background services ``serve`` runs next to the HTTP API."""
-    return []
+    found: list[Service] = []
+    if sg.settings.iso_enabled:
+        from smartguard.entrypoints import iso8583
+
+        found.append(iso8583.service(sg))
+    return found
 
 
 def event_loop_runner() -> Callable[[Coroutine[Any, Any, None]], None]:

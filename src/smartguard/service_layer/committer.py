@@ -103,12 +103,18 @@ class Committer:
         return self.submit(job).result()
 
     async def arun(self, job: Callable[[UnitOfWork], T]) -> T:
-        if self._thread is None:
-            raise StoreUnavailable("the writer is not running")
+        return await self.asubmit(job)
+
+    def asubmit(self, job: Callable[[UnitOfWork], T]) -> asyncio.Future[T]:
+        """Submit ``job`` from the running event loop; the returned future is settled on
+        that loop once the transaction holding the job's writes has committed."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        self._queue.put((job, _Waiter(future, loop)))
-        return await future
+        if self._thread is None:
+            future.set_exception(StoreUnavailable("the writer is not running"))
+        else:
+            self._queue.put((job, _Waiter(future, loop)))
+        return future
 
     def _loop(self) -> None:
         stopping = False

@@ -1,0 +1,171 @@
+"""The ISO 8583 TCP server: many connections, many requests in flight on each.
+
+Each connection is an asyncio protocol that splits the byte stream into length-prefixed
+messages and hands each to a :class:`Handler`; answers are written as they are decided.
+Limits: a length header above ``max_message`` closes the connection (the stream cannot be
+trusted past it); a connection with nothing in flight that sends nothing for
+``idle_timeout`` seconds is closed; above ``max_in_flight`` requests on one connection,
+reading pauses until answers catch up. :meth:`IsoServer.stop` stops accepting and reading,
+answers every request already accepted (up to ``grace`` seconds), then closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import time
+from dataclasses import dataclass
+
+import structlog
+
+from smartguard.adapters.iso8583 import codec
+from smartguard.entrypoints.iso8583.handler import Handler
+
+log = structlog.get_logger("smartguard.iso8583")
+
+
+@dataclass(frozen=True)
+class Limits:
+    idle_timeout: float = 300.0
+    max_message: int = 8192
+    max_in_flight: int = 512
+    grace: float = 10.0
+
+
+class _Connection(asyncio.Protocol):
+    def __init__(self, server: IsoServer) -> None:
+        self.server = server
+        self.limits = server.limits
+        self.transport: asyncio.Transport | None = None
+        self.buffer = b""
+        self.in_flight = 0
+        self.last_seen = time.monotonic()
+        self.paused = self.draining = self.closed = False
+        self.peer = ""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
+        self.server.connections.add(self)
+
+    def data_received(self, data: bytes) -> None:
+        if self.draining:
+            return
+        self.last_seen = time.monotonic()
+        frames = codec.split(self.buffer + data if self.buffer else data,
+                             self.limits.max_message)
+        self.buffer = frames.rest
+        for message in frames.messages:
+            if message:  # a zero-length frame is a keep-alive
+                self.in_flight += 1
+                self.server.handler.handle(message, self._reply)
+        if frames.too_large:
+            log.warning("frame_too_large", peer=self.peer, length=frames.too_large,
+                        limit=self.limits.max_message)
+            self.finish()
+        elif self.in_flight >= self.limits.max_in_flight and not self.paused:
+            self.paused = True
+            self._transport().pause_reading()
+
+    def _transport(self) -> asyncio.Transport:
+        assert self.transport is not None
+        return self.transport
+
+    def _reply(self, answer: bytes | None) -> None:
+        self.in_flight -= 1
+        if self.closed:
+            return
+        if answer is None:
+            self.close()
+            return
+        if answer:
+            self._transport().write(answer)
+        if self.paused and self.in_flight < self.limits.max_in_flight // 2 and \
+                not self.draining:
+            self.paused = False
+            self._transport().resume_reading()
+        if self.draining and self.in_flight == 0:
+            self.close()
+
+    def eof_received(self) -> bool:
+        if self.buffer:
+            log.warning("truncated_frame", peer=self.peer, buffered=len(self.buffer))
+            self.buffer = b""
+        self.finish()
+        return True  # keep the write side open until the answers in flight are sent
+
+    def finish(self) -> None:
+        """Read nothing more; close once every accepted request is answered."""
+        self.draining = True
+        if self.transport is not None and not self.transport.is_closing():
+            with contextlib.suppress(RuntimeError, OSError):
+                self.transport.pause_reading()
+        if self.in_flight == 0:
+            self.close()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            if self.transport is not None:
+                self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self.server.connections.discard(self)
+        if self.in_flight:
+            log.warning("connection_lost_with_requests_in_flight", peer=self.peer,
+                        in_flight=self.in_flight)
+
+
+class IsoServer:
+    """A :class:`~smartguard.entrypoints.serve.Service` serving ``handler`` on TCP."""
+
+    name = "iso8583"
+
+    def __init__(self, handler: Handler, host: str, port: int, limits: Limits | None = None,
+                 tls: ssl.SSLContext | None = None) -> None:
+        self.handler, self.host, self.port = handler, host, port
+        self.limits = limits or Limits()
+        self.tls = tls
+        self.connections: set[_Connection] = set()
+        self._server: asyncio.Server | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(
+            lambda: _Connection(self), self.host, self.port, ssl=self.tls,
+            reuse_address=True, backlog=1024)
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._sweeper = asyncio.create_task(self._sweep())
+        log.info("iso8583_listening", host=self.host, port=self.port, tls=self.tls is not None)
+
+    async def _sweep(self) -> None:
+        """Close connections idle for longer than the idle timeout."""
+        interval = max(0.05, min(1.0, self.limits.idle_timeout / 4))
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            for conn in list(self.connections):
+                if conn.in_flight == 0 and now - conn.last_seen > self.limits.idle_timeout:
+                    log.info("idle_timeout", peer=conn.peer)
+                    conn.close()
+
+    async def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.close()
+        for conn in list(self.connections):
+            conn.finish()
+        deadline = time.monotonic() + self.limits.grace
+        while any(c.in_flight for c in self.connections) and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        for conn in list(self.connections):
+            conn.close()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        await self._server.wait_closed()
+        self._server = None
