@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import uvloop
+
 from smartguard.adapters.iso8583 import codec
 from smartguard.bootstrap import App
 from smartguard.domain.controls import settings as s
@@ -105,7 +107,7 @@ class Gateway:
 
     def __init__(self, handler: Handler, limits: Limits | None = None,
                  tls: ssl.SSLContext | None = None) -> None:
-        self.loop = asyncio.new_event_loop()
+        self.loop = uvloop.new_event_loop()  # as `smartguard serve` runs it
         self.server = IsoServer(handler, "127.0.0.1", 0, limits, tls)
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()

@@ -14,7 +14,6 @@ from smartguard.domain.controls import settings as s
 from smartguard.domain.pan import with_check_digit
 from tests.iso_client import (
     GUANGZHOU_SHOP,
-    PAN,
     Client,
     Gateway,
     enrol,

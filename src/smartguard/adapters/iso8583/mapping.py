@@ -200,11 +200,18 @@ def balance_field(balance: int, currency: str) -> str:
 
 def authorization_answer(fields: Fields, result: AuthorizationResult) -> Fields:
     r = result.record
+    return answer_fields(fields, r.response_code, r.approval_code, r.balance_after,
+                         result.card.account.currency)
+
+
+def answer_fields(fields: Fields, code: str, approval_code: str | None, balance: int,
+                  currency: str) -> Fields:
+    """0110/0210: the request's key and reference fields, 39, 38 when approved, 54."""
     answer = _echo(fields, AUTH_ECHO, response_mti(fields["t"]) or "0110")
-    answer["39"] = r.response_code
-    if r.approval_code:
-        answer["38"] = r.approval_code
-    answer["54"] = balance_field(r.balance_after, result.card.account.currency)
+    answer["39"] = code
+    if approval_code:
+        answer["38"] = approval_code
+    answer["54"] = balance_field(balance, currency)
     return answer
 
 

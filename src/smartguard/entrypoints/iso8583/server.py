@@ -16,6 +16,7 @@ import contextlib
 import ssl
 import time
 from dataclasses import dataclass
+from typing import cast
 
 import structlog
 
@@ -45,8 +46,7 @@ class _Connection(asyncio.Protocol):
         self.peer = ""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
         peer = transport.get_extra_info("peername")
         self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
         self.server.connections.add(self)

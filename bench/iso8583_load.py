@@ -1,0 +1,163 @@
+"""Load generator for the ISO 8583 gateway, with a protocol-only baseline.
+
+    python bench/iso8583_load.py [--cards 1000] [--seconds 10] [--runs 3]
+                                 [--connections 8] [--window 32] [--rate 1000]
+
+Builds the benchmark population on a temporary data dir, starts ``smartguard serve`` on it
+(durable SQLite: WAL, synchronous=FULL) and, for the baseline, a **protocol-only
+responder**: the same TCP server, framing, pyiso8583 decoding, field mapping and answer
+encoding, but nothing decided and nothing stored (every authorization is "approved").
+Against each it runs, with the same client:
+
+- closed loop: ``--connections`` connections, each keeping ``--window`` requests in
+  flight, as fast as answers come back -> maximum throughput;
+- open loop at ``--rate`` requests per second spread over the connections -> latency
+  percentiles, measured from each request's *scheduled* send time (no coordinated
+  omission).
+
+The traffic is a realistic mix over the population (bench/iso8583_traffic.py): approvals,
+lock and limit declines, verification, inquiries, refunds, duplicates and reversals.
+Progress is printed every second; each phase reports throughput, p50/p95/p99/p99.9
+latency, errors (answers 30/96, unanswered requests), response codes, and the server's and
+client's CPU time per request. The last line gives medians and SmartGuard's closed-loop
+throughput as a ratio of the baseline's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.http_load import cpu_seconds, free_port
+from bench.iso8583_client import Phase, closed_loop, open_loop
+from bench.population import build
+
+BENCH = Path(__file__).resolve()
+
+
+def wait_port(port: int, proc: subprocess.Popen[bytes]) -> None:
+    import socket
+
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def start_smartguard(data: Path, iso_port: int) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "smartguard.entrypoints.cli", "serve", "--data-dir",
+           str(data), "--port", str(free_port()), "--iso-port", str(iso_port),
+           "--log-level", "warning"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    wait_port(iso_port, proc)
+    return proc
+
+
+def start_baseline(port: int) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, str(BENCH.parent / "iso8583_baseline.py"), "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    wait_port(port, proc)
+    return proc
+
+
+def client_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def report(name: str, phase: Phase, server_cpu: float, own_cpu: float) -> dict[str, float]:
+    s = phase.summary()
+    n = max(phase.answered, 1)
+    s["server_us"], s["client_us"] = server_cpu / n * 1e6, own_cpu / n * 1e6
+    codes = dict(sorted(phase.codes.items()))
+    print(f"{name}: {s['throughput']:,.0f}/s  p50 {s['p50']:.2f} ms  p95 {s['p95']:.2f} ms  "
+          f"p99 {s['p99']:.2f} ms  p99.9 {s['p99.9']:.2f} ms  errors {phase.errors}  "
+          f"server CPU {s['server_us']:.0f} us/req  client CPU {s['client_us']:.0f} us/req  "
+          f"codes {codes}", flush=True)
+    return s
+
+
+async def measure(name: str, port: int, pid: int, pans: list[str], args: argparse.Namespace,
+                  seed: int) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    await closed_loop(port, pans, seed, args.connections, args.window, 1.0, name, quiet=True)
+    closed, opened = [], []
+    for i in range(args.runs):
+        c0, o0 = cpu_seconds(pid), client_cpu()
+        phase = await closed_loop(port, pans, seed + i + 1, args.connections, args.window,
+                                  args.seconds, f"{name} closed {i + 1}")
+        closed.append(report(f"{name} closed loop run {i + 1} ({args.connections} conns x "
+                             f"{args.window})", phase, cpu_seconds(pid) - c0,
+                             client_cpu() - o0))
+    for i in range(args.runs):
+        c0, o0 = cpu_seconds(pid), client_cpu()
+        phase = await open_loop(port, pans, seed + 100 + i, args.connections, args.rate,
+                                args.seconds, f"{name} open {i + 1}")
+        opened.append(report(f"{name} open loop run {i + 1} at {args.rate:.0f}/s", phase,
+                             cpu_seconds(pid) - c0, client_cpu() - o0))
+    return closed, opened
+
+
+async def main_async(args: argparse.Namespace, data: Path, pans: list[str]) -> None:
+    med = statistics.median
+    results = {}
+    targets = [("smartguard", start_smartguard)] + \
+        ([("baseline", start_baseline)] if not args.no_baseline else [])
+    for name, start in targets:
+        port = free_port()
+        proc = start(data, port) if name == "smartguard" else start(port)  # type: ignore[operator]
+        try:
+            results[name] = await measure(name, port, proc.pid, pans, args, 1000)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=60)
+    lines = []
+    for name, (closed, opened) in results.items():
+        lines.append(f"{name}: closed loop {med(x['throughput'] for x in closed):,.0f}/s "
+                     f"({med(x['server_us'] for x in closed):.0f} us server CPU/req), open "
+                     f"loop at {args.rate:.0f}/s p99 {med(x['p99'] for x in opened):.2f} ms "
+                     f"p50 {med(x['p50'] for x in opened):.2f} ms")
+    print("MEDIANS: " + "; ".join(lines))
+    if "baseline" in results:
+        sg = med(x["throughput"] for x in results["smartguard"][0])
+        base = med(x["throughput"] for x in results["baseline"][0])
+        print(f"RATIO: SmartGuard / protocol-only baseline = {sg / base:.2f} "
+              f"({sg:,.0f} / {base:,.0f} per second)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cards", type=int, default=1000)
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--connections", type=int, default=8)
+    ap.add_argument("--window", type=int, default=32, help="requests in flight per "
+                    "connection in the closed loop")
+    ap.add_argument("--rate", type=float, default=1000.0)
+    ap.add_argument("--no-baseline", action="store_true")
+    args = ap.parse_args()
+    import uvloop
+
+    with tempfile.TemporaryDirectory(prefix="sg-iso-bench-") as tmp:
+        data = Path(tmp) / "data"
+        pop = build(data, args.cards)
+        uvloop.run(main_async(args, data, pop.pans))
+
+
+if __name__ == "__main__":
+    main()
