@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import signal
 import socket
+import sys
 import threading
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any, Protocol
@@ -94,6 +95,10 @@ async def run(
     )
     server = _Server(config)
     started: list[Service] = []
+    # The event loop and the writer thread share the GIL, and SQLite releases it around
+    # every statement: a shorter switch interval hands it back to the writer sooner
+    # (ISO 8583 bench: +9 % throughput, lower latency; docs/performance.md).
+    sys.setswitchinterval(0.0005)
     try:
         for svc in services(sg):
             await svc.start()
