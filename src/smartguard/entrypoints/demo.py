@@ -165,11 +165,14 @@ class Player:
         await self.http.aclose()
 
 
-def _instructions(base: str, tokens: dict[str, str], enrolled: dict[str, Any]) -> None:
+def _instructions(base: str, iso_port: int, tokens: dict[str, str],
+                  enrolled: dict[str, Any]) -> None:
     card = enrolled["wang"].card.id
     click.echo(f"""
 SmartGuard is serving at {base}
   API docs (OpenAPI):  {base}/docs      spec: {base}/openapi.json
+  ISO 8583 gateway:    tcp://127.0.0.1:{iso_port}  (0100/0200, 0400/0420, 0800; profile in
+                       docs/iso8583-profile.md)
 Demo API keys (this demo only):
   processor       {tokens['processor']}
   cardholder_app  {tokens['cardholder_app']}
@@ -197,9 +200,10 @@ def run_demo(data_dir: Path, port: int, iso_port: int, exit_after: bool) -> int:
     logs.configure("warning")
     _prepare(data_dir)
     host = "127.0.0.1"
-    if not port_free(host, port):
-        click.echo(f"port {port} is busy; pass --port to choose another", err=True)
-        return 2
+    for busy, option in ((port, "--port"), (iso_port, "--iso-port")):
+        if not port_free(host, busy):
+            click.echo(f"port {busy} is busy; pass {option} to choose another", err=True)
+            return 2
     clock = DemoClock()
     settings = replace(load(None, data_dir=data_dir), http_port=port, iso_port=iso_port)
     sg = bootstrap(settings, clock=clock)
@@ -216,7 +220,7 @@ def run_demo(data_dir: Path, port: int, iso_port: int, exit_after: bool) -> int:
             await player.close()
         if exit_after:
             return True
-        _instructions(base, tokens, enrolled)
+        _instructions(base, iso_port, tokens, enrolled)
         return False
 
     with contextlib.suppress(KeyboardInterrupt):
