@@ -97,6 +97,17 @@ def test_pin_block_presence_marks_pin_verified_and_is_not_kept() -> None:
 
 def test_quick_payment_agreement_id_comes_from_field_48() -> None:
     assert request(**{"48": "agr_123"}).agreement_id == "agr_123"  # type: ignore[attr-defined]
+    with pytest.raises(e.InvalidInput):
+        request(**{"48": "x" * 65})
+
+
+def test_decode_error_names_the_field_but_never_its_data() -> None:
+    raw = codec.encode(purchase(1))[2:]
+    broken = raw.replace(b"19" + PAN.encode(), b"9X" + PAN.encode())
+    with pytest.raises(codec.FrameError) as info:
+        codec.decode(broken)
+    assert info.value.reason.startswith("field 2:")
+    assert PAN not in info.value.reason and "9X" not in info.value.reason
 
 
 def test_reversal_names_its_original_in_field_90_with_acquirer_leading_zeros_dropped() -> None:

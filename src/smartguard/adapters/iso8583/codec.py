@@ -43,7 +43,9 @@ def decode(message: bytes) -> Fields:
     try:
         fields, _ = iso8583.decode(message, SPEC)
     except iso8583.DecodeError as exc:
-        raise FrameError(exc.msg, dict(exc.doc_dec)) from None
+        # The reason names the field and what is wrong, never the data (it may hold a PAN).
+        reason = f"field {exc.field}: {exc.msg.split(',')[0]}"
+        raise FrameError(reason, dict(exc.doc_dec)) from None
     except (TypeError, ValueError) as exc:  # pragma: no cover - pyiso8583 raises DecodeError
         raise FrameError(str(exc), {}) from None
     fields.pop("p", None)

@@ -165,9 +165,15 @@ def to_authorization(
         merchant_id=fields.get("42", "").strip(), merchant_name=where.name,
         mcc=_digits(fields, "18", 4, required=False, name="MCC"), city=where.city,
         acquirer_id=acq, stan=stan, rrn=fields.get("37", "").strip(),
-        transmission_time=sent, agreement_id=fields.get("48") or None,
+        transmission_time=sent, agreement_id=_agreement(fields.get("48")),
     )
     return ref, request, billing_given
+
+
+def _agreement(value: str | None) -> str | None:
+    if value is not None and len(value) > 64:
+        raise e.InvalidInput("48", "the agreement id is at most 64 characters", "format_error")
+    return value or None
 
 
 def to_reversal(
