@@ -213,6 +213,10 @@ class FakeReversals(_Repo):
                 return r
         return None
 
+    def pending(self, original_key: Key) -> ReversalRecord | None:
+        record = self.by_original(original_key)
+        return record if record and record.status is ReversalStatus.PENDING else None
+
     def add(self, record: ReversalRecord) -> None:
         if record.id in self.t.reversals or self.by_original(record.original_key):
             raise Conflict("the store refused a duplicate: reversal")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -13,6 +14,7 @@ from smartguard.config import Settings
 from smartguard.domain.errors import InvalidInput
 from smartguard.service_layer.committer import Committer
 from smartguard.service_layer.context import Context
+from smartguard.service_layer.loop_committer import LoopCommitter
 from smartguard.service_layer.ports import UnitOfWork
 
 T = TypeVar("T")
@@ -24,9 +26,18 @@ class App:
 
     settings: Settings
     ctx: Context
-    committer: Committer
+    committer: Committer | LoopCommitter
     reader: Callable[[], UnitOfWork]
+    writer: Callable[[], UnitOfWork]  # the writer connection's units of work
     _close: Callable[[], None]
+
+    def use_loop_writer(self, loop: asyncio.AbstractEventLoop) -> LoopCommitter:
+        """While serving: write on the event loop's thread (see loop_committer.py). The
+        thread committer finishes what it holds first; call ``aclose`` on the result before
+        :meth:`close`."""
+        self.committer.stop()
+        self.committer = LoopCommitter(self.writer, loop, self.settings.commit_max_batch)
+        return self.committer
 
     def write(self, job: Callable[[UnitOfWork], T]) -> T:
         """Run ``job`` on the writer and return its committed result."""
@@ -71,7 +82,7 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None) -
         store.writer, settings.commit_max_batch, settings.commit_max_wait_ms / 1000
     )
     committer.start()
-    return App(settings, ctx, committer, store.reader, store.close)
+    return App(settings, ctx, committer, store.reader, store.writer, store.close)
 
 
 

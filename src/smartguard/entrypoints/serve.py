@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import signal
 import socket
-import sys
 import threading
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any, Protocol
@@ -95,10 +94,7 @@ async def run(
     )
     server = _Server(config)
     started: list[Service] = []
-    # The event loop and the writer thread share the GIL, and SQLite releases it around
-    # every statement: a shorter switch interval hands it back to the writer sooner
-    # (ISO 8583 bench: +9 % throughput, lower latency; docs/performance.md).
-    sys.setswitchinterval(0.0005)
+    writer = sg.use_loop_writer(asyncio.get_running_loop())
     try:
         for svc in services(sg):
             await svc.start()
@@ -111,6 +107,7 @@ async def run(
         for svc in reversed(started):
             await svc.stop()
             log.info("service_stopped", service=svc.name)
+        await writer.aclose()
         sg.close()
 
 

@@ -133,8 +133,8 @@ def _record(
     decision: Decision, fp: str, now: datetime, period: tuple[str, str],
 ) -> AuthorizationResult:
     auth_id = ctx.new_id("auth")
-    pending = uow.reversals.by_original(request.idempotency_key)
-    already_reversed = pending is not None and pending.status is ReversalStatus.PENDING
+    pending = uow.reversals.pending(request.idempotency_key)
+    already_reversed = pending is not None
     balance = card.account.balance
     keys: tuple[str, ...] = ()
     if decision.approved and not already_reversed:

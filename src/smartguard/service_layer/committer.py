@@ -57,6 +57,18 @@ def _settle(outcomes: list[Outcome]) -> None:
             future.set_result(result)
 
 
+def run_one(uow: UnitOfWork, job: Job, waiter: _Waiter) -> Outcome:
+    """Run one job in its own savepoint: its failure undoes only its own writes."""
+    try:
+        with uow.savepoint():
+            return (waiter, job(uow), None)
+    except SmartGuardError as exc:
+        return (waiter, None, exc)  # nothing of this job was written
+    except Exception as exc:
+        log.exception("job_failed")  # a bug in one job must not sink the batch
+        return (waiter, None, exc)
+
+
 @dataclass
 class CommitStats:
     batches: int = 0
@@ -146,7 +158,7 @@ class Committer:
         try:
             with self._uow_factory() as uow:
                 for job, waiter in batch:
-                    outcomes.append(self._run_one(uow, job, waiter))
+                    outcomes.append(run_one(uow, job, waiter))
                 uow.commit()
         except Exception as exc:
             log.error("batch_failed", error=str(exc), jobs=len(batch))
@@ -160,17 +172,6 @@ class Committer:
         self.stats.jobs += len(batch)
         self.stats.largest = max(self.stats.largest, len(batch))
         return outcomes
-
-    @staticmethod
-    def _run_one(uow: UnitOfWork, job: Job, waiter: _Waiter) -> Outcome:
-        try:
-            with uow.savepoint():
-                return (waiter, job(uow), None)
-        except SmartGuardError as exc:
-            return (waiter, None, exc)  # nothing of this job was written
-        except Exception as exc:
-            log.exception("job_failed")
-            return (waiter, None, exc)
 
     @staticmethod
     def _deliver(outcomes: list[Outcome]) -> None:

@@ -72,6 +72,10 @@ class AuthorizationRepository(Protocol):
 
 class ReversalRepository(Protocol):
     def by_original(self, original_key: Key) -> ReversalRecord | None: ...
+    def pending(self, original_key: Key) -> ReversalRecord | None:
+        """The reversal waiting for an authorization with this key, if one is."""
+        ...
+
     def add(self, record: ReversalRecord) -> None: ...
     def resolve(
         self, reversal_id: str, status: ReversalStatus, authorization_id: str, at: datetime

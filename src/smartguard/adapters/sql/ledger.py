@@ -101,6 +101,10 @@ class SqlReversals:
             authorization_id=row[10], amount=row[11], applied_at=dt(row[12]),
         )
 
+    def pending(self, original_key: Key) -> ReversalRecord | None:
+        record = self.by_original(original_key)
+        return record if record and record.status is ReversalStatus.PENDING else None
+
     def add(self, r: ReversalRecord) -> None:
         self.db.execute(
             f"INSERT INTO reversals ({_REV_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -8,6 +8,14 @@ from itertools import count
 from types import TracebackType
 from typing import Self
 
+from smartguard.adapters.sql.cache import (
+    CachedAccounts,
+    CachedCards,
+    CachedCeilings,
+    CachedReversals,
+    CachedUsage,
+    WriterCache,
+)
 from smartguard.adapters.sql.cards import SqlAccounts, SqlCardholders, SqlCards, SqlUsage
 from smartguard.adapters.sql.db import Db
 from smartguard.adapters.sql.ledger import SqlAuthorizations, SqlPostings, SqlReversals
@@ -26,11 +34,12 @@ class SqlUnitOfWork:
     back. ``begin`` is the statement that opens the transaction (``BEGIN IMMEDIATE`` for
     SQLite, so the write lock is taken up front)."""
 
-    def __init__(self, db: Db, begin: str = "BEGIN") -> None:
+    def __init__(self, db: Db, begin: str = "BEGIN", cache: WriterCache | None = None) -> None:
         self.db = db
         self._begin = begin
         self._open = False
         self._savepoints = count()
+        self._cache = cache
         self.cards: ports.CardRepository = SqlCards(db)
         self.cardholders: ports.CardholderRepository = SqlCardholders(db)
         self.accounts: ports.AccountRepository = SqlAccounts(db)
@@ -43,10 +52,18 @@ class SqlUnitOfWork:
         self.audit: ports.AuditRepository = SqlAudit(db)
         self.keys: ports.KeyRepository = SqlKeys(db)
         self.ceilings: ports.CeilingRepository = SqlCeilings(db)
+        if cache is not None:
+            self.cards = CachedCards(db, cache)
+            self.accounts = CachedAccounts(db, cache)
+            self.usage = CachedUsage(db, cache)
+            self.reversals = CachedReversals(db, cache)
+            self.ceilings = CachedCeilings(db, cache)
 
     def __enter__(self) -> Self:
         self.db.execute(self._begin)
         self._open = True
+        if self._cache is not None:
+            self._cache.check(self.db)
         return self
 
     def __exit__(
@@ -64,6 +81,8 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self._open = False
+        if self._cache is not None:
+            self._cache.clear()
         with suppress(Exception):
             self.db.execute("ROLLBACK")
 
@@ -74,6 +93,8 @@ class SqlUnitOfWork:
         try:
             yield
         except BaseException:
+            if self._cache is not None:
+                self._cache.clear()
             self.db.execute(f"ROLLBACK TO SAVEPOINT {name}")
             self.db.execute(f"RELEASE SAVEPOINT {name}")
             raise

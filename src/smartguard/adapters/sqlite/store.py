@@ -11,6 +11,7 @@ from pathlib import Path
 
 import structlog
 
+from smartguard.adapters.sql.cache import WriterCache
 from smartguard.adapters.sql.db import Db
 from smartguard.adapters.sql.uow import SqlUnitOfWork
 from smartguard.errors import StoreUnavailable
@@ -135,12 +136,13 @@ class SqliteStore:
         writer.execute("PRAGMA wal_autocheckpoint=0")
         self._writer = wrap(writer)
         self._checkpointer = Checkpointer(self.path)
+        self._cache = WriterCache()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
 
     def writer(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._writer, begin="BEGIN IMMEDIATE")
+        return SqlUnitOfWork(self._writer, begin="BEGIN IMMEDIATE", cache=self._cache)
 
     def reader(self) -> SqlUnitOfWork:
         db = getattr(self._local, "db", None)

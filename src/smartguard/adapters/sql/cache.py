@@ -1,0 +1,197 @@
+"""The writer's cache: card state kept in memory by the one process that writes.
+
+Reading a card (with its holder, account and controls), its usage counters, its product's
+ceilings and whether a reversal waits for a request's key are most of an authorization's
+reads. The writer connection's repositories are wrapped so that these come from memory,
+and every write goes to the database *and* the cache (write-through). Three rules keep the
+cache exact:
+
+- only the writer connection's units of work use it (readers read the database);
+- at the start of every transaction ``PRAGMA data_version`` is compared with the last
+  value seen: any commit by another connection (another process, the CLI) clears it;
+- when a savepoint or a transaction is rolled back, the cache is cleared (the database is
+  the truth; clearing is always safe, and failures are rare).
+
+Used for SQLite only: on PostgreSQL several processes write and each reads the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+
+from smartguard.adapters.sql.cards import SqlAccounts, SqlCards, SqlUsage
+from smartguard.adapters.sql.db import Db
+from smartguard.adapters.sql.ledger import SqlReversals
+from smartguard.adapters.sql.misc import SqlCeilings
+from smartguard.domain.cards import CardStatus
+from smartguard.domain.controls.settings import Ceilings, Controls
+from smartguard.domain.state import Usage
+from smartguard.service_layer.ports import Key
+from smartguard.service_layer.records import CardRecord, ReversalRecord, ReversalStatus
+
+MAX_ENTRIES = 200_000  # counters kept before the cache starts again (old periods pile up)
+
+
+class WriterCache:
+    def __init__(self) -> None:
+        self.cards: dict[str, CardRecord] = {}
+        self.by_hash: dict[str, str] = {}
+        self.by_account: dict[str, set[str]] = {}
+        self.usage: dict[tuple[str, str, str], tuple[int, int]] = {}
+        self.ceilings: dict[str, Ceilings | None] = {}
+        self.pending: set[Key] | None = None  # original keys of pending reversals
+        self.data_version: int | None = None
+
+    def clear(self) -> None:
+        self.cards.clear()
+        self.by_hash.clear()
+        self.by_account.clear()
+        self.usage.clear()
+        self.ceilings.clear()
+        self.pending = None
+
+    def check(self, db: Db) -> None:
+        """Forget everything if another connection committed since we last looked."""
+        row = db.one("PRAGMA data_version")
+        version = int(row[0]) if row else None
+        if version != self.data_version:
+            self.clear()
+            self.data_version = version
+        if len(self.usage) > MAX_ENTRIES:
+            self.usage.clear()
+
+    def remember(self, record: CardRecord, pan_hash: str | None = None) -> CardRecord:
+        card = record.card
+        self.cards[card.id] = record
+        if pan_hash is not None:
+            self.by_hash[pan_hash] = card.id
+        self.by_account.setdefault(card.account_id, set()).add(card.id)
+        return record
+
+
+class CachedCards(SqlCards):
+    def __init__(self, db: Db, cache: WriterCache) -> None:
+        super().__init__(db)
+        self.cache = cache
+
+    def get(self, card_id: str, lock: bool = False) -> CardRecord | None:
+        hit = self.cache.cards.get(card_id)
+        if hit is not None:
+            return hit
+        record = super().get(card_id, lock)
+        return self.cache.remember(record) if record else None
+
+    def by_pan_hash(self, pan_hash: str, lock: bool = False) -> CardRecord | None:
+        card_id = self.cache.by_hash.get(pan_hash)
+        if card_id is not None and card_id in self.cache.cards:
+            return self.cache.cards[card_id]
+        record = super().by_pan_hash(pan_hash, lock)
+        return self.cache.remember(record, pan_hash) if record else None
+
+    def set_status(self, card_id: str, status: CardStatus, at: datetime) -> None:
+        super().set_status(card_id, status, at)
+        hit = self.cache.cards.get(card_id)
+        if hit is not None:
+            self.cache.cards[card_id] = replace(hit, card=replace(hit.card, status=status))
+
+    def set_controls(self, card_id: str, controls: Controls, at: datetime) -> None:
+        super().set_controls(card_id, controls, at)
+        hit = self.cache.cards.get(card_id)
+        if hit is not None:
+            self.cache.cards[card_id] = replace(hit, controls=controls)
+
+
+class CachedAccounts(SqlAccounts):
+    def __init__(self, db: Db, cache: WriterCache) -> None:
+        super().__init__(db)
+        self.cache = cache
+
+    def adjust_balance(self, account_id: str, delta: int) -> int:
+        balance = super().adjust_balance(account_id, delta)
+        for card_id in self.cache.by_account.get(account_id, ()):
+            hit = self.cache.cards.get(card_id)
+            if hit is not None:
+                account = replace(hit.account, balance=balance)
+                self.cache.cards[card_id] = replace(hit, account=account)
+        return balance
+
+
+class CachedUsage(SqlUsage):
+    def __init__(self, db: Db, cache: WriterCache) -> None:
+        super().__init__(db)
+        self.cache = cache
+
+    def get(self, card_id: str, keys: Iterable[str], day: str, month: str) -> dict[str, Usage]:
+        keys = tuple(keys)
+        known = self.cache.usage
+        d, m = "D" + day, "M" + month
+        if not all((card_id, k, p) in known for k in keys for p in (d, m)):
+            found = super().get(card_id, keys, day, month)
+            for k in keys:
+                u = found.get(k, Usage())
+                known[(card_id, k, d)] = (u.day_amount, u.day_count)
+                known[(card_id, k, m)] = (u.month_amount, 0)  # the month's count is unused
+        result = {}
+        for k in keys:
+            day_amount, day_count = known[(card_id, k, d)]
+            month_amount = known[(card_id, k, m)][0]
+            if day_amount or day_count or month_amount:
+                result[k] = Usage(day_amount, day_count, month_amount)
+        return result
+
+    def add(self, card_id: str, keys: Iterable[str], day: str, month: str, amount: int,
+            count: int) -> None:
+        keys = tuple(keys)
+        super().add(card_id, keys, day, month, amount, count)
+        known = self.cache.usage
+        for k in keys:
+            for p in ("D" + day, "M" + month):
+                entry = known.get((card_id, k, p))
+                if entry is not None:
+                    known[(card_id, k, p)] = (entry[0] + amount, entry[1] + count)
+
+
+class CachedCeilings(SqlCeilings):
+    def __init__(self, db: Db, cache: WriterCache) -> None:
+        super().__init__(db)
+        self.cache = cache
+
+    def get(self, product: str) -> Ceilings | None:
+        if product not in self.cache.ceilings:
+            self.cache.ceilings[product] = super().get(product)
+        return self.cache.ceilings[product]
+
+    def put(self, product: str, ceilings: Ceilings, at: datetime) -> None:
+        super().put(product, ceilings, at)
+        self.cache.ceilings[product] = ceilings
+
+
+class CachedReversals(SqlReversals):
+    def __init__(self, db: Db, cache: WriterCache) -> None:
+        super().__init__(db)
+        self.cache = cache
+
+    def _pending_keys(self) -> set[Key]:
+        if self.cache.pending is None:
+            rows = self.db.all(
+                "SELECT original_acquirer_id, original_stan, original_transmission_time "
+                "FROM reversals WHERE status = ?", (ReversalStatus.PENDING.value,))
+            self.cache.pending = {(r[0], r[1], r[2]) for r in rows}
+        return self.cache.pending
+
+    def pending(self, original_key: Key) -> ReversalRecord | None:
+        if original_key not in self._pending_keys():
+            return None
+        return super().pending(original_key)
+
+    def add(self, record: ReversalRecord) -> None:
+        super().add(record)
+        if record.status is ReversalStatus.PENDING:
+            self._pending_keys().add(record.original_key)
+
+    def resolve(self, reversal_id: str, status: ReversalStatus, authorization_id: str,
+                at: datetime) -> None:
+        super().resolve(reversal_id, status, authorization_id, at)
+        self.cache.pending = None  # rare: reload on the next look

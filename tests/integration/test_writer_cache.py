@@ -1,0 +1,100 @@
+"""The SQLite writer caches card state; the cache must never answer with stale data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from smartguard.bootstrap import App, bootstrap
+from smartguard.config import load
+from smartguard.domain.controls import settings as s
+from smartguard.domain.errors import InvalidInput
+from smartguard.domain.pan import with_check_digit
+from smartguard.domain.transactions import (
+    AuthorizationRequest,
+    EntryMode,
+    MessageKind,
+    Posting,
+    TerminalType,
+)
+from smartguard.service_layer import authorize as az
+from smartguard.service_layer import cards, postings, protections
+from smartguard.service_layer.context import Actor
+from tests.conftest import Clock
+
+PAN = with_check_digit("622202100000000001")
+ACTOR = Actor("test", "test")
+
+
+@pytest.fixture
+def pair(tmp_path: Path, clock: Clock) -> Iterator[tuple[App, App]]:
+    """Two SmartGuards (as two processes would be) on one SQLite file."""
+    settings = load(None, data_dir=tmp_path / "data")
+    first, second = bootstrap(settings, clock=clock), bootstrap(settings, clock=clock)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def enrol(sg: App) -> tuple[str, str]:
+    def job(uow: az.UnitOfWork) -> tuple[str, str]:
+        h = cards.enrol_cardholder(uow, sg.ctx, ACTOR, "Wang", "+8613800000001")
+        a = cards.open_account(uow, sg.ctx, ACTOR, h.id, "CNY", 100_000)
+        return cards.enrol_card(uow, sg.ctx, ACTOR, PAN, a.id).card.id, a.id
+
+    return sg.write(job)
+
+
+_stan = iter(range(1, 10_000))
+
+
+def purchase(sg: App, amount: int, region: str = "CN-BJ") -> az.AuthorizationResult:
+    req = AuthorizationRequest(MessageKind.PURCHASE, amount, "CNY", amount, TerminalType.POS,
+                               True, EntryMode.CHIP, "CN", region, merchant_id="M",
+                               acquirer_id="A", stan=f"{next(_stan):06d}",
+                               transmission_time="T")
+    ref = az.CardRef(pan_hash=sg.ctx.hash_pan(PAN))
+    return sg.write(lambda uow: az.authorize(uow, sg.ctx, ref, req))
+
+
+def test_a_lock_set_by_another_process_applies_to_the_next_authorization(
+    pair: tuple[App, App]
+) -> None:
+    first, second = pair
+    card_id, _ = enrol(first)
+    assert purchase(first, 100).record.outcome == "approve"  # card now cached in first
+    lock = s.region_lock(True, ["CN-HA"])
+    second.write(lambda uow: protections.set_protection(
+        uow, second.ctx, ACTOR, card_id, "region_lock", lock))
+    assert purchase(first, 100).record.verdicts[0].reason == "region_lock"
+
+
+def test_a_posting_by_another_process_moves_the_cached_balance(
+    pair: tuple[App, App]
+) -> None:
+    first, second = pair
+    _, account_id = enrol(first)
+    purchase(first, 100_000)  # balance 0, cached
+    assert purchase(first, 1).record.verdicts[0].reason == "insufficient_funds"
+    second.write(lambda uow: postings.post(
+        uow, second.ctx, Posting("salary-1", account_id, 50_000)))
+    result = purchase(first, 1)
+    assert result.record.outcome == "approve"
+    assert result.record.balance_after == 49_999
+
+
+def test_a_failed_job_leaves_nothing_stale_in_the_cache(sg: App) -> None:
+    _, account_id = enrol(sg)
+    purchase(sg, 100)
+
+    def half_done(uow: az.UnitOfWork) -> None:
+        uow.accounts.adjust_balance(account_id, -99_900)
+        raise InvalidInput("amount", "changed my mind")
+
+    with pytest.raises(InvalidInput):
+        sg.write(half_done)
+    result = purchase(sg, 50_000)
+    assert result.record.outcome == "approve"
+    assert result.record.balance_after == 100_000 - 100 - 50_000
