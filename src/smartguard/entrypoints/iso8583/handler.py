@@ -73,51 +73,50 @@ def answer_other(fields: codec.Fields, reply: Reply) -> None:
                         reply)
 
 
-class SmartGuardHandler:
-    """Authorizations (0100/0200) and reversals (04x0/04x1) through the group-commit writer."""
+FieldsReply = Callable[[codec.Fields | None], None]
+
+
+class FieldsHandler:
+    """Authorizations (0100/0200) and reversals (04x0/04x1) through the group-commit writer,
+    from decoded fields to answer fields: the part of the gateway that needs the store.
+    ``reply`` gets the answer's fields, or None when there is nothing to answer."""
 
     def __init__(self, app: App) -> None:
         self.app = app
         self.hash_pan = app.ctx.hash_pan
 
-    def handle(self, message: bytes, reply: Reply) -> None:
-        fields = decode_or_answer(message, reply)
-        if fields is None:
-            return
-        mti = fields["t"]
+    def handle_fields(self, fields: codec.Fields, reply: FieldsReply) -> None:
         try:
-            if mti in m.AUTHORIZATIONS:
+            if fields["t"] in m.AUTHORIZATIONS:
                 self._authorize(fields, reply)
-            elif mti in m.REVERSALS:
-                self._reverse(fields, reply)
             else:
-                answer_other(fields, reply)
+                self._reverse(fields, reply)
         except e.SmartGuardError as exc:
             self._failed(fields, exc, reply)
 
-    def _authorize(self, fields: codec.Fields, reply: Reply) -> None:
+    def _authorize(self, fields: codec.Fields, reply: FieldsReply) -> None:
         ref, request, given = m.to_authorization(fields, self.hash_pan)
         ctx = self.app.ctx
         future = self.app.committer.asubmit(
             lambda uow: az.authorize(uow, ctx, ref, request, billing_given=given))
         future.add_done_callback(lambda f: self._done(fields, f, m.authorization_answer, reply))
 
-    def _reverse(self, fields: codec.Fields, reply: Reply) -> None:
+    def _reverse(self, fields: codec.Fields, reply: FieldsReply) -> None:
         reversal, ref = m.to_reversal(fields, self.hash_pan)
         ctx = self.app.ctx
         future = self.app.committer.asubmit(lambda uow: rv.reverse(uow, ctx, reversal, ref))
         future.add_done_callback(lambda f: self._done(fields, f, m.reversal_answer, reply))
 
     def _done(self, fields: codec.Fields, future: asyncio.Future[Any],
-              answer: Callable[[codec.Fields, Any], codec.Fields], reply: Reply) -> None:
+              answer: Callable[[codec.Fields, Any], codec.Fields], reply: FieldsReply) -> None:
         error = future.exception()
         if error is None:
-            encode_or_close(answer(fields, future.result()), reply)
+            reply(answer(fields, future.result()))
         else:
             self._failed(fields, error, reply)
 
     @staticmethod
-    def _failed(fields: codec.Fields, exc: BaseException, reply: Reply) -> None:
+    def _failed(fields: codec.Fields, exc: BaseException, reply: FieldsReply) -> None:
         code = m.response_code_for(exc)
         if code == m.SYSTEM_ERROR:
             log.error("request_failed", mti=fields.get("t"), stan=fields.get("11"),
@@ -125,4 +124,24 @@ class SmartGuardHandler:
         elif code == m.FORMAT_ERROR:
             log.warning("format_error", mti=fields.get("t"), stan=fields.get("11"),
                         reason=str(exc))
-        encode_or_close(m.error_answer(fields, code), reply)
+        reply(m.error_answer(fields, code))
+
+
+def needs_store(fields: codec.Fields) -> bool:
+    return fields["t"] in m.AUTHORIZATIONS or fields["t"] in m.REVERSALS
+
+
+class SmartGuardHandler:
+    """The whole gateway in one process: decode, then the store's part, then encode."""
+
+    def __init__(self, app: App) -> None:
+        self.core = FieldsHandler(app)
+
+    def handle(self, message: bytes, reply: Reply) -> None:
+        fields = decode_or_answer(message, reply)
+        if fields is None:
+            return
+        if needs_store(fields):
+            self.core.handle_fields(fields, lambda answer: encode_or_close(answer, reply))
+        else:
+            answer_other(fields, reply)
