@@ -18,6 +18,7 @@ from smartguard.adapters.sql.misc import (
     SqlChallenges,
     SqlKeys,
 )
+from smartguard.adapters.sql.outbox import SqlAlertPreferences, SqlInboundSms, SqlOutbox
 from smartguard.service_layer import ports
 
 
@@ -43,6 +44,9 @@ class SqlUnitOfWork:
         self.audit: ports.AuditRepository = SqlAudit(db)
         self.keys: ports.KeyRepository = SqlKeys(db)
         self.ceilings: ports.CeilingRepository = SqlCeilings(db)
+        self.outbox: ports.OutboxRepository = SqlOutbox(db)
+        self.alert_preferences: ports.AlertPreferenceRepository = SqlAlertPreferences(db)
+        self.inbound_sms: ports.InboundSmsRepository = SqlInboundSms(db)
 
     def __enter__(self) -> Self:
         self.db.execute(self._begin)
