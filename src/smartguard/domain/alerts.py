@@ -144,8 +144,8 @@ def when(moment: datetime, to: Recipient) -> str:
 
 def _alert(kind: AlertKind, event: str, to: Recipient, template: str, data: dict[str, Any],
            secret: str | None = None, **values: str) -> Alert:
-    body = t.SIGNATURE[_i(to)] + t.text(template, to.language, card=_card(to), last4=to.last4,
-                                        **values)
+    fields = {"card": _card(to), "last4": to.last4, **values}
+    body = t.SIGNATURE[_i(to)] + t.text(template, to.language, **fields)
     base = {"card_id": to.card_id, "last4": to.last4 or None}
     return Alert(kind, event, to, body, {**base, **data}, secret)
 
