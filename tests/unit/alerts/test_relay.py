@@ -36,7 +36,10 @@ class RelayClock:
         return self.now
 
 
-def relay(world, *senders, policy=RetryPolicy(3, 2.0, 60.0), clock=None, worker=None):
+THREE_TRIES = RetryPolicy(3, 2.0, 60.0)
+
+
+def relay(world, *senders, policy=THREE_TRIES, clock=None, worker=None):
     async def write(job):
         with world.store.uow() as uow:
             result = job(uow)
