@@ -28,6 +28,8 @@ class SmppSettings:
     source_addr: str = ""  # the bank's SMS number, e.g. a 95xxx short code
     send_timeout_seconds: float = 20.0
     enquire_link_seconds: float = 30.0
+    reconnect_min_seconds: float = 0.5  # reconnect backoff starts here, doubles ...
+    reconnect_max_seconds: float = 30.0  # ... up to about this
 
     __repr__ = _masked
 

@@ -8,6 +8,7 @@ in the outbox (pending) until it is, and the notifier says so at start.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -53,9 +54,13 @@ class NotifierService:
         senders: dict[str, Sender] = {}
         if a.smpp.configured:
             s = a.smpp
+            doublings = max(0, math.ceil(math.log2(
+                max(s.reconnect_max_seconds, s.reconnect_min_seconds) / s.reconnect_min_seconds)))
             self.smpp = SmppGateway(SmppConfig(
                 s.host, s.port, s.system_id, s.password, s.source_addr,
-                s.send_timeout_seconds, s.enquire_link_seconds), self.inbound, self.receipt)
+                s.send_timeout_seconds, s.enquire_link_seconds,
+                max(1, int(s.reconnect_min_seconds * 1000)), doublings),
+                self.inbound, self.receipt)
             senders["sms"] = self.smpp
         if a.webhooks.urls:
             w = a.webhooks
