@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from smartguard.adapters.webhook import signing
 from smartguard.alerts_config import AlertSettings, InboundSettings
-from smartguard.bootstrap import App, bootstrap
+from smartguard.bootstrap import bootstrap
 from smartguard.config import Settings
 from smartguard.entrypoints.http_api.app import create_asgi
 from smartguard.service_layer import keys
