@@ -18,11 +18,13 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
+from smartguard.domain.alerts import AlertPreferences
 from smartguard.domain.cards import Account, Card, Cardholder, CardStatus
 from smartguard.domain.challenges import Challenge, ChallengeStatus
 from smartguard.domain.controls.settings import Ceilings, Controls
 from smartguard.domain.state import Usage
 from smartguard.errors import Conflict, StoreUnavailable
+from smartguard.service_layer.messages import InboundRecord, OutboxMessage, OutboxStatus
 from smartguard.service_layer.ports import Key
 from smartguard.service_layer.records import (
     AgreementRecord,
@@ -69,6 +71,9 @@ class Tables:
     audit: list[AuditEntry] = field(default_factory=list)
     keys: dict[str, ApiKey] = field(default_factory=dict)
     ceilings: dict[str, Ceilings] = field(default_factory=dict)
+    outbox: dict[str, OutboxMessage] = field(default_factory=dict)
+    alert_preferences: dict[str, AlertPreferences] = field(default_factory=dict)
+    inbound_sms: dict[str, InboundRecord] = field(default_factory=dict)
 
     def copy(self) -> Tables:
         """A copy whose containers are new and whose (frozen) values are shared."""
@@ -146,6 +151,10 @@ class FakeCardholders(_Repo):
 
     def get(self, cardholder_id: str) -> Cardholder | None:
         return self.t.cardholders.get(cardholder_id)
+
+    def set_phone(self, cardholder_id: str, phone: str) -> None:
+        holder = self.t.cardholders[cardholder_id]
+        self.t.cardholders[cardholder_id] = replace(holder, phone=phone, phone_verified=False)
 
 
 class FakeAccounts(_Repo):
@@ -303,6 +312,106 @@ class FakeCeilings(_Repo):
         self.t.ceilings[product] = ceilings
 
 
+class FakeOutbox(_Repo):
+    def add(self, message: OutboxMessage) -> None:
+        if message.id in self.t.outbox:
+            raise Conflict("the store refused a duplicate: outbox message")
+        self.t.outbox[message.id] = message
+
+    def get(self, message_id: str) -> OutboxMessage | None:
+        return self.t.outbox.get(message_id)
+
+    def claim(self, worker: str, channels: Iterable[str], now: datetime,
+              lease_until: datetime, limit: int) -> list[OutboxMessage]:
+        wanted = set(channels)
+        due = [m for m in sorted(self.t.outbox.values(), key=lambda m: m.id)
+               if m.status is OutboxStatus.PENDING and m.channel in wanted
+               and (m.next_attempt_at is None or m.next_attempt_at <= now)
+               and (m.lease_until is None or m.lease_until < now)][:limit]
+        for m in due:
+            self.t.outbox[m.id] = replace(m, claimed_by=worker, lease_until=lease_until)
+        return [self.t.outbox[m.id] for m in due]
+
+    def _held(self, message_id: str, worker: str) -> OutboxMessage | None:
+        m = self.t.outbox.get(message_id)
+        ok = m is not None and m.claimed_by == worker and m.status is OutboxStatus.PENDING
+        return m if ok else None
+
+    def sent(self, message_id: str, worker: str, at: datetime,
+             provider_ref: str | None) -> bool:
+        m = self._held(message_id, worker)
+        if m is None:
+            return False
+        self.t.outbox[message_id] = replace(
+            m, status=OutboxStatus.SENT, sent_at=at, provider_ref=provider_ref, sealed=None,
+            attempts=m.attempts + 1, last_error=None, claimed_by=None, lease_until=None)
+        return True
+
+    def failed(self, message_id: str, worker: str, error: str,
+               retry_at: datetime | None) -> bool:
+        m = self._held(message_id, worker)
+        if m is None:
+            return False
+        status = OutboxStatus.PENDING if retry_at is not None else OutboxStatus.DEAD
+        self.t.outbox[message_id] = replace(
+            m, status=status, attempts=m.attempts + 1, last_error=error,
+            next_attempt_at=retry_at, claimed_by=None, lease_until=None)
+        return True
+
+    def receipt(self, message_id: str | None, provider_ref: str, state: str,
+                at: datetime) -> bool:
+        for m in self.t.outbox.values():
+            if (message_id and m.id == message_id) or (
+                    not message_id and m.provider_ref == provider_ref):
+                self.t.outbox[m.id] = replace(m, receipt=state, receipt_at=at)
+                return True
+        return False
+
+    def requeue(self, message_id: str) -> bool:
+        m = self.t.outbox.get(message_id)
+        if m is None or m.status is not OutboxStatus.DEAD:
+            return False
+        self.t.outbox[message_id] = replace(m, status=OutboxStatus.PENDING, attempts=0,
+                                            next_attempt_at=None)
+        return True
+
+    def list(self, status: OutboxStatus | None, channel: str | None, card_id: str | None,
+             limit: int) -> list[OutboxMessage]:
+        found = [m for m in sorted(self.t.outbox.values(), key=lambda m: m.id, reverse=True)
+                 if (status is None or m.status is status)
+                 and (channel is None or m.channel == channel)
+                 and (card_id is None or m.card_id == card_id)]
+        return found[:limit]
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        found: dict[tuple[str, str], int] = {}
+        for m in self.t.outbox.values():
+            found[(m.channel, m.status.value)] = found.get((m.channel, m.status.value), 0) + 1
+        return found
+
+
+class FakeAlertPreferences(_Repo):
+    def get(self, card_id: str) -> AlertPreferences | None:
+        return self.t.alert_preferences.get(card_id)
+
+    def put(self, card_id: str, preferences: AlertPreferences, at: datetime) -> None:
+        self.t.alert_preferences[card_id] = preferences
+
+
+class FakeInboundSms(_Repo):
+    def get(self, key: str) -> InboundRecord | None:
+        return self.t.inbound_sms.get(key)
+
+    def add(self, record: InboundRecord) -> None:
+        if record.key in self.t.inbound_sms:
+            raise Conflict("the store refused a duplicate: inbound sms")
+        self.t.inbound_sms[record.key] = record
+
+    def count_since(self, phone: str, since: datetime) -> int:
+        return sum(1 for r in self.t.inbound_sms.values()
+                   if r.phone == phone and r.received_at >= since)
+
+
 class FakeUnitOfWork:
     """Implements :class:`smartguard.service_layer.ports.UnitOfWork` in memory."""
 
@@ -322,6 +431,9 @@ class FakeUnitOfWork:
         self.audit = FakeAudit(self)
         self.keys = FakeKeys(self)
         self.ceilings = FakeCeilings(self)
+        self.outbox = FakeOutbox(self)
+        self.alert_preferences = FakeAlertPreferences(self)
+        self.inbound_sms = FakeInboundSms(self)
 
     def __enter__(self) -> Self:
         if self.store.fail_on_enter:

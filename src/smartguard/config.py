@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from smartguard.alerts_config import TABLES as ALERT_TABLES
+from smartguard.alerts_config import AlertSettings, from_tables
 from smartguard.domain.controls.settings import DEFAULT_CEILINGS, Ceilings, ChannelLimits
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.transactions import Channel
@@ -37,6 +39,7 @@ class Settings:
     commit_max_wait_ms: float = 0.0
     log_level: str = "info"
     ceilings: dict[str, Ceilings] = field(default_factory=dict)
+    alerts: AlertSettings = field(default_factory=AlertSettings)  # [smpp], [webhooks], ...
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -71,9 +74,11 @@ def load(path: Path | None = None, **overrides: Any) -> Settings:
 
 
 def _from_dict(raw: dict[str, Any]) -> Settings:
-    known = {f.name for f in fields(Settings)} - {"secret", "ceilings", "challenge_validity"}
+    known = {f.name for f in fields(Settings)} - {"secret", "ceilings", "challenge_validity",
+                                                  "alerts"}
     values: dict[str, Any] = {k: v for k, v in raw.items() if k in known}
-    unknown = set(raw) - known - {"secret_file", "ceilings", "challenge_validity_minutes"}
+    unknown = set(raw) - known - {"secret_file", "ceilings", "challenge_validity_minutes",
+                                  *ALERT_TABLES}
     if unknown:
         raise InvalidInput("config", f"unknown settings: {', '.join(sorted(unknown))}")
     if "data_dir" in values:
@@ -81,6 +86,7 @@ def _from_dict(raw: dict[str, Any]) -> Settings:
     if "challenge_validity_minutes" in raw:
         values["challenge_validity"] = timedelta(minutes=raw["challenge_validity_minutes"])
     values["ceilings"] = {p: _ceilings(c) for p, c in raw.get("ceilings", {}).items()}
+    values["alerts"] = from_tables(raw)
     return Settings(**values)
 
 

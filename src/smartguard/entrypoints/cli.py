@@ -156,5 +156,7 @@ def demo(data_dir: Path | None, port: int, iso_port: int, exit_after: bool) -> N
     sys.exit(run_demo(data_dir or Path("smartguard-demo"), port, iso_port, exit_after))
 
 
+from smartguard.entrypoints import notifier_cli  # noqa: E402,F401  (registers `notifier`)
+
 if __name__ == "__main__":
     main()

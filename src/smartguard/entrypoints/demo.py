@@ -21,6 +21,7 @@ from smartguard.entrypoints import logs
 from smartguard.entrypoints.demo_data import HOLDERS, SCRIPT, Step
 from smartguard.entrypoints.serve import event_loop_runner, port_free, run
 from smartguard.service_layer import cards, keys
+from smartguard.service_layer.alert_settings import mask_phone
 from smartguard.service_layer.context import Actor, utc_now
 from smartguard.service_layer.records import Role
 
@@ -165,6 +166,15 @@ class Player:
         await self.http.aclose()
 
 
+def _alerts(sg: App, shown: int = 14) -> None:
+    """The SMS the day wrote to the outbox (the demo has no SMS centre: they wait there)."""
+    sms = list(reversed(sg.read(lambda uow: uow.outbox.list(None, "sms", None, 500))))
+    click.echo(f"\nAlerts written to the outbox: {len(sms)} SMS (the demo has no SMS "
+               "centre, so they wait there; see docs/alerts.md):")
+    for m in sms[:shown]:
+        click.echo(f"  {mask_phone(m.recipient)}  {m.text}")
+
+
 def _instructions(base: str, iso_port: int, tokens: dict[str, str],
                   enrolled: dict[str, Any]) -> None:
     card = enrolled["wang"].card.id
@@ -205,7 +215,10 @@ def run_demo(data_dir: Path, port: int, iso_port: int, exit_after: bool) -> int:
             click.echo(f"port {busy} is busy; pass {option} to choose another", err=True)
             return 2
     clock = DemoClock()
-    settings = replace(load(None, data_dir=data_dir), http_port=port, iso_port=iso_port)
+    base_settings = load(None, data_dir=data_dir)
+    quiet = replace(base_settings.alerts, notifier=replace(base_settings.alerts.notifier,
+                                                           enabled=False))
+    settings = replace(base_settings, http_port=port, iso_port=iso_port, alerts=quiet)
     sg = bootstrap(settings, clock=clock)
     tokens, enrolled = _enrol(sg)
     base = f"http://{host}:{port}"
@@ -218,6 +231,7 @@ def run_demo(data_dir: Path, port: int, iso_port: int, exit_after: bool) -> int:
             await player.play()
         finally:
             await player.close()
+        _alerts(sg)
         if exit_after:
             return True
         _instructions(base, iso_port, tokens, enrolled)

@@ -52,11 +52,15 @@ class _Server(uvicorn.Server):
 
 def services(sg: App) -> list[Service]:
     """The background services ``serve`` runs next to the HTTP API."""
+    from smartguard.entrypoints.notifier import NotifierService
+
     found: list[Service] = []
     if sg.settings.iso_enabled:
         from smartguard.entrypoints import iso8583
 
         found.append(iso8583.service(sg))
+    if sg.settings.alerts.notifier.enabled:
+        found.append(NotifierService(sg))
     return found
 
 

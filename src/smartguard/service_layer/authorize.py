@@ -14,6 +14,7 @@ from smartguard.domain.periods import counter_keys, day_key, local_time, month_k
 from smartguard.domain.state import Agreement, CardState, TravelAllowance
 from smartguard.domain.transactions import AuthorizationRequest, MessageKind
 from smartguard.errors import IdempotencyConflict, InvalidInput, UnknownCard
+from smartguard.service_layer import notify
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import AuthorizationRecord, CardRecord, ReversalStatus
@@ -157,6 +158,9 @@ def _record(
         moved = decision.approved and request.kind is not MessageKind.BALANCE_INQUIRY
         status = ReversalStatus.APPLIED if moved else ReversalStatus.NO_EFFECT
         uow.reversals.resolve(pending.id, status, auth_id, now)
+    code = challenge.code if challenge else None
+    expires = challenge.challenge.expires_at if challenge else None
+    notify.after_authorization(uow, ctx, card, record, decision, code, expires)
     return AuthorizationResult(record, card, challenge=challenge)
 
 

@@ -26,6 +26,7 @@ from smartguard.errors import (
     UnknownCard,
     UnknownCardholder,
 )
+from smartguard.service_layer import notify
 from smartguard.service_layer.context import Actor, Context
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import AuditEntry, CardRecord
@@ -107,6 +108,11 @@ def enrol_card(
     return record
 
 
+#: The security alert each status change raises.
+STATUS_EVENTS = {StatusAction.FREEZE: "frozen", StatusAction.UNFREEZE: "unfrozen",
+                 StatusAction.BLOCK: "blocked", StatusAction.UNBLOCK: "unblocked",
+                 StatusAction.CLOSE: "closed"}
+
 #: What a cardholder may do to their own card; the rest is the bank's (SPEC 1).
 CARDHOLDER_ACTIONS = frozenset({StatusAction.FREEZE, StatusAction.UNFREEZE})
 
@@ -130,6 +136,8 @@ def change_status(
         uow.cards.set_status(card_id, target, now)
         uow.audit.add(AuditEntry(now, actor.id, actor.channel, action.value, card_id,
                                  record.card.cardholder_id, current.value, target.value))
+        if actor.channel != "sms":  # an SMS stop-payment gets its own reply instead
+            notify.after_security_event(uow, ctx, record, STATUS_EVENTS[action])
     return replace(record, card=replace(record.card, status=target))
 
 

@@ -5,6 +5,7 @@ Time and randomness come in here so a test, a replay and production run the same
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -12,6 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from smartguard.domain.challenges import DEFAULT_VALIDITY
 from smartguard.domain.controls.settings import DEFAULT_CEILINGS, Ceilings
@@ -40,6 +44,8 @@ class Context:
     new_code: Callable[[], str] = new_code
     challenge_validity: timedelta = DEFAULT_VALIDITY
     ceilings: dict[str, Ceilings] = field(default_factory=dict)  # product -> configured
+    #: the channels alerts are written for (the bank's choice; see docs/alerts.md)
+    alert_channels: frozenset[str] = frozenset({"sms", "webhook"})
 
     def hash_code(self, code: str) -> str:
         return hmac.new(self.secret, b"code:" + code.encode(), hashlib.sha256).hexdigest()
@@ -47,6 +53,23 @@ class Context:
     def hash_pan(self, pan: str) -> str:
         """The keyed hash a card is found by (PCI DSS 3.5.1: the PAN is never stored)."""
         return hmac.new(self.secret, b"pan:" + pan.encode(), hashlib.sha256).hexdigest()
+
+    def seal(self, value: str) -> str:
+        """``value`` encrypted (AES-GCM, key derived from the secret) for a short stay in
+        the outbox: a one-time code is never stored in clear."""
+        nonce = secrets.token_bytes(12)
+        box = AESGCM(self._seal_key()).encrypt(nonce, value.encode(), b"outbox")
+        return base64.urlsafe_b64encode(nonce + box).decode()
+
+    def unseal(self, sealed: str) -> str:
+        raw = base64.urlsafe_b64decode(sealed.encode())
+        try:
+            return AESGCM(self._seal_key()).decrypt(raw[:12], raw[12:], b"outbox").decode()
+        except InvalidTag:
+            raise ValueError("sealed with another secret") from None
+
+    def _seal_key(self) -> bytes:
+        return hmac.new(self.secret, b"seal:outbox", hashlib.sha256).digest()
 
     def default_ceilings(self, product: str) -> Ceilings:
         return self.ceilings.get(product, DEFAULT_CEILINGS)

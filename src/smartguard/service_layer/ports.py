@@ -9,10 +9,12 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from smartguard.domain.alerts import AlertPreferences
 from smartguard.domain.cards import Account, Card, Cardholder, CardStatus
 from smartguard.domain.challenges import Challenge, ChallengeStatus
 from smartguard.domain.controls.settings import Ceilings, Controls
 from smartguard.domain.state import Usage
+from smartguard.service_layer.messages import InboundRecord, OutboxMessage, OutboxStatus
 from smartguard.service_layer.records import (
     AgreementRecord,
     ApiKey,
@@ -44,6 +46,7 @@ class CardRepository(Protocol):
 class CardholderRepository(Protocol):
     def add(self, cardholder: Cardholder, at: datetime) -> None: ...
     def get(self, cardholder_id: str) -> Cardholder | None: ...
+    def set_phone(self, cardholder_id: str, phone: str) -> None: ...
 
 
 class AccountRepository(Protocol):
@@ -122,6 +125,50 @@ class CeilingRepository(Protocol):
     def put(self, product: str, ceilings: Ceilings, at: datetime) -> None: ...
 
 
+class OutboxRepository(Protocol):
+    """Messages waiting to be sent. Relays claim due messages with a lease, so several
+    relays never hold the same message at the same moment."""
+
+    def add(self, message: OutboxMessage) -> None: ...
+    def get(self, message_id: str) -> OutboxMessage | None: ...
+    def claim(
+        self, worker: str, channels: Iterable[str], now: datetime, lease_until: datetime,
+        limit: int,
+    ) -> list[OutboxMessage]:
+        """Lease up to ``limit`` due pending messages of ``channels`` to ``worker``."""
+        ...
+
+    def sent(self, message_id: str, worker: str, at: datetime, provider_ref: str | None
+             ) -> bool:
+        """Mark sent (and wipe its sealed code) if ``worker`` still holds the lease."""
+        ...
+
+    def failed(self, message_id: str, worker: str, error: str, retry_at: datetime | None
+               ) -> bool:
+        """Count a failed attempt; retry at ``retry_at``, or dead-letter it when None."""
+        ...
+
+    def receipt(self, message_id: str | None, provider_ref: str, state: str, at: datetime
+                ) -> bool: ...
+    def requeue(self, message_id: str) -> bool: ...
+    def list(self, status: OutboxStatus | None, channel: str | None, card_id: str | None,
+             limit: int) -> list[OutboxMessage]: ...
+    def counts(self) -> dict[tuple[str, str], int]:
+        """(channel, status) -> number of messages."""
+        ...
+
+
+class AlertPreferenceRepository(Protocol):
+    def get(self, card_id: str) -> AlertPreferences | None: ...
+    def put(self, card_id: str, preferences: AlertPreferences, at: datetime) -> None: ...
+
+
+class InboundSmsRepository(Protocol):
+    def get(self, key: str) -> InboundRecord | None: ...
+    def add(self, record: InboundRecord) -> None: ...
+    def count_since(self, phone: str, since: datetime) -> int: ...
+
+
 class UnitOfWork(Protocol):
     cards: CardRepository
     cardholders: CardholderRepository
@@ -135,6 +182,9 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     keys: KeyRepository
     ceilings: CeilingRepository
+    outbox: OutboxRepository
+    alert_preferences: AlertPreferenceRepository
+    inbound_sms: InboundSmsRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -6,6 +6,7 @@ from smartguard.domain.errors import InvalidInput
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.domain.transactions import Posting
 from smartguard.errors import IdempotencyConflict, UnknownAccount
+from smartguard.service_layer import notify
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import PostingRecord
@@ -29,4 +30,8 @@ def post(uow: UnitOfWork, ctx: Context, posting: Posting) -> tuple[PostingRecord
         balance, ctx.clock(),
     )
     uow.postings.add(record)
+    card = notify.account_card(uow, posting.account_id)
+    if card is not None:
+        notify.after_balance_change(uow, ctx, card, "posting", posting.amount,
+                                    posting.description, record.received_at)
     return record, False

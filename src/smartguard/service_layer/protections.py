@@ -11,6 +11,7 @@ from smartguard.domain.controls import settings as s
 from smartguard.domain.controls.codec import controls_to_dict
 from smartguard.domain.transactions import Channel
 from smartguard.errors import InvalidInput, InvalidState
+from smartguard.service_layer import notify
 from smartguard.service_layer.cards import card_for
 from smartguard.service_layer.context import Actor, Context
 from smartguard.service_layer.ports import UnitOfWork
@@ -44,6 +45,7 @@ def set_protection(
         now, actor.id, actor.channel, f"set_controls.{name}", card_id,
         record.card.cardholder_id, controls_to_dict(old)[name], controls_to_dict(new)[name],
     ))
+    notify.after_security_event(uow, ctx, record, "protection", name=name)
     return replace(record, controls=new)
 
 

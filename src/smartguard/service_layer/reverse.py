@@ -7,6 +7,7 @@ from datetime import datetime
 
 from smartguard.domain.decisions import Outcome
 from smartguard.domain.transactions import MessageKind, ReversalRequest
+from smartguard.service_layer import notify
 from smartguard.service_layer.authorize import CardRef
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
@@ -38,7 +39,11 @@ def reverse(
         record = _new(ctx, reversal, now, ReversalStatus.NO_EFFECT, original.card_id,
                       original.id)
     else:
-        undo(uow, original, now)
+        moved = undo(uow, original, now)
+        card = uow.cards.get(original.card_id)
+        if card is not None:
+            notify.after_balance_change(uow, ctx, card, "reversal", moved,
+                                        original.request.merchant_name, now)
         record = _new(ctx, reversal, now, ReversalStatus.APPLIED, original.card_id,
                       original.id, applied_at=now, amount=original.request.billing_amount)
     uow.reversals.add(record)
@@ -51,8 +56,9 @@ def _moved_money(original: AuthorizationRecord) -> bool:
     return original.outcome is Outcome.APPROVE and r.kind is not MessageKind.BALANCE_INQUIRY
 
 
-def undo(uow: UnitOfWork, original: AuthorizationRecord, now: datetime) -> None:
-    """Give back the balance, amount and count an approved authorization took."""
+def undo(uow: UnitOfWork, original: AuthorizationRecord, now: datetime) -> int:
+    """Give back the balance, amount and count an approved authorization took; returns
+    the signed change of balance."""
     r = original.request
     card = uow.cards.get(original.card_id, lock=True)
     assert card is not None, "an authorization's card is never deleted"
@@ -64,6 +70,7 @@ def undo(uow: UnitOfWork, original: AuthorizationRecord, now: datetime) -> None:
             -r.billing_amount, -1,
         )
     uow.authorizations.mark_reversed(original.id, now)
+    return delta
 
 
 def _new(

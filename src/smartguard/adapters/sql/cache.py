@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from smartguard.adapters.sql.cards import SqlAccounts, SqlCards, SqlUsage
+from smartguard.adapters.sql.cards import SqlAccounts, SqlCardholders, SqlCards, SqlUsage
 from smartguard.adapters.sql.db import Db
 from smartguard.adapters.sql.ledger import SqlReversals
 from smartguard.adapters.sql.misc import SqlCeilings
@@ -62,6 +62,11 @@ class WriterCache:
         if len(self.usage) > MAX_ENTRIES:
             self.usage.clear()
 
+    def forget_cardholder(self, cardholder_id: str) -> None:
+        for card_id, record in list(self.cards.items()):
+            if record.card.cardholder_id == cardholder_id:
+                del self.cards[card_id]
+
     def remember(self, record: CardRecord, pan_hash: str | None = None) -> CardRecord:
         card = record.card
         self.cards[card.id] = record
@@ -101,6 +106,19 @@ class CachedCards(SqlCards):
         hit = self.cache.cards.get(card_id)
         if hit is not None:
             self.cache.cards[card_id] = replace(hit, controls=controls)
+
+
+class CachedCardholders(SqlCardholders):
+    """A cardholder's phone, language and zone are part of each cached card record:
+    any change to a cardholder drops their cards from the cache."""
+
+    def __init__(self, db: Db, cache: WriterCache) -> None:
+        super().__init__(db)
+        self.cache = cache
+
+    def set_phone(self, cardholder_id: str, phone: str) -> None:
+        super().set_phone(cardholder_id, phone)
+        self.cache.forget_cardholder(cardholder_id)
 
 
 class CachedAccounts(SqlAccounts):

@@ -99,6 +99,10 @@ class SqlCardholders:
             return None
         return Cardholder(row[0], row[1], row[2], Language(row[3]), row[4], bool(row[5]))
 
+    def set_phone(self, cardholder_id: str, phone: str) -> None:
+        self.db.execute("UPDATE cardholders SET phone = ?, phone_verified = 0 WHERE id = ?",
+                        (phone, cardholder_id))
+
 
 class SqlAccounts:
     def __init__(self, db: Db) -> None:

@@ -10,6 +10,7 @@ from typing import Self
 
 from smartguard.adapters.sql.cache import (
     CachedAccounts,
+    CachedCardholders,
     CachedCards,
     CachedCeilings,
     CachedReversals,
@@ -26,6 +27,7 @@ from smartguard.adapters.sql.misc import (
     SqlChallenges,
     SqlKeys,
 )
+from smartguard.adapters.sql.outbox import SqlAlertPreferences, SqlInboundSms, SqlOutbox
 from smartguard.service_layer import ports
 
 
@@ -52,8 +54,12 @@ class SqlUnitOfWork:
         self.audit: ports.AuditRepository = SqlAudit(db)
         self.keys: ports.KeyRepository = SqlKeys(db)
         self.ceilings: ports.CeilingRepository = SqlCeilings(db)
+        self.outbox: ports.OutboxRepository = SqlOutbox(db)
+        self.alert_preferences: ports.AlertPreferenceRepository = SqlAlertPreferences(db)
+        self.inbound_sms: ports.InboundSmsRepository = SqlInboundSms(db)
         if cache is not None:
             self.cards = CachedCards(db, cache)
+            self.cardholders = CachedCardholders(db, cache)
             self.accounts = CachedAccounts(db, cache)
             self.usage = CachedUsage(db, cache)
             self.reversals = CachedReversals(db, cache)

@@ -9,7 +9,14 @@ from fastapi.openapi.utils import get_openapi
 
 from smartguard import __version__
 from smartguard.bootstrap import App
-from smartguard.entrypoints.http_api import admin, authorizations, cards, errors, protections
+from smartguard.entrypoints.http_api import (
+    admin,
+    alerts,
+    authorizations,
+    cards,
+    errors,
+    protections,
+)
 from smartguard.entrypoints.http_api.auth import KeyCache
 from smartguard.entrypoints.http_api.fastpath import AuthorizeFastPath
 
@@ -29,7 +36,7 @@ def create_app(sg: App) -> FastAPI:
     api.state.smartguard = sg
     api.state.keys = KeyCache(sg)
     errors.install(api)
-    for module in (authorizations, cards, protections, admin):
+    for module in (authorizations, cards, protections, admin, alerts):
         api.include_router(module.router)
 
     _document_authorize(api)

@@ -1,0 +1,54 @@
+"""What the outbox and the inbound-SMS log hold: plain frozen values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting to be sent (or retried)
+    SENT = "sent"  # accepted by the SMS centre / answered 2xx by every webhook URL
+    DEAD = "dead"  # failed max_attempts times; an operator may requeue it
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """One message to one channel. ``id`` is stable: receivers dedupe on it."""
+
+    id: str
+    created_at: datetime
+    channel: str  # sms | webhook
+    kind: str  # an AlertKind value
+    event: str  # finer event name, e.g. balance_change.debit, security.frozen
+    recipient: str  # the phone for SMS; empty for webhooks (every configured URL)
+    language: str
+    text: str  # a one-time code stands in it as alerts.CODE_MARK
+    payload: Mapping[str, Any]
+    card_id: str | None = None
+    cardholder_id: str | None = None
+    sealed: str | None = None  # the one-time code, sealed; wiped once sent
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None  # None: due at once
+    last_error: str | None = None
+    sent_at: datetime | None = None
+    provider_ref: str | None = None  # the SMS centre's message id(s)
+    receipt: str | None = None  # delivery receipt state (DELIVRD, UNDELIV, ...)
+    receipt_at: datetime | None = None
+    claimed_by: str | None = None
+    lease_until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboundRecord:
+    """An inbound SMS, kept once per SMS-centre message id (``key``)."""
+
+    key: str  # "<source>:<SMS centre's message id>"
+    phone: str
+    received_at: datetime
+    command: str  # sms_commands.describe(...): never the text, never a code
+    outcome: str  # what was done: frozen, confirmed, help, unregistered, rate_limited ...
