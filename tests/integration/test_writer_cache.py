@@ -98,3 +98,17 @@ def test_a_failed_job_leaves_nothing_stale_in_the_cache(sg: App) -> None:
     result = purchase(sg, 50_000)
     assert result.record.outcome == "approve"
     assert result.record.balance_after == 100_000 - 100 - 50_000
+
+
+def test_after_a_phone_change_alerts_go_to_the_new_number(sg: App) -> None:
+    from smartguard.service_layer import alert_settings
+
+    card_id, _ = enrol(sg)
+    purchase(sg, 100)  # the card, with its holder's phone, is now cached
+    holder = sg.read(lambda uow: uow.cards.get(card_id)).cardholder.id
+    sg.write(lambda uow: alert_settings.change_phone(
+        uow, sg.ctx, ACTOR, holder, "+8613900000009"))
+    purchase(sg, 200)
+    sms = sg.read(lambda uow: uow.outbox.list(None, "sms", card_id, 50))
+    newest = max(sms, key=lambda m: m.created_at.isoformat() + m.id)
+    assert newest.recipient == "+8613900000009"
