@@ -59,10 +59,13 @@ def wait_port(port: int, proc: subprocess.Popen[bytes]) -> None:
     raise SystemExit("server did not start")
 
 
+WORKERS = 0  # set from --workers
+
+
 def start_smartguard(data: Path, iso_port: int) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "smartguard.entrypoints.cli", "serve", "--data-dir",
            str(data), "--port", str(free_port()), "--iso-port", str(iso_port),
-           "--log-level", "warning"]
+           "--iso-workers", str(WORKERS), "--log-level", "warning"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     wait_port(iso_port, proc)
     return proc
@@ -150,7 +153,11 @@ def main() -> None:
                     "connection in the closed loop")
     ap.add_argument("--rate", type=float, default=1000.0)
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="ISO 8583 front processes for SmartGuard (iso_workers)")
     args = ap.parse_args()
+    global WORKERS
+    WORKERS = args.workers
     import uvloop
 
     with tempfile.TemporaryDirectory(prefix="sg-iso-bench-") as tmp:

@@ -33,10 +33,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(data: Path, iso_port: int) -> subprocess.Popen[bytes]:
+def serve(data: Path, iso_port: int, workers: int = 0) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "smartguard.entrypoints.cli", "serve", "--data-dir", str(data),
-         "--port", str(free_port()), "--iso-port", str(iso_port), "--log-level", "error"])
+         "--port", str(free_port()), "--iso-port", str(iso_port), "--log-level", "error",
+         "--iso-workers", str(workers)])
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -146,13 +147,16 @@ def check_effects_match_decisions(db: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("workers", [0, 1], ids=["one-process", "front-process"])
 def test_sigkill_under_load_loses_no_answered_authorization_and_half_applies_nothing(
-    tmp_path: Path
+    tmp_path: Path, workers: int
 ) -> None:
+    """With a front process, killing the core must also end the front (its connections
+    close unanswered) so that a restart can take the port again."""
     data = tmp_path / "data"
     pans = build(data, 40).pans
     port = free_port()
-    proc = serve(data, port)
+    proc = serve(data, port, workers)
     try:
         traffic, answers, sent = asyncio.run(load_then_kill(port, pans, proc, seconds=2.0))
     finally:
@@ -162,7 +166,7 @@ def test_sigkill_under_load_loses_no_answered_authorization_and_half_applies_not
     answered = sum(len(a) for a in answers.values())
     assert answered > 200, "the load should have been answered for a while"
     assert len(sent) > answered, "requests should have been in flight at the kill"
-    restarted = serve(data, port)  # recovery: the WAL is replayed on open
+    restarted = serve(data, port, workers)  # recovery: the WAL is replayed on open
     restarted.send_signal(signal.SIGTERM)
     assert restarted.wait(30) == 0
     db = data / "smartguard.db"

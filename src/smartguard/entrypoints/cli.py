@@ -55,14 +55,18 @@ def main() -> None:
 @click.option("--port", type=int, help="HTTP port (default 8000).")
 @click.option("--iso-port", type=int, help="ISO 8583 TCP port (default 8583).")
 @click.option("--no-iso", is_flag=True, help="Do not start the ISO 8583 server.")
+@click.option("--iso-workers", type=int, default=None,
+              help="ISO 8583 front processes (0: the gateway runs in this process).")
 @click.option("--log-level", default=None, help="debug, info, warning, error.")
 def serve(config: Path | None, data_dir: Path | None, host: str | None, port: int | None,
-          iso_port: int | None, no_iso: bool, log_level: str | None) -> None:
+          iso_port: int | None, no_iso: bool, iso_workers: int | None,
+          log_level: str | None) -> None:
     """Serve the HTTP API (and the ISO 8583 gateway) until interrupted."""
     from smartguard.entrypoints.serve import event_loop_runner, run
 
     settings = _settings(config, data_dir=data_dir, http_host=host, http_port=port,
                          iso_port=iso_port, iso_enabled=False if no_iso else None,
+                         iso_workers=iso_workers,
                          log_level=log_level)
     logs.configure(settings.log_level)
     sg = bootstrap(settings)

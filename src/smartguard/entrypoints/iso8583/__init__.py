@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import ssl
+from typing import TYPE_CHECKING
 
 from smartguard.bootstrap import App
 from smartguard.config import Settings
 from smartguard.domain.errors import InvalidInput
 from smartguard.entrypoints.iso8583.handler import SmartGuardHandler
 from smartguard.entrypoints.iso8583.server import IsoServer, Limits
+
+if TYPE_CHECKING:
+    from smartguard.entrypoints.iso8583.workers import IsoWorkers
 
 
 def tls_context(settings: Settings) -> ssl.SSLContext | None:
@@ -40,6 +44,12 @@ def limits(settings: Settings) -> Limits:
     )
 
 
-def service(sg: App) -> IsoServer:
+def service(sg: App) -> IsoServer | IsoWorkers:
+    """The gateway in this process, or split over ``iso_workers`` front processes."""
     s = sg.settings
+    tls_context(s)  # refuse bad TLS settings at start, in either mode
+    if s.iso_workers > 0:
+        from smartguard.entrypoints.iso8583.workers import IsoWorkers
+
+        return IsoWorkers(sg, s.iso_workers)
     return IsoServer(SmartGuardHandler(sg), s.iso_host, s.iso_port, limits(s), tls_context(s))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import ssl
 import time
 from dataclasses import dataclass
@@ -98,11 +99,14 @@ class _Connection(asyncio.Protocol):
         return True  # keep the write side open until the answers in flight are sent
 
     def finish(self) -> None:
-        """Read nothing more; close once every accepted request is answered."""
+        """Take no new request; close once every accepted request is answered. Bytes that
+        still arrive are read and dropped, so that closing sends a FIN, not a reset that
+        could destroy answers not yet delivered."""
         self.draining = True
-        if self.transport is not None and not self.transport.is_closing():
+        if self.paused and self.transport is not None and not self.transport.is_closing():
+            self.paused = False
             with contextlib.suppress(RuntimeError, OSError):
-                self.transport.pause_reading()
+                self.transport.resume_reading()
         if self.in_flight == 0:
             self.close()
 
@@ -126,8 +130,9 @@ class IsoServer:
     name = "iso8583"
 
     def __init__(self, handler: Handler, host: str, port: int, limits: Limits | None = None,
-                 tls: ssl.SSLContext | None = None) -> None:
+                 tls: ssl.SSLContext | None = None, sock: socket.socket | None = None) -> None:
         self.handler, self.host, self.port = handler, host, port
+        self.sock = sock  # an already listening socket (front processes share one)
         self.limits = limits or Limits()
         self.tls = tls
         self.connections: set[_Connection] = set()
@@ -136,9 +141,13 @@ class IsoServer:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(
-            lambda: _Connection(self), self.host, self.port, ssl=self.tls,
-            reuse_address=True, backlog=1024)
+        if self.sock is not None:
+            self._server = await loop.create_server(
+                lambda: _Connection(self), sock=self.sock, ssl=self.tls, backlog=1024)
+        else:
+            self._server = await loop.create_server(
+                lambda: _Connection(self), self.host, self.port, ssl=self.tls,
+                reuse_address=True, backlog=1024)
         self.port = self._server.sockets[0].getsockname()[1]
         self._sweeper = asyncio.create_task(self._sweep())
         log.info("iso8583_listening", host=self.host, port=self.port, tls=self.tls is not None)
@@ -153,6 +162,13 @@ class IsoServer:
                 if conn.in_flight == 0 and now - conn.last_seen > self.limits.idle_timeout:
                     log.info("idle_timeout", peer=conn.peer)
                     conn.close()
+
+    def abort(self) -> None:
+        """Close every connection now, answering nothing more (the core is gone)."""
+        if self._server is not None:
+            self._server.close()
+        for conn in list(self.connections):
+            conn.close()
 
     async def stop(self) -> None:
         if self._server is None:

@@ -1,0 +1,99 @@
+"""An ISO 8583 front process: connections, framing and the codec (``iso_workers > 0``).
+
+Started by the core process (:mod:`smartguard.entrypoints.iso8583.workers`) with the
+listening socket's file descriptor and the path of the core's Unix socket. It answers
+network management (0800) and undecodable messages itself, forwards authorizations and
+reversals to the core (:mod:`.link`) and encodes the answers. It never sees the secret:
+PANs are hashed in the core. On SIGTERM it stops accepting, answers what it accepted and
+exits; if the core goes away it closes every connection at once and exits (an answer it no
+longer can give must not be guessed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import socket
+from pathlib import Path
+
+import structlog
+
+from smartguard.adapters.iso8583 import codec
+from smartguard.config import Settings
+from smartguard.entrypoints import logs
+from smartguard.entrypoints.iso8583 import limits, tls_context
+from smartguard.entrypoints.iso8583.handler import (
+    Reply,
+    answer_other,
+    decode_or_answer,
+    encode_or_close,
+    needs_store,
+)
+from smartguard.entrypoints.iso8583.link import FrontLink
+from smartguard.entrypoints.iso8583.server import IsoServer
+
+log = structlog.get_logger("smartguard.iso8583")
+
+#: The settings a front needs (no secrets: it never hashes a PAN).
+FRONT_SETTINGS = (
+    "iso_idle_timeout_s", "iso_max_message_bytes", "iso_max_in_flight",
+    "iso_shutdown_grace_s", "iso_tls_cert", "iso_tls_key", "iso_tls_client_ca", "log_level",
+)
+
+
+class FrontHandler:
+    def __init__(self, link: FrontLink) -> None:
+        self.link = link
+
+    def handle(self, message: bytes, reply: Reply) -> None:
+        fields = decode_or_answer(message, reply)
+        if fields is None:
+            return
+        if needs_store(fields):
+            self.link.send(fields, lambda answer: encode_or_close(answer, reply))
+        else:
+            answer_other(fields, reply)
+
+
+async def run_front(fd: int, core: Path, settings: Settings) -> None:
+    link = FrontLink(core)
+    await link.connect()
+    sock = socket.socket(fileno=fd)
+    server = IsoServer(FrontHandler(link), "", 0, limits(settings), tls_context(settings), sock)
+    await server.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    stopped, core_gone = asyncio.create_task(stop.wait()), asyncio.create_task(
+        link.closed.wait())
+    await asyncio.wait({stopped, core_gone}, return_when=asyncio.FIRST_COMPLETED)
+    if link.closed.is_set():
+        log.error("core_link_lost", in_flight=link.in_flight)
+        server.abort()
+    else:
+        await server.stop()
+    for task in (stopped, core_gone):
+        task.cancel()
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="SmartGuard ISO 8583 front process")
+    ap.add_argument("--fd", type=int, required=True, help="the listening socket")
+    ap.add_argument("--core", type=Path, required=True, help="the core's Unix socket")
+    ap.add_argument("--settings", default="{}", help="JSON of the front's settings")
+    args = ap.parse_args(argv)
+    values = {k: v for k, v in json.loads(args.settings).items() if k in FRONT_SETTINGS}
+    settings = Settings(**values)
+    logs.configure(settings.log_level)
+    import uvloop
+
+    uvloop.run(run_front(args.fd, args.core, settings))
+
+
+if __name__ == "__main__":
+    main()
+
+__all__ = ["codec", "main"]

@@ -1,0 +1,162 @@
+"""The link between ISO 8583 front processes and the core process.
+
+With ``iso_workers > 0`` the TCP connections, the framing and the pyiso8583 codec run in
+front processes, and only the part that needs the store runs in the core process (the one
+that owns the writer): Python runs one thread at a time per process, so this puts the
+codec and the decisions on different cores. A front sends the decoded fields of each
+authorization or reversal over a Unix socket and encodes the answer fields it gets back.
+
+Wire format, both ways: a 4-byte big-endian length, then a JSON array of
+``[request id, fields]`` pairs (fields are ``{"t": MTI, "2": ..., ...}``; an answer of
+``null`` means "close the connection"). Each side writes at most one frame per turn of its
+event loop, so many requests share one write. JSON, not pickle: the core never runs
+anything a peer sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from smartguard.adapters.iso8583.codec import Fields
+
+log = structlog.get_logger("smartguard.iso8583")
+
+HEADER = 4
+MAX_FRAME = 64 * 1024 * 1024
+Item = tuple[int, Fields | None]
+
+
+class Batcher:
+    """Collects items and writes them as one frame on the next turn of the loop."""
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self.writer = writer
+        self.items: list[Item] = []
+
+    def add(self, rid: int, fields: Fields | None) -> None:
+        if not self.items:
+            asyncio.get_running_loop().call_soon(self.flush)
+        self.items.append((rid, fields))
+
+    def flush(self) -> None:
+        if not self.items or self.writer.is_closing():
+            self.items.clear()
+            return
+        payload = json.dumps(self.items, separators=(",", ":")).encode()
+        self.items = []
+        self.writer.write(len(payload).to_bytes(HEADER, "big") + payload)
+
+
+async def read_frame(reader: asyncio.StreamReader) -> list[Any] | None:
+    """The next frame's items, or None at the end of the stream."""
+    try:
+        header = await reader.readexactly(HEADER)
+        size = int.from_bytes(header, "big")
+        if size > MAX_FRAME:
+            raise ValueError(f"link frame of {size} bytes")
+        items: list[Any] = json.loads(await reader.readexactly(size))
+        return items
+    except (asyncio.IncompleteReadError, ConnectionError):
+        return None
+
+
+FieldsHandle = Callable[[Fields, Callable[[Fields | None], None]], None]
+
+
+def _answer_to(out: Batcher, rid: int) -> Callable[[Fields | None], None]:
+    def answer(fields: Fields | None) -> None:
+        out.add(rid, fields)
+
+    return answer
+
+
+class CoreLink:
+    """In the core process: serves the fronts' requests with ``handle`` (the gateway's
+    store part), answering each on the connection it came from."""
+
+    name = "iso8583-core-link"
+
+    def __init__(self, path: Path, handle: FieldsHandle) -> None:
+        self.path = path
+        self.handle = handle
+        self._server: asyncio.AbstractServer | None = None
+        self._peers: set[asyncio.Task[None]] = set()
+        self.connected = 0  # fronts that have connected since start
+
+    async def wait_for(self, fronts: int, timeout: float) -> None:
+        """Return once ``fronts`` front processes have connected."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.connected < fronts:
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"{self.connected} of {fronts} ISO 8583 fronts started")
+            await asyncio.sleep(0.01)
+
+    async def start(self) -> None:
+        self.path.unlink(missing_ok=True)
+        self._server = await asyncio.start_unix_server(self._serve, path=str(self.path))
+        os.chmod(self.path, 0o600)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+                     ) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._peers.add(task)
+        self.connected += 1
+        out = Batcher(writer)
+        try:
+            while (items := await read_frame(reader)) is not None:
+                for rid, fields in items:
+                    self.handle(fields, _answer_to(out, rid))
+        except (ValueError, OSError) as exc:
+            log.error("core_link_broken", error=str(exc))
+        finally:
+            self._peers.discard(task)
+            writer.close()
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+        self.path.unlink(missing_ok=True)
+
+
+class FrontLink:
+    """In a front process: sends fields to the core and calls back with the answer."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._next = 0
+        self._waiting: dict[int, Callable[[Fields | None], None]] = {}
+        self.closed = asyncio.Event()
+
+    async def connect(self) -> None:
+        reader, writer = await asyncio.open_unix_connection(str(self.path))
+        self._out = Batcher(writer)
+        self._reader_task = asyncio.create_task(self._read(reader))
+
+    def send(self, fields: Fields, on_answer: Callable[[Fields | None], None]) -> None:
+        self._next += 1
+        self._waiting[self._next] = on_answer
+        self._out.add(self._next, fields)
+
+    async def _read(self, reader: asyncio.StreamReader) -> None:
+        try:
+            while (items := await read_frame(reader)) is not None:
+                for rid, answer in items:
+                    callback = self._waiting.pop(rid, None)
+                    if callback is not None:
+                        callback(answer)
+        finally:
+            self.closed.set()  # the core is gone: the front must stop (see front.py)
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._waiting)

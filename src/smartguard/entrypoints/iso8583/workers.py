@@ -1,0 +1,97 @@
+"""The ISO 8583 gateway split over processes (``iso_workers > 0``): this core side owns
+the listening socket, the link's Unix socket and the writer; ``iso_workers`` front
+processes (:mod:`.front`) accept connections on the shared socket and do the codec.
+A front that dies is started again; stopping asks each front to answer what it accepted
+first, then closes the link."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import structlog
+
+from smartguard.bootstrap import App
+from smartguard.entrypoints.iso8583.front import FRONT_SETTINGS
+from smartguard.entrypoints.iso8583.handler import FieldsHandler
+from smartguard.entrypoints.iso8583.link import CoreLink
+
+log = structlog.get_logger("smartguard.iso8583")
+
+
+class IsoWorkers:
+    name = "iso8583"
+
+    def __init__(self, sg: App, count: int) -> None:
+        self.settings = sg.settings
+        self.count = count
+        self._dir = Path(tempfile.mkdtemp(prefix="sg-iso-"))
+        self.link = CoreLink(self._dir / "core.sock", FieldsHandler(sg).handle_fields)
+        self.port = sg.settings.iso_port
+        self._fronts: list[subprocess.Popen[bytes]] = []
+        self._stopping = False
+        self._watch: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.link.start()
+        self._sock = self._bound_socket()
+        self.port = self._sock.getsockname()[1]
+        self._fronts = [self._spawn() for _ in range(self.count)]
+        await self.link.wait_for(self.count, timeout=30)
+        self._watch = asyncio.create_task(self._supervise())
+        log.info("iso8583_listening", host=self.settings.iso_host, port=self.port,
+                 fronts=self.count)
+
+    def _bound_socket(self) -> socket.socket:
+        """Bound but not listening: the port accepts connections only once a front
+        serves it (the front's server calls listen)."""
+        s = self.settings
+        family = socket.AF_INET6 if ":" in s.iso_host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((s.iso_host, s.iso_port))
+        except OSError:
+            sock.close()
+            raise
+        return sock
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        values = {k: getattr(self.settings, k) for k in FRONT_SETTINGS}
+        fd = self._sock.fileno()
+        return subprocess.Popen(
+            [sys.executable, "-m", "smartguard.entrypoints.iso8583.front", "--fd", str(fd),
+             "--core", str(self.link.path), "--settings", json.dumps(values)],
+            pass_fds=(fd,))
+
+    async def _supervise(self) -> None:
+        while not self._stopping:
+            await asyncio.sleep(0.5)
+            for i, proc in enumerate(self._fronts):
+                if proc.poll() is not None and not self._stopping:
+                    log.error("iso8583_front_exited", code=proc.returncode, restarting=True)
+                    self._fronts[i] = self._spawn()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._watch is not None:
+            self._watch.cancel()
+        for proc in self._fronts:
+            if proc.poll() is None:
+                proc.terminate()
+        deadline = time.monotonic() + self.settings.iso_shutdown_grace_s + 5
+        for proc in self._fronts:
+            while proc.poll() is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            if proc.poll() is None:
+                proc.kill()
+        self._sock.close()
+        await self.link.stop()
+        shutil.rmtree(self._dir, ignore_errors=True)
