@@ -163,4 +163,8 @@ def demo(data_dir: Path | None, port: int, iso_port: int, exit_after: bool) -> N
 from smartguard.entrypoints import notifier_cli  # noqa: E402,F401  (registers `notifier`)
 
 if __name__ == "__main__":
-    main()
+    # Run as ``python -m smartguard.entrypoints.cli``: this module is then ``__main__``,
+    # and commands registered from other modules live on the imported module's group.
+    from smartguard.entrypoints.cli import main as registered
+
+    registered()
