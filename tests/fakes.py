@@ -35,6 +35,7 @@ from smartguard.service_layer.records import (
     PostingRecord,
     ReversalRecord,
     ReversalStatus,
+    TravelRecord,
 )
 
 
@@ -68,6 +69,7 @@ class Tables:
     postings: dict[str, PostingRecord] = field(default_factory=dict)
     challenges: dict[str, Challenge] = field(default_factory=dict)
     agreements: dict[str, AgreementRecord] = field(default_factory=dict)
+    travel: dict[str, TravelRecord] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     keys: dict[str, ApiKey] = field(default_factory=dict)
     ceilings: dict[str, Ceilings] = field(default_factory=dict)
@@ -283,7 +285,37 @@ class FakeAgreements(_Repo):
         self.t.agreements[record.id] = record
 
     def for_card(self, card_id: str) -> list[AgreementRecord]:
-        return [r for r in self.t.agreements.values() if r.card_id == card_id]
+        found = [r for r in self.t.agreements.values() if r.card_id == card_id]
+        return sorted(found, key=lambda r: r.created_at)
+
+    def mark_used(self, agreement_id: str, at: datetime) -> None:
+        record = self.t.agreements[agreement_id]
+        self.t.agreements[agreement_id] = replace(record, last_used_at=at)
+
+
+class FakeTravel(_Repo):
+    def add(self, record: TravelRecord) -> None:
+        if record.id in self.t.travel:
+            raise Conflict("the store refused a duplicate: travel exception")
+        self.t.travel[record.id] = record
+
+    def get(self, travel_id: str) -> TravelRecord | None:
+        return self.t.travel.get(travel_id)
+
+    def update(self, record: TravelRecord) -> None:
+        self.t.travel[record.id] = record
+
+    def for_card(self, card_id: str, ending_after: datetime | None = None
+                 ) -> list[TravelRecord]:
+        found = [r for r in self.t.travel.values() if r.card_id == card_id
+                 and (ending_after is None or r.ends_at > ending_after)]
+        return sorted(found, key=lambda r: (r.starts_at, r.id))
+
+    def due(self, now: datetime, limit: int) -> list[TravelRecord]:
+        found = [r for r in self.t.travel.values()
+                 if (r.start_announced_at is None and r.starts_at <= now)
+                 or (r.end_announced_at is None and r.ends_at <= now)]
+        return sorted(found, key=lambda r: (r.starts_at, r.id))[:limit]
 
 
 class FakeAudit(_Repo):
@@ -428,6 +460,7 @@ class FakeUnitOfWork:
         self.postings = FakePostings(self)
         self.challenges = FakeChallenges(self)
         self.agreements = FakeAgreements(self)
+        self.travel = FakeTravel(self)
         self.audit = FakeAudit(self)
         self.keys = FakeKeys(self)
         self.ceilings = FakeCeilings(self)

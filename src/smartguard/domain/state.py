@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from smartguard.domain.cards import CardStatus
@@ -51,11 +51,21 @@ class Credit:
 
 @dataclass(frozen=True, slots=True)
 class TravelAllowance:
-    """A temporary opening of a lock for one place (province or country)."""
+    """A temporary opening of a lock for one place (province or country), from the instant
+    ``starts_at`` (included) to the instant ``ends_at`` (excluded); both aware."""
 
     place: str
     starts_at: datetime
     ends_at: datetime
+
+    def __post_init__(self) -> None:
+        if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
+            raise ValueError("a travel allowance runs between aware instants")
+
+    def active_at(self, instant: datetime) -> bool:
+        """Compare instants, never wall clocks (see ``locks._travel_allows``)."""
+        start = self.starts_at.astimezone(UTC)
+        return start <= instant.astimezone(UTC) < self.ends_at.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from smartguard.domain.periods import counter_keys, day_key, local_time, month_k
 from smartguard.domain.state import Agreement, CardState, TravelAllowance
 from smartguard.domain.transactions import AuthorizationRequest, MessageKind
 from smartguard.errors import IdempotencyConflict, InvalidInput, UnknownCard
-from smartguard.service_layer import notify
+from smartguard.service_layer import notify, travel
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import AuthorizationRecord, CardRecord, ReversalStatus
@@ -100,7 +100,7 @@ def _load_state(
         ceilings=uow.ceilings.get(c.product) or ctx.default_ceilings(c.product),
         usage=usage,
         agreement=_agreement(uow, c.id, request.agreement_id),
-        travel=_travel(uow, c.id, now),
+        travel=_travel(uow, card, request, now),
     )
 
 
@@ -113,8 +113,17 @@ def _agreement(uow: UnitOfWork, card_id: str, agreement_id: str | None) -> Agree
     return Agreement(rec.id, rec.status, rec.per_txn_limit, rec.daily_limit)
 
 
-def _travel(uow: UnitOfWork, card_id: str, now: datetime) -> tuple[TravelAllowance, ...]:
-    return ()  # travel exceptions: see the advisor issue
+def _travel(uow: UnitOfWork, card: CardRecord, request: AuthorizationRequest,
+            now: datetime) -> tuple[TravelAllowance, ...]:
+    """Travel exceptions, read only when a lock they could open would stop ``request``
+    (so the usual transaction pays no extra query)."""
+    c = card.controls
+    domestic = request.is_domestic
+    lock = c.region_lock if domestic else c.overseas_lock
+    place = request.region if domestic else request.country
+    if not (request.is_offline and lock.enabled) or place in lock.places:
+        return ()
+    return travel.allowances(uow, card.card.id, now)
 
 
 def _with_credit(
@@ -176,6 +185,8 @@ def _apply(
         return uow.accounts.adjust_balance(c.account_id, request.billing_amount), ()
     keys = counter_keys(request)
     uow.usage.add(c.id, keys, period[0], period[1], request.billing_amount, 1)
+    if request.agreement_id is not None:
+        uow.agreements.mark_used(request.agreement_id, now)
     if decision.challenge_used is not None:
         uow.challenges.set_status(decision.challenge_used, ChallengeStatus.USED, now)
     return uow.accounts.adjust_balance(c.account_id, -request.billing_amount), keys

@@ -24,6 +24,7 @@ from smartguard.service_layer.records import (
     PostingRecord,
     ReversalRecord,
     ReversalStatus,
+    TravelRecord,
 )
 
 Key = tuple[str, str, str]
@@ -108,6 +109,21 @@ class AgreementRepository(Protocol):
     def get(self, agreement_id: str) -> AgreementRecord | None: ...
     def update(self, record: AgreementRecord) -> None: ...
     def for_card(self, card_id: str) -> list[AgreementRecord]: ...
+    def mark_used(self, agreement_id: str, at: datetime) -> None: ...
+
+
+class TravelRepository(Protocol):
+    def add(self, record: TravelRecord) -> None: ...
+    def get(self, travel_id: str) -> TravelRecord | None: ...
+    def update(self, record: TravelRecord) -> None: ...
+    def for_card(self, card_id: str, ending_after: datetime | None = None
+                 ) -> list[TravelRecord]:
+        """The card's travel exceptions (those ending after ``ending_after``), by start."""
+        ...
+
+    def due(self, now: datetime, limit: int) -> list[TravelRecord]:
+        """Exceptions whose start or end has come and not been announced yet."""
+        ...
 
 
 class AuditRepository(Protocol):
@@ -179,6 +195,7 @@ class UnitOfWork(Protocol):
     postings: PostingRepository
     challenges: ChallengeRepository
     agreements: AgreementRepository
+    travel: TravelRepository
     audit: AuditRepository
     keys: KeyRepository
     ceilings: CeilingRepository

@@ -86,6 +86,25 @@ class AgreementRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class TravelRecord:
+    """A travel exception (出行例外). Instants are UTC; ``ends_at`` is when it really ends
+    (moved earlier when cancelled), ``planned_end`` what was asked."""
+
+    id: str
+    card_id: str
+    place: str  # ISO 3166-2:CN province or ISO 3166-1 overseas country
+    kind: str  # "region" or "overseas" (domain.travel.PlaceKind)
+    starts_at: datetime
+    ends_at: datetime
+    planned_end: datetime
+    created_at: datetime
+    created_by: str
+    cancelled_at: datetime | None = None
+    start_announced_at: datetime | None = None
+    end_announced_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     at: datetime
     actor: str  # who: an API key id, "sms:+86...", "operator:alice", "system"

@@ -97,6 +97,10 @@ class SqlAgreements:
                            "ORDER BY created_at", (card_id,))
         return [_agreement(r) for r in rows]
 
+    def mark_used(self, agreement_id: str, at: datetime) -> None:
+        self.db.execute("UPDATE agreements SET last_used_at = ? WHERE id = ?",
+                        (ts(at), agreement_id))
+
 
 class SqlAudit:
     def __init__(self, db: Db) -> None:

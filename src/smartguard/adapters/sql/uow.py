@@ -28,6 +28,7 @@ from smartguard.adapters.sql.misc import (
     SqlKeys,
 )
 from smartguard.adapters.sql.outbox import SqlAlertPreferences, SqlInboundSms, SqlOutbox
+from smartguard.adapters.sql.travel import SqlTravel
 from smartguard.service_layer import ports
 
 
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.postings: ports.PostingRepository = SqlPostings(db)
         self.challenges: ports.ChallengeRepository = SqlChallenges(db)
         self.agreements: ports.AgreementRepository = SqlAgreements(db)
+        self.travel: ports.TravelRepository = SqlTravel(db)
         self.audit: ports.AuditRepository = SqlAudit(db)
         self.keys: ports.KeyRepository = SqlKeys(db)
         self.ceilings: ports.CeilingRepository = SqlCeilings(db)

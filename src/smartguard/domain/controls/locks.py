@@ -8,7 +8,7 @@ its place while it runs.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from smartguard.domain.controls.settings import NightScope
 from smartguard.domain.decisions import Reason, Verdict
@@ -61,6 +61,8 @@ def overseas_cnp_lock(
 
 
 def _travel_allows(state: CardState, place: str, local: datetime) -> bool:
-    return any(
-        t.place == place and t.starts_at <= local < t.ends_at for t in state.travel
-    )
+    """Is a travel allowance for ``place`` running at this instant? Compared as UTC
+    instants: two aware datetimes in the same zone compare by wall clock (ignoring the
+    fold), which is wrong in the repeated hour when daylight saving ends."""
+    instant = local.astimezone(UTC)
+    return any(t.active_at(instant) for t in state.travel if t.place == place)

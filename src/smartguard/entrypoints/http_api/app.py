@@ -11,11 +11,14 @@ from smartguard import __version__
 from smartguard.bootstrap import App
 from smartguard.entrypoints.http_api import (
     admin,
+    advisor,
+    agreements,
     alerts,
     authorizations,
     cards,
     errors,
     protections,
+    travel,
 )
 from smartguard.entrypoints.http_api.auth import KeyCache
 from smartguard.entrypoints.http_api.fastpath import AuthorizeFastPath
@@ -36,7 +39,8 @@ def create_app(sg: App) -> FastAPI:
     api.state.smartguard = sg
     api.state.keys = KeyCache(sg)
     errors.install(api)
-    for module in (authorizations, cards, protections, admin, alerts):
+    for module in (authorizations, cards, protections, admin, alerts, advisor, travel,
+                   agreements):
         api.include_router(module.router)
 
     _document_authorize(api)

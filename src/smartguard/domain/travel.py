@@ -1,0 +1,119 @@
+"""Travel exceptions: a temporary allowance that opens the region lock for one province, or
+the overseas lock for one country, from a start to an end instant, and expires by itself.
+
+Times a cardholder types ("from 10 March 08:00 to 15 March 22:00") are wall-clock times in
+their home zone; an instant with an offset is taken as it is. Both are kept as UTC instants,
+and the engine compares instants (``TravelAllowance.active_at``), so an allowance opens and
+closes at the same moment whatever zone the guard, the terminal or the database is in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from smartguard.domain.errors import InvalidInput
+from smartguard.domain.geography import (
+    OVERSEAS_DIVISIONS,
+    PROVINCES,
+    normalize_country,
+    normalize_province,
+    place_name,
+)
+from smartguard.domain.periods import zone
+
+#: The longest a travel exception may run, and how far ahead it may start.
+MAX_DURATION = timedelta(days=180)
+MAX_LEAD = timedelta(days=366)
+
+
+class PlaceKind(StrEnum):
+    REGION = "region"  # a mainland province: opens the region lock
+    OVERSEAS = "overseas"  # a country or region abroad: opens the overseas lock
+
+
+def travel_place(raw: str, field: str = "place") -> tuple[str, PlaceKind]:
+    """``CN-GD``, ``44`` or ``440000`` name a province; ``JP`` or ``HK`` (also ``CN-HK``) an
+    overseas place. A bare two-letter code is always a country (``SH`` is Saint Helena;
+    Shanghai is ``CN-SH``)."""
+    value = raw.strip().upper()
+    if value in OVERSEAS_DIVISIONS:
+        return OVERSEAS_DIVISIONS[value], PlaceKind.OVERSEAS
+    if value.startswith("CN-") or value.isdigit():
+        code = normalize_province(value)
+        if code is None or code not in PROVINCES:
+            raise InvalidInput(field, f"'{raw}' is not a mainland province", "unknown_province")
+        return code, PlaceKind.REGION
+    country = normalize_country(value)
+    if country is None:
+        raise InvalidInput(field, f"'{raw}' is neither a province (CN-XX) nor an ISO 3166-1 "
+                           "country code", "unknown_place")
+    if country == "CN":
+        raise InvalidInput(field, "give the province (CN-XX) for a trip in mainland China",
+                           "province_required")
+    return country, PlaceKind.OVERSEAS
+
+
+def to_instant(value: datetime, timezone: str, field: str) -> datetime:
+    """An aware UTC instant. A naive ``value`` is wall-clock time in ``timezone``: a time
+    skipped by a daylight-saving change is refused; a repeated one means its first
+    occurrence."""
+    if value.tzinfo is not None:
+        return value.astimezone(UTC)
+    tz = zone(timezone)
+    aware = value.replace(tzinfo=tz, fold=0)
+    instant = aware.astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) != value:
+        raise InvalidInput(field, f"{value.isoformat()} does not exist in {timezone} "
+                           "(clocks skip it)", "nonexistent_time")
+    return instant
+
+
+@dataclass(frozen=True, slots=True)
+class TravelPlan:
+    """A validated travel exception, ready to be stored."""
+
+    place: str
+    kind: PlaceKind
+    starts_at: datetime  # UTC
+    ends_at: datetime  # UTC
+
+
+def plan_travel(place: str, starts_at: datetime, ends_at: datetime, timezone: str,
+                now: datetime) -> TravelPlan:
+    code, kind = travel_place(place)
+    start = to_instant(starts_at, timezone, "starts_at")
+    end = to_instant(ends_at, timezone, "ends_at")
+    if end <= start:
+        raise InvalidInput("ends_at", "must be after starts_at", "empty_window")
+    if end <= now:
+        raise InvalidInput("ends_at", "must be in the future", "in_the_past")
+    if end - start > MAX_DURATION:
+        raise InvalidInput("ends_at", f"a travel exception runs at most {MAX_DURATION.days} "
+                           "days", "too_long")
+    if start - now > MAX_LEAD:
+        raise InvalidInput("starts_at", "must be within a year from now", "too_far")
+    return TravelPlan(code, kind, start, end)
+
+
+class TravelEvent(StrEnum):
+    STARTED = "started"
+    ENDED = "ended"
+
+
+def travel_alert(event: TravelEvent, place: str, starts_at: datetime, ends_at: datetime,
+                 timezone: str, language: str) -> str:
+    """The alert text for a travel exception that starts or ends, in the cardholder's zone."""
+    tz = zone(timezone)
+    start = starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    end = ends_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    name = place_name(place, language)
+    if language == "zh-CN":
+        if event is TravelEvent.STARTED:
+            return f"出行例外已生效：{start}至{end}可在{name}用卡。非本人操作请回复ZF止付。"
+        return f"出行例外已结束：{name}的用卡例外已于{end}关闭，账户安全锁恢复原设置。"
+    if event is TravelEvent.STARTED:
+        return (f"Travel exception on: your card works in {name} from {start} to {end}. "
+                "Not you? Reply ZF to stop the card.")
+    return f"Travel exception over: {name} is locked again since {end}."

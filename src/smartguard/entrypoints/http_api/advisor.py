@@ -1,0 +1,132 @@
+"""The advisor: security check-up with one-click fixes, recommendations from the card's own
+history, and a preview of a change of protections before it is saved (SPEC 3.9)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from smartguard.bootstrap import App
+from smartguard.domain.controls import settings as s
+from smartguard.domain.transactions import Channel
+from smartguard.entrypoints.http_api.advisor_views import (
+    finding_view,
+    preview_view,
+    recommendations_view,
+    report_view,
+)
+from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.protections import (
+    LimitsIn,
+    NightLockIn,
+    PlacesIn,
+    SwitchIn,
+    VerificationIn,
+)
+from smartguard.entrypoints.http_api.views import card_view
+from smartguard.errors import Conflict
+from smartguard.service_layer import checkup
+from smartguard.service_layer import preview as pv
+from smartguard.service_layer.records import Role
+
+router = APIRouter(prefix="/v1/cards/{card_id}", tags=["advisor"])
+Holder = Annotated[Principal, Depends(require(Role.CARDHOLDER_APP, Role.OPERATOR))]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FixIn(Strict):
+    expected: dict[str, Any] | None = Field(
+        default=None, description="The fix as the check-up showed it; when given and the "
+        "fix is now different, nothing changes and the answer is 409")
+
+
+class PreviewIn(Strict):
+    days: int = Field(default=pv.DEFAULT_DAYS, ge=1, le=pv.MAX_DAYS,
+                      description="Replay the transactions of the last N days")
+    region_lock: PlacesIn | None = None
+    overseas_lock: PlacesIn | None = None
+    night_lock: NightLockIn | None = None
+    overseas_cnp_lock: SwitchIn | None = None
+    verification: VerificationIn | None = None
+    limits: dict[Channel, LimitsIn] = Field(default_factory=dict,
+                                            description="Channels whose limits change")
+
+
+def _app(request: Request) -> App:
+    app: App = request.app.state.smartguard
+    return app
+
+
+@router.get("/checkup")
+def get_checkup(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
+    """The security check-up: a score 0-100 and findings, each with severity, a plain
+    explanation (zh-CN and en) and a one-click fix (``fix_url``)."""
+    app = _app(request)
+    checked = app.read(lambda uow: checkup.run_check_up(uow, app.ctx, p.actor, card_id))
+    return report_view(card_id, checked.report)
+
+
+@router.post("/checkup/fixes/{finding_id}")
+async def apply_fix(card_id: str, finding_id: str, request: Request, p: Holder,
+                    body: FixIn | None = None) -> dict[str, Any]:
+    """Apply exactly the fix the check-up recommends for ``finding_id``, through the
+    ordinary use cases (validated and audited like any change)."""
+    app = _app(request)
+    checked = app.read(lambda uow: checkup.run_check_up(uow, app.ctx, p.actor, card_id))
+    found = checkup.finding(checked, finding_id)
+    assert found.fix is not None
+    if body is not None and body.expected is not None and body.expected != found.fix.as_dict():
+        raise Conflict("the recommended fix changed since you saw it; run the check-up again")
+    seen = checked.card.controls
+    rec = await app.awrite(
+        lambda uow: checkup.apply_fix(uow, app.ctx, p.actor, card_id, found, seen))
+    return {"applied": finding_view(found, card_id), "card": card_view(rec)}
+
+
+@router.get("/recommendations")
+def get_recommendations(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
+    """Lock places, night window and limits learnt from the card's own last 12 months;
+    safe defaults (``basis: defaults``) when there is too little history."""
+    app = _app(request)
+    return recommendations_view(
+        app.read(lambda uow: checkup.recommendations(uow, app.ctx, p.actor, card_id)))
+
+
+def _changes(body: PreviewIn) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if body.region_lock is not None:
+        changes["region_lock"] = s.region_lock(body.region_lock.enabled,
+                                               body.region_lock.places)
+    if body.overseas_lock is not None:
+        changes["overseas_lock"] = s.overseas_lock(body.overseas_lock.enabled,
+                                                   body.overseas_lock.places)
+    if body.night_lock is not None:
+        n = body.night_lock
+        changes["night_lock"] = s.night_lock(n.enabled, n.start, n.end, n.scope)
+    if body.overseas_cnp_lock is not None:
+        changes["overseas_cnp_lock"] = body.overseas_cnp_lock.enabled
+    if body.verification is not None:
+        v = body.verification
+        changes["verification"] = s.verification(v.magstripe, v.large_purchase,
+                                                 v.large_threshold)
+    return changes
+
+
+@router.post("/preview")
+def post_preview(card_id: str, body: PreviewIn, request: Request, p: Holder
+                 ) -> dict[str, Any]:
+    """Replay the card's recorded transactions of the last ``days`` days through the
+    decision engine with the proposed protections (any of them; the others stay as they
+    are) and list those it would have answered differently, and why. Nothing is saved."""
+    app = _app(request)
+    changes = _changes(body)
+    limits = {ch: s.ChannelLimits(v.per_txn, v.daily_amount, v.daily_count, v.monthly_amount)
+              for ch, v in body.limits.items()}
+    result, proposed = app.read(lambda uow: pv.preview_change(
+        uow, app.ctx, p.actor, card_id, changes, limits, body.days))
+    return preview_view(card_id, body.days, result, proposed)
