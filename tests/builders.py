@@ -27,7 +27,7 @@ from smartguard.domain.controls.settings import (
 from smartguard.domain.decisions import Decision
 from smartguard.domain.engine import decide
 from smartguard.domain.pan import with_check_digit
-from smartguard.domain.state import Agreement, CardState, Credit, Usage
+from smartguard.domain.state import Agreement, CardState, Credit, TravelAllowance, Usage
 from smartguard.domain.transactions import (
     AuthorizationRequest,
     EntryMode,
@@ -196,6 +196,7 @@ def card_state(
     usage: dict[str, Usage] | None = None,
     agreement: Agreement | None = None,
     credit: Credit | None = None,
+    travel: tuple[TravelAllowance, ...] = (),
     controls_: Controls | None = None,
     **control_kw: Any,
 ) -> CardState:
@@ -205,7 +206,7 @@ def card_state(
     return CardState(
         status=status, controls=replace(base, **control_kw), balance=balance,
         timezone=timezone, ceilings=ceilings, usage=usage or {}, agreement=agreement,
-        credit=credit,
+        credit=credit, travel=travel,
     )
 
 

@@ -86,8 +86,7 @@ def night_activity(s: Subject) -> list[Finding]:
     scope = NightScope.ALL if online or current.scope is NightScope.ALL else \
         NightScope.DOMESTIC
     wanted = NightLock(True, NIGHT.start, NIGHT.end, scope)
-    fix = Fix(FixAction.SET_PROTECTION, protection="night_lock", value=wanted) \
-        if wanted != current else None
+    fix = Fix(FixAction.SET_PROTECTION, protection="night_lock", value=wanted)
     seen = _lines(s, night)
     return [Finding(
         "night_activity", Severity.MEDIUM,

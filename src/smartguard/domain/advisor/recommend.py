@@ -145,7 +145,8 @@ def _overseas_cnp(p: Profile) -> Recommendation:
     if p.overseas_online:
         return Recommendation(False, Basis.HISTORY, Text(
             f"您近{p.days}天有{p.overseas_online}笔境外网上支付，保持开放",
-            f"You paid merchants abroad online {p.overseas_online} times: keep it open"))
+            f"Online payments to merchants abroad in {p.days} days: {p.overseas_online}; "
+            "keep it open"))
     return Recommendation(True, Basis.HISTORY, Text(
         f"您近{p.days}天没有境外网上支付", f"No online payments abroad in {p.days} days"))
 
