@@ -38,6 +38,12 @@ def test_demo_plays_the_scripted_day_and_explains_each_decision(tmp_path: Path) 
     assert "balance back to ¥12,000.00" in text
     assert (tmp_path / "smartguard-demo" / "smartguard.db").exists()
     assert "6222021" not in text  # no PAN in the output
+    # then one check-up report and one preview, from Zhang Jianguo's recorded history
+    assert "Security check-up of 张建国 Zhang Jianguo's card" in text
+    assert "Quick payment to 夜猫商城 NightCat Mall took money at night" in text
+    assert "fix: suspend agreement NIGHTCAT-0042" in text
+    assert "4 answered differently" in text
+    assert text.count("would decline") == 4
 
 
 def test_demo_refuses_to_wipe_a_directory_it_did_not_make(tmp_path: Path) -> None:

@@ -127,3 +127,23 @@ def test_check_up_and_preview_over_a_recorded_history(sg: App, clock: Clock) -> 
         {}))
     assert [c.past.id for c in result.declined] == [away.id]
     assert result.declined[0].proposed.primary is Reason.REGION_LOCK
+
+
+def test_the_background_announcer_sends_what_is_due(sg: App, clock: Clock) -> None:
+    import asyncio
+
+    from smartguard.entrypoints.serve import services
+    from smartguard.entrypoints.travel_announcer import TravelAnnouncer
+
+    assert any(isinstance(svc, TravelAnnouncer) for svc in services(sg))
+    card = enrol(sg)
+    clock.set_local("2026-11-25T12:00:00")
+    sg.write(lambda uow: travel.add_travel(uow, sg.ctx, ACTOR, card.card.id, "JP",
+                                           datetime(2026, 11, 25, 13),
+                                           datetime(2026, 11, 25, 14)))
+    announcer = TravelAnnouncer(sg)
+    clock.set_local("2026-11-25T14:00:00")
+    assert asyncio.run(announcer.once()) == 1
+    assert asyncio.run(announcer.once()) == 0
+    actions = [e.action for e in sg.read(lambda uow: uow.audit.for_card(card.card.id, 10))]
+    assert actions[:2] == ["alert.travel.ended", "alert.travel.started"]

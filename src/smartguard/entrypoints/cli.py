@@ -12,7 +12,7 @@ from smartguard import __version__
 from smartguard.bootstrap import bootstrap, upgrade
 from smartguard.config import Settings, load
 from smartguard.domain.errors import SmartGuardError
-from smartguard.entrypoints import logs
+from smartguard.entrypoints import cli_advisor, logs
 from smartguard.service_layer import cards, keys
 from smartguard.service_layer.context import Actor
 from smartguard.service_layer.records import Role
@@ -161,6 +161,7 @@ def demo(data_dir: Path | None, port: int, iso_port: int, exit_after: bool) -> N
 
 
 from smartguard.entrypoints import notifier_cli  # noqa: E402,F401  (registers `notifier`)
+cli_advisor.register(main)
 
 if __name__ == "__main__":
     # Run as ``python -m smartguard.entrypoints.cli``: this module is then ``__main__``,

@@ -17,7 +17,8 @@ import httpx
 from smartguard.bootstrap import App, bootstrap
 from smartguard.config import load
 from smartguard.domain.money import format_amount
-from smartguard.entrypoints import logs
+from smartguard.entrypoints import demo_history, logs
+from smartguard.entrypoints.advisor_text import preview_lines, report_lines
 from smartguard.entrypoints.demo_data import HOLDERS, SCRIPT, Step
 from smartguard.entrypoints.serve import event_loop_runner, port_free, run
 from smartguard.service_layer import cards, keys
@@ -151,6 +152,27 @@ class Player:
         click.echo(_row(["", "", "  ↳ acquirer reverses it", "", r.json()["status"], "",
                          f"balance back to {format_amount(balance)}"]))
 
+    async def advise(self) -> None:
+        """The check-up of Zhang's card, then a preview of two locks on his history."""
+        card = self.enrolled["zhang"].card.id
+        r = await self.http.get(f"/v1/cards/{card}/checkup",
+                                headers=self._auth("cardholder_app"))
+        r.raise_for_status()
+        click.echo(f"\nSecurity check-up of 张建国 Zhang Jianguo's card "
+                   f"(GET /v1/cards/{card}/checkup):\n")
+        click.echo("\n".join(report_lines(r.json())))
+        proposal = {"region_lock": {"enabled": True, "places": ["CN-HA"]},
+                    "night_lock": {"enabled": True, "start": "23:00", "end": "05:00",
+                                   "scope": "all"}}
+        r = await self.http.post(f"/v1/cards/{card}/preview", json=proposal,
+                                 headers=self._auth("cardholder_app"))
+        r.raise_for_status()
+        click.echo("\nPreview before saving — region lock Henan, and a night lock 23:00-05:00 "
+                   f"on every payment (POST /v1/cards/{card}/preview):\n")
+        click.echo("\n".join(preview_lines(r.json())))
+        click.echo("(Hainan was a holiday: a travel exception, POST /v1/cards/{id}/travel, "
+                   "opens the lock there for the trip.)")
+
     def _print(self, local: datetime, name: str, what: str, a: dict[str, Any]) -> None:
         body = a["_body"]
         amount = format_amount(body["amount"], body.get("currency", "CNY")) \
@@ -202,6 +224,8 @@ Try:
 "transmission_time": "1125093000"}}' \\
        {base}/v1/authorizations
   curl -s -H 'Authorization: Bearer {tokens['operator']}' {base}/v1/cards/{card}/audit
+  curl -s -H 'Authorization: Bearer {tokens['cardholder_app']}' \\
+       {base}/v1/cards/{enrolled['zhang'].card.id}/checkup
 
 Press Ctrl+C to stop.""")
 
@@ -221,14 +245,17 @@ def run_demo(data_dir: Path, port: int, iso_port: int, exit_after: bool) -> int:
     settings = replace(base_settings, http_port=port, iso_port=iso_port, alerts=quiet)
     sg = bootstrap(settings, clock=clock)
     tokens, enrolled = _enrol(sg)
+    demo_history.seed(sg, clock, enrolled["zhang"], datetime.now(ZONE).date())
     base = f"http://{host}:{port}"
-    click.echo(f"Demo data in {data_dir}/ — {len(HOLDERS)} cardholders enrolled.\n")
+    click.echo(f"Demo data in {data_dir}/ — {len(HOLDERS)} cardholders enrolled; "
+               "Zhang Jianguo's last 60 days are on record.\n")
     click.echo("A scripted day of traffic (times in Beijing time):\n")
 
     async def on_ready() -> bool:
         player = Player(base, tokens, enrolled, clock)
         try:
             await player.play()
+            await player.advise()
         finally:
             await player.close()
         _alerts(sg)

@@ -53,6 +53,7 @@ class _Server(uvicorn.Server):
 def services(sg: App) -> list[Service]:
     """The background services ``serve`` runs next to the HTTP API."""
     from smartguard.entrypoints.notifier import NotifierService
+    from smartguard.entrypoints.travel_announcer import TravelAnnouncer
 
     found: list[Service] = []
     if sg.settings.iso_enabled:
@@ -61,6 +62,7 @@ def services(sg: App) -> list[Service]:
         found.append(iso8583.service(sg))
     if sg.settings.alerts.notifier.enabled:
         found.append(NotifierService(sg))
+    found.append(TravelAnnouncer(sg))
     return found
 
 

@@ -151,7 +151,7 @@ def test_a_proposed_region_lock_lists_exactly_the_two_transactions_it_would_have
 
 
 def test_the_window_is_the_last_n_days(world, card):
-    gd, sh = _history_in_henan_with_two_trips(world, card)
+    _, sh = _history_in_henan_with_two_trips(world, card)
     result, _ = pv.preview_change(
         world.view(), world.ctx, card.cardholder, card.card_id,
         {"region_lock": s.region_lock(True, ["CN-HA"])}, {}, days=10)

@@ -10,7 +10,7 @@ from smartguard.domain.advisor.findings import FREEZE, Finding, Fix, FixAction, 
 from smartguard.domain.advisor.history import Past
 from smartguard.domain.advisor.profile import Profile
 from smartguard.domain.advisor.subject import DORMANT, RECENT, Subject, listing
-from smartguard.domain.advisor.text import Text
+from smartguard.domain.advisor.text import Text, count
 from smartguard.domain.cards import CardStatus
 from smartguard.domain.controls.settings import NightLock, NightScope, OverseasLock
 from smartguard.domain.state import AgreementStatus
@@ -40,7 +40,7 @@ def lock_declines(s: Subject) -> list[Finding]:
     return [Finding(
         "lock_declines", Severity.HIGH if offline else Severity.MEDIUM,
         Text(f"近30天账户安全锁拦截了{len(stopped)}笔交易",
-             f"Your locks stopped {len(stopped)} payments in the last 30 days"),
+             f"Your locks stopped {count(len(stopped), 'payment')} in the last 30 days"),
         Text(f"{seen.zh}。如果不是您本人，可能有人持有您的卡或卡号，建议立即冻结此卡",
              f"{seen.en}. If that was not you, someone may have your card or its number: "
              "freeze the card"),
@@ -59,14 +59,15 @@ def balance_inquiries(s: Subject, profile: Profile) -> list[Finding]:
     if not odd:
         return [Finding(
             "balance_inquiries", Severity.INFO,
-            Text(f"近30天有{len(asked)}次自助查询余额", f"{len(asked)} balance inquiries at "
-                 "ATMs or kiosks in the last 30 days"),
+            Text(f"近30天有{len(asked)}次自助查询余额",
+                 f"{count(len(asked), 'balance inquiry', 'balance inquiries')} at ATMs or "
+                 "kiosks in the last 30 days"),
             Text(f"{seen.zh}。都在您的常用地区和白天", f"{seen.en}. All in your usual places, "
                  "in the daytime"), None, tuple(p.id for p in asked))]
     return [Finding(
         "balance_inquiries", Severity.HIGH,
         Text(f"近30天有{len(odd)}次异常的自助余额查询",
-             f"{len(odd)} unusual balance inquiries at ATMs or kiosks in the last 30 days"),
+             f"Unusual balance inquiries at ATMs or kiosks in the last 30 days: {len(odd)}"),
         Text(f"{seen.zh}。盗刷者常先查询余额再取现；如果不是您本人，建议立即冻结此卡",
              f"{seen.en}. Fraudsters check the balance before cashing out; if that was not "
              "you, freeze the card"), _freeze(s), tuple(p.id for p in odd))]
@@ -91,7 +92,7 @@ def night_activity(s: Subject) -> list[Finding]:
     return [Finding(
         "night_activity", Severity.MEDIUM,
         Text(f"近30天有{len(night)}笔夜间交易（23:00至05:00）",
-             f"{len(night)} payments at night (23:00-05:00) in the last 30 days"),
+             f"{count(len(night), 'payment')} at night (23:00-05:00) in the last 30 days"),
         Text(f"{seen.zh}。如果这不是您的习惯，建议在23:00至05:00开启夜间锁"
              + ("（含网上和快捷支付）" if scope is NightScope.ALL else ""),
              f"{seen.en}. If you do not usually pay at night, turn the night lock on from "
@@ -112,7 +113,7 @@ def overseas_activity(s: Subject) -> list[Finding]:
         found.append(Finding(
             "overseas_offline", Severity.MEDIUM,
             Text(f"近30天有{len(offline)}笔境外线下交易",
-                 f"{len(offline)} in-person payments abroad in the last 30 days"),
+                 f"{count(len(offline), 'in-person payment')} abroad in the last 30 days"),
             Text(f"{seen.zh}。如果不是您本人，建议开启境外锁；出行时可设置出行例外",
                  f"{seen.en}. If that was not you, turn the overseas lock on; for a trip, "
                  "add a travel exception"),
@@ -124,7 +125,7 @@ def overseas_activity(s: Subject) -> list[Finding]:
         found.append(Finding(
             "overseas_online", Severity.MEDIUM,
             Text(f"近30天有{len(online)}笔境外网上支付",
-                 f"{len(online)} online payments to merchants abroad in the last 30 days"),
+                 f"{count(len(online), 'online payment')} to merchants abroad in the last 30 days"),
             Text(f"{seen.zh}。如果不是您本人，建议开启境外无卡支付锁",
                  f"{seen.en}. If that was not you, turn the overseas card-not-present lock on"),
             Fix(FixAction.SET_PROTECTION, protection="overseas_cnp_lock", value=True),

@@ -49,8 +49,18 @@ def check_up(s: Subject) -> Report:
         *act.overseas_activity(s),
         *act.agreements(s),
     ]
-    found = [_settled(f, s.controls) for f in found]
+    found = _once([_settled(f, s.controls) for f in found])
     return Report(score(found), ordered(found), recs, s.now)
+
+
+def _once(found: list[Finding]) -> list[Finding]:
+    """Each fix is offered once: of findings with the same fix (e.g. "night lock is off"
+    and "payments at night"), the one backed by transactions is kept."""
+    kept: list[Finding] = []
+    for f in sorted(found, key=lambda f: not f.evidence):
+        if f.fix is None or all(f.fix != k.fix for k in kept):
+            kept.append(f)
+    return kept
 
 
 def _settled(f: Finding, controls: Controls) -> Finding:

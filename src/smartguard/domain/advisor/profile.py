@@ -2,6 +2,9 @@
 
 Only money that really left the card counts as use (approved debits that were not
 reversed). Days and months are calendar periods in the cardholder's zone, as for limits.
+Amounts count every payment; the hours of use count only payments the cardholder made: a
+quick payment through an agreement is pulled by the third party (代扣), whenever it likes,
+and night-time pulls are what the night lock should stop, not learn from.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ class Profile:
     countries: tuple[tuple[str, int], ...]  # overseas offline use, most used first
     overseas_online: int  # card-not-present debits at overseas merchants
     offline_hours: frozenset[int]  # local hours with domestic offline use
-    debit_hours: frozenset[int]  # local hours with any use
+    debit_hours: frozenset[int]  # local hours of payments the cardholder made
     channels: Mapping[Channel, ChannelUse]
 
     @property
@@ -64,7 +67,8 @@ def build_profile(history: Iterable[Past], timezone: str, now: datetime) -> Prof
     overseas_online = 0
     for p in used:
         q, hour = p.request, p.local(timezone).hour
-        debit_hours.add(hour)
+        if q.agreement_id is None:
+            debit_hours.add(hour)
         if q.is_offline and q.is_domestic:
             offline_hours.add(hour)
             if q.region:

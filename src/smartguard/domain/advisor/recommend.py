@@ -12,7 +12,7 @@ from datetime import time
 from enum import StrEnum
 
 from smartguard.domain.advisor.profile import ChannelUse, Profile
-from smartguard.domain.advisor.text import Text, both_places
+from smartguard.domain.advisor.text import Text, both_places, count
 from smartguard.domain.controls.settings import (
     DEFAULT_LARGE_THRESHOLD,
     MAX_PLACES,
@@ -217,7 +217,8 @@ def _limits(p: Profile, channel: Channel, ceilings: Ceilings) -> Recommendation:
     return Recommendation(limits, Basis.HISTORY, Text(
         f"您单日最多用{format_amount(use.max_day)}（{use.max_day_count}笔），单笔最多"
         f"{format_amount(use.max_txn)}，限额留出五成余量",
-        f"Your largest day was {format_amount(use.max_day)} ({use.max_day_count} payments), "
+        f"Your largest day was {format_amount(use.max_day)} "
+        f"({count(use.max_day_count, 'payment')}), "
         f"your largest payment {format_amount(use.max_txn)}: limits with a 50% margin"))
 
 

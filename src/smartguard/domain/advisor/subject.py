@@ -36,10 +36,18 @@ class Subject:
 
 
 def describe(p: Past, timezone: str, language: str) -> str:
-    """``03-01 02:13 Guangdong ¥2,000.00`` (amount omitted for a balance inquiry)."""
+    """``03-01 02:13 Guangdong ¥2,000.00`` (amount omitted for a balance inquiry); the
+    merchant instead of the place for a payment made without the card."""
     when = p.local(timezone).strftime("%m-%d %H:%M")
-    place = place_name(p.place, language) if p.place != "?" else "?"
-    amount = p.request.billing_amount
+    q = p.request
+    if not q.card_present:
+        place = q.merchant_name or q.merchant_id or ("网上支付" if language == "zh-CN"
+                                                     else "online")
+        if not q.is_domestic:
+            place = f"{place} ({place_name(q.country, language)})"
+    else:
+        place = place_name(p.place, language) if p.place != "?" else "?"
+    amount = q.billing_amount
     return f"{when} {place}" + (f" {format_amount(amount)}" if amount else "")
 
 

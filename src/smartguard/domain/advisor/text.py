@@ -31,3 +31,8 @@ def places(codes: tuple[str, ...] | list[str], language: str) -> str:
 
 def both_places(codes: tuple[str, ...] | list[str]) -> tuple[str, str]:
     return places(codes, "zh-CN"), places(codes, "en")
+
+
+def count(n: int, noun: str, plural: str = "") -> str:
+    """``1 payment``, ``2 payments`` (English only; Chinese has no plural)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"

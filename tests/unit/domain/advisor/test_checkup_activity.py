@@ -191,3 +191,24 @@ def test_an_agreement_used_only_in_the_daytime_is_fine():
     ledger.approved(quick_payment("AGR1", cny(49)), days_ago(20, 15))
     report = run(ledger, bindings=(binding(used_days=20),))
     assert not [i for i in ids(report) if i.startswith("agreement")]
+
+
+def test_a_fix_is_offered_once_by_the_finding_backed_by_transactions():
+    ledger = quiet()
+    ledger.approved(quick_payment("AGR1", cny(99)), days_ago(6, 2, 30))
+    report = run(ledger, replace(GUARDED, night_lock=NightLock()))
+    # "night lock is off" would offer the same fix as "payments at night": shown once
+    assert "night_activity" in ids(report)
+    assert "protection_off.night_lock" not in ids(report)
+
+
+def test_payments_without_the_card_are_described_by_merchant_not_place():
+    ledger = quiet()
+    ledger.approved(quick_payment("AGR1", cny(99), merchant_name="NightCat Mall"),
+                    days_ago(6, 2, 30))
+    ledger.approved(online_purchase(cny(120), country="GB", region=None,
+                                    merchant_name="Tea Shop"), days_ago(5, 2, 30))
+    f = only(run(ledger, replace(GUARDED, night_lock=NightLock())), "night_activity")
+    assert "NightCat Mall ¥99.00" in f.explanation.en
+    assert "Tea Shop (United Kingdom) ¥120.00" in f.explanation.en
+    assert "Tea Shop (英国) ¥120.00" in f.explanation.zh

@@ -122,11 +122,20 @@ def test_night_window_avoids_the_hours_the_card_is_really_used():
 def test_night_online_use_keeps_the_window_on_in_person_payments_only():
     ledger = Ledger()
     steady(ledger, 40)
-    for d in range(1, 40, 3):  # quick payments at all hours of the night
+    for d in range(1, 40, 3):  # online shopping at all hours of the night
         for hh in (22, 23, 0, 1, 2, 3, 4, 5):
-            ledger.approved(quick_payment("AGR1", cny(5)), days_ago(d, hh))
+            ledger.approved(online_purchase(cny(5)), days_ago(d, hh))
     lock = recs(ledger).night_lock.value
     assert lock == NightLock(True, time(23), time(5), NightScope.DOMESTIC)
+
+
+def test_quick_payments_pulled_by_a_third_party_at_night_do_not_teach_the_night_window():
+    ledger = Ledger()
+    steady(ledger, 40)
+    for d in (3, 9, 15):
+        ledger.approved(quick_payment("AGR1", cny(99)), days_ago(d, 2, 40))
+    lock = recs(ledger).night_lock.value
+    assert lock == NightLock(True, time(23), time(5), NightScope.ALL)
 
 
 def test_no_night_lock_is_recommended_to_a_cardholder_who_uses_the_card_all_night():
