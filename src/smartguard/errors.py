@@ -12,7 +12,9 @@ adapter border.
     │   ├── UnknownAccount
     │   ├── UnknownCardholder
     │   ├── UnknownChallenge
-    │   └── UnknownAgreement
+    │   ├── UnknownAgreement
+    │   ├── UnknownTravelException
+    │   └── UnknownFinding      a check-up finding that is not (or no longer) there
     ├── Conflict                valid request, wrong moment (HTTP 409)
     │   ├── IdempotencyConflict same key, different request (ISO 94)
     │   └── InvalidState        e.g. unfreezing a card an operator blocked
@@ -42,6 +44,8 @@ __all__ = [
     "UnknownCard",
     "UnknownCardholder",
     "UnknownChallenge",
+    "UnknownFinding",
+    "UnknownTravelException",
 ]
 
 
@@ -67,6 +71,14 @@ class UnknownChallenge(NotFound):
 
 class UnknownAgreement(NotFound):
     code = "unknown_agreement"
+
+
+class UnknownTravelException(NotFound):
+    code = "unknown_travel_exception"
+
+
+class UnknownFinding(NotFound):
+    code = "unknown_finding"
 
 
 class Conflict(SmartGuardError):

@@ -150,3 +150,18 @@ def test_another_cardholders_key_gets_403_and_a_processor_key_too(
     own = api.client.get(f"/v1/cards/{other['id']}/checkup", headers=headers)
     assert own.status_code == 200
     assert api.get(f"/v1/cards/{card['id']}/checkup", role="processor").status_code == 403
+
+
+def test_a_cardholders_check_up_has_each_card_and_the_lowest_score(
+        api: Api, sg: App, card: dict[str, Any]) -> None:
+    holder = card["cardholder"]["id"]
+    r = api.get(f"/v1/cardholders/{holder}/checkup", role="cardholder_app")
+    assert r.status_code == 200
+    body = r.json()
+    assert [c["card_id"] for c in body["cards"]] == [card["id"]]
+    assert body["score"] == body["cards"][0]["score"]
+    other = api.enrol(pan=OTHER_PAN, phone="+8613800000002")
+    headers = scoped_token(sg, other["cardholder"]["id"])
+    assert api.client.get(f"/v1/cardholders/{holder}/checkup",
+                          headers=headers).status_code == 403
+    assert api.get("/v1/cardholders/chd_nope/checkup").status_code == 404

@@ -18,15 +18,11 @@ from smartguard.domain.advisor.subject import LOOKBACK, Subject
 from smartguard.domain.agreements import AgreementAction
 from smartguard.domain.cards import StatusAction
 from smartguard.domain.controls.settings import ChannelLimits, Controls
-from smartguard.errors import Conflict, NotFound
+from smartguard.errors import Conflict, Forbidden, UnknownCardholder, UnknownFinding
 from smartguard.service_layer import agreements, cards, history, protections
 from smartguard.service_layer.context import Actor, Context
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import CardRecord
-
-
-class UnknownFinding(NotFound):
-    code = "unknown_finding"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +46,17 @@ def subject(uow: UnitOfWork, ctx: Context, card: CardRecord) -> Subject:
 def run_check_up(uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str) -> CheckUp:
     card = cards.card_for(uow, actor, card_id)
     return CheckUp(card, check_up(subject(uow, ctx, card)))
+
+
+def check_up_cardholder(uow: UnitOfWork, ctx: Context, actor: Actor, cardholder_id: str
+                        ) -> list[CheckUp]:
+    """The check-up of every card of one cardholder."""
+    if actor.cardholder_id is not None and actor.cardholder_id != cardholder_id:
+        raise Forbidden("this is another cardholder")
+    if uow.cardholders.get(cardholder_id) is None:
+        raise UnknownCardholder(f"no cardholder {cardholder_id}")
+    return [CheckUp(card, check_up(subject(uow, ctx, card)))
+            for card in uow.cards.for_cardholder(cardholder_id)]
 
 
 def recommendations(uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str

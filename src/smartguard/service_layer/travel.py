@@ -11,7 +11,7 @@ from typing import Any
 
 from smartguard.domain import travel as t
 from smartguard.domain.state import TravelAllowance
-from smartguard.errors import InvalidInput, InvalidState, NotFound
+from smartguard.errors import InvalidInput, InvalidState, UnknownTravelException
 from smartguard.service_layer import advisor_alerts
 from smartguard.service_layer.cards import card_for
 from smartguard.service_layer.context import Actor, Context
@@ -20,10 +20,6 @@ from smartguard.service_layer.records import AuditEntry, CardRecord, TravelRecor
 
 #: Most travel exceptions not yet ended that one card may hold.
 MAX_OPEN = 10
-
-
-class UnknownTravel(NotFound):
-    code = "unknown_travel_exception"
 
 
 def allowance(r: TravelRecord) -> TravelAllowance:
@@ -66,7 +62,7 @@ def cancel_travel(uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str,
     card = card_for(uow, actor, card_id, lock=True)
     record = uow.travel.get(travel_id)
     if record is None or record.card_id != card_id:
-        raise UnknownTravel(f"no travel exception {travel_id} on this card")
+        raise UnknownTravelException(f"no travel exception {travel_id} on this card")
     now = ctx.clock()
     if record.ends_at <= now:
         raise InvalidState("this travel exception has already ended")

@@ -12,7 +12,7 @@ from smartguard.domain.cards import CardStatus
 from smartguard.domain.controls.codec import controls_to_dict
 from smartguard.domain.state import AgreementStatus
 from smartguard.domain.transactions import Channel
-from smartguard.errors import Conflict, Forbidden
+from smartguard.errors import Conflict, Forbidden, UnknownFinding
 from smartguard.service_layer import agreements as ag
 from smartguard.service_layer import checkup
 from smartguard.service_layer.authorize import CardRef
@@ -103,9 +103,9 @@ def test_a_fix_computed_before_the_settings_changed_is_refused(world, card):
 def test_an_unknown_or_already_fixed_finding_is_not_found(world, card):
     history(world, card)
     fix(world, card, "protection_off.region_lock")
-    with pytest.raises(checkup.UnknownFinding):
+    with pytest.raises(UnknownFinding):
         fix(world, card, "protection_off.region_lock")
-    with pytest.raises(checkup.UnknownFinding):
+    with pytest.raises(UnknownFinding):
         fix(world, card, "phone_unverified")  # found, but no one-click fix
 
 
@@ -119,3 +119,13 @@ def test_recommendations_say_when_they_are_safe_defaults(world, card):
     recs = checkup.recommendations(world.view(), world.ctx, card.cardholder, card.card_id)
     assert recs.basis.value == "defaults"
     assert recs.limits[Channel.ATM_CASH].value.daily_amount == cny(5_000)
+
+
+def test_a_cardholders_check_up_covers_each_of_their_cards(world, card):
+    checked = checkup.check_up_cardholder(world.view(), world.ctx, card.cardholder,
+                                          card.cardholder_id)
+    assert [c.card.card.id for c in checked] == [card.card_id]
+    other = world.enrol()
+    with pytest.raises(Forbidden):
+        checkup.check_up_cardholder(world.view(), world.ctx, other.cardholder,
+                                    card.cardholder_id)

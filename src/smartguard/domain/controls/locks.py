@@ -64,5 +64,7 @@ def _travel_allows(state: CardState, place: str, local: datetime) -> bool:
     """Is a travel allowance for ``place`` running at this instant? Compared as UTC
     instants: two aware datetimes in the same zone compare by wall clock (ignoring the
     fold), which is wrong in the repeated hour when daylight saving ends."""
+    if not state.travel:
+        return False
     instant = local.astimezone(UTC)
     return any(t.active_at(instant) for t in state.travel if t.place == place)

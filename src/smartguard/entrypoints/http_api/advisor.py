@@ -31,7 +31,7 @@ from smartguard.service_layer import checkup
 from smartguard.service_layer import preview as pv
 from smartguard.service_layer.records import Role
 
-router = APIRouter(prefix="/v1/cards/{card_id}", tags=["advisor"])
+router = APIRouter(prefix="/v1", tags=["advisor"])
 Holder = Annotated[Principal, Depends(require(Role.CARDHOLDER_APP, Role.OPERATOR))]
 
 
@@ -62,7 +62,7 @@ def _app(request: Request) -> App:
     return app
 
 
-@router.get("/checkup")
+@router.get("/cards/{card_id}/checkup")
 def get_checkup(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     """The security check-up: a score 0-100 and findings, each with severity, a plain
     explanation (zh-CN and en) and a one-click fix (``fix_url``)."""
@@ -71,7 +71,20 @@ def get_checkup(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     return report_view(card_id, checked.report)
 
 
-@router.post("/checkup/fixes/{finding_id}")
+@router.get("/cardholders/{cardholder_id}/checkup")
+def get_cardholder_checkup(cardholder_id: str, request: Request, p: Holder
+                           ) -> dict[str, Any]:
+    """The check-up of each of the cardholder's cards; the cardholder's score is the lowest
+    of their cards' scores."""
+    app = _app(request)
+    checked = app.read(
+        lambda uow: checkup.check_up_cardholder(uow, app.ctx, p.actor, cardholder_id))
+    return {"cardholder_id": cardholder_id,
+            "score": min((c.report.score for c in checked), default=100),
+            "cards": [report_view(c.card.card.id, c.report) for c in checked]}
+
+
+@router.post("/cards/{card_id}/checkup/fixes/{finding_id}")
 async def apply_fix(card_id: str, finding_id: str, request: Request, p: Holder,
                     body: FixIn | None = None) -> dict[str, Any]:
     """Apply exactly the fix the check-up recommends for ``finding_id``, through the
@@ -88,7 +101,7 @@ async def apply_fix(card_id: str, finding_id: str, request: Request, p: Holder,
     return {"applied": finding_view(found, card_id), "card": card_view(rec)}
 
 
-@router.get("/recommendations")
+@router.get("/cards/{card_id}/recommendations")
 def get_recommendations(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     """Lock places, night window and limits learnt from the card's own last 12 months;
     safe defaults (``basis: defaults``) when there is too little history."""
@@ -117,7 +130,7 @@ def _changes(body: PreviewIn) -> dict[str, Any]:
     return changes
 
 
-@router.post("/preview")
+@router.post("/cards/{card_id}/preview")
 def post_preview(card_id: str, body: PreviewIn, request: Request, p: Holder
                  ) -> dict[str, Any]:
     """Replay the card's recorded transactions of the last ``days`` days through the
