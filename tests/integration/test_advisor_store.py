@@ -145,5 +145,5 @@ def test_the_background_announcer_sends_what_is_due(sg: App, clock: Clock) -> No
     clock.set_local("2026-11-25T14:00:00")
     assert asyncio.run(announcer.once()) == 1
     assert asyncio.run(announcer.once()) == 0
-    actions = [e.action for e in sg.read(lambda uow: uow.audit.for_card(card.card.id, 10))]
-    assert actions[:2] == ["alert.travel.ended", "alert.travel.started"]
+    sms = sg.read(lambda uow: uow.outbox.list(None, "sms", card.card.id, 10))
+    assert [m.event for m in sms][:2] == ["security.travel_ended", "security.travel_started"]

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from smartguard.domain import alert_texts as t
+from smartguard.domain.alerts import Alert, AlertKind, Recipient
 from smartguard.domain.controls.settings import check_amount
 from smartguard.domain.errors import InvalidInput
+from smartguard.domain.money import format_amount
 from smartguard.domain.state import AgreementStatus
 
 
@@ -75,3 +78,21 @@ class Binding:
     def idle_since(self) -> datetime:
         """When it was last used, or signed if never used."""
         return self.last_used_at or self.created_at
+
+
+def binding_alert(to: Recipient, b: Binding) -> Alert:
+    """The security alert for a new binding: hidden, "default-ticked" bindings are a known
+    fraud, so the cardholder hears of every one (SMS always)."""
+    i = t.index(to.language)
+    limit = ""
+    if b.daily_limit is not None:
+        amount = format_amount(b.daily_limit)
+        limit = f"，日限额{amount}" if i == 0 else f", daily limit {amount}"
+    body = t.SIGNATURE[i] + t.text(
+        "agreement_registered", to.language, card=t.CARD[i].format(last4=to.last4),
+        last4=to.last4, payee=b.payee, limit=limit)
+    data = {"card_id": to.card_id, "last4": to.last4 or None,
+            "event": "agreement_registered", "agreement_id": b.id, "payee": b.payee,
+            "daily_limit": b.daily_limit, "per_txn_limit": b.per_txn_limit,
+            "at": b.created_at.isoformat()}
+    return Alert(AlertKind.SECURITY, "security.agreement_registered", to, body, data)

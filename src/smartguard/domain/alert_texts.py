@@ -41,6 +41,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "phone_changed": ("您的预留手机号已于{when}由{old}更改为{new}。如非本人操作，请立即联系银行。",
                       "Your registered phone number was changed from {old} to {new} on {when}. "
                       "Not you? Call the bank at once."),
+    # The advisor: travel exceptions and new quick-payment bindings
+    "travel_started": ("您{card}的卡出行例外已生效：{start}至{end}可在{place}线下用卡。"
+                       "如非本人操作，回复ZF {last4}止付。",
+                       "{card}: travel exception on, the card works in person in {place} from "
+                       "{start} to {end}. Not you? Reply ZF {last4} to stop the card."),
+    "travel_ended": ("您{card}的卡在{place}的出行例外已于{end}结束，账户安全锁恢复原设置。",
+                     "{card}: the travel exception for {place} ended on {end}; your locks "
+                     "are as before."),
+    "agreement_registered": ("您{card}的卡已绑定快捷支付「{payee}」{limit}。如非本人操作，"
+                             "请在App解除绑定并回复ZF {last4}止付。",
+                             "{card} was bound to quick payment by {payee}{limit}. Not you? "
+                             "Revoke it in the app and reply ZF {last4} to stop the card."),
     # Replies to SMS commands (SPEC 3.5, 3.6)
     "reply_frozen": ("您{card}的卡已止付（冻结），所有支出将被拒绝。"
                      "解冻请使用App或网页，短信无法解冻。",

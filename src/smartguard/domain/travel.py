@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from smartguard.domain import alert_texts as t
+from smartguard.domain.alerts import Alert, AlertKind, Recipient, when
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.geography import (
     OVERSEAS_DIVISIONS,
@@ -102,18 +104,15 @@ class TravelEvent(StrEnum):
     ENDED = "ended"
 
 
-def travel_alert(event: TravelEvent, place: str, starts_at: datetime, ends_at: datetime,
-                 timezone: str, language: str) -> str:
-    """The alert text for a travel exception that starts or ends, in the cardholder's zone."""
-    tz = zone(timezone)
-    start = starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-    end = ends_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-    name = place_name(place, language)
-    if language == "zh-CN":
-        if event is TravelEvent.STARTED:
-            return f"出行例外已生效：{start}至{end}可在{name}用卡。非本人操作请回复ZF止付。"
-        return f"出行例外已结束：{name}的用卡例外已于{end}关闭，账户安全锁恢复原设置。"
-    if event is TravelEvent.STARTED:
-        return (f"Travel exception on: your card works in {name} from {start} to {end}. "
-                "Not you? Reply ZF to stop the card.")
-    return f"Travel exception over: {name} is locked again since {end}."
+def travel_alert(to: Recipient, event: TravelEvent, place: str, starts_at: datetime,
+                 ends_at: datetime, at: datetime) -> Alert:
+    """The security alert for a travel exception that starts or ends (SMS always)."""
+    i = t.index(to.language)
+    name = f"travel_{event.value}"
+    body = t.SIGNATURE[i] + t.text(
+        name, to.language, card=t.CARD[i].format(last4=to.last4), last4=to.last4,
+        place=place_name(place, to.language), start=when(starts_at, to), end=when(ends_at, to))
+    data = {"card_id": to.card_id, "last4": to.last4 or None, "event": name, "place": place,
+            "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(),
+            "at": at.isoformat()}
+    return Alert(AlertKind.SECURITY, f"security.{name}", to, body, data)

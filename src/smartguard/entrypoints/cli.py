@@ -161,6 +161,7 @@ def demo(data_dir: Path | None, port: int, iso_port: int, exit_after: bool) -> N
 
 
 from smartguard.entrypoints import notifier_cli  # noqa: E402,F401  (registers `notifier`)
+
 cli_advisor.register(main)
 
 if __name__ == "__main__":

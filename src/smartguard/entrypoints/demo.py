@@ -188,9 +188,11 @@ class Player:
         await self.http.aclose()
 
 
-def _alerts(sg: App, shown: int = 14) -> None:
-    """The SMS the day wrote to the outbox (the demo has no SMS centre: they wait there)."""
-    sms = list(reversed(sg.read(lambda uow: uow.outbox.list(None, "sms", None, 500))))
+def _alerts(sg: App, since: datetime, shown: int = 14) -> None:
+    """The SMS the day wrote to the outbox (the demo has no SMS centre: they wait there);
+    those of Zhang's recorded history, before ``since``, are left out."""
+    sms = [m for m in reversed(sg.read(lambda uow: uow.outbox.list(None, "sms", None, 1000)))
+           if m.created_at >= since]
     click.echo(f"\nAlerts written to the outbox: {len(sms)} SMS (the demo has no SMS "
                "centre, so they wait there; see docs/alerts.md):")
     for m in sms[:shown]:
@@ -245,7 +247,8 @@ def run_demo(data_dir: Path, port: int, iso_port: int, exit_after: bool) -> int:
     settings = replace(base_settings, http_port=port, iso_port=iso_port, alerts=quiet)
     sg = bootstrap(settings, clock=clock)
     tokens, enrolled = _enrol(sg)
-    demo_history.seed(sg, clock, enrolled["zhang"], datetime.now(ZONE).date())
+    today = datetime.now(ZONE).date()
+    demo_history.seed(sg, clock, enrolled["zhang"], today)
     base = f"http://{host}:{port}"
     click.echo(f"Demo data in {data_dir}/ — {len(HOLDERS)} cardholders enrolled; "
                "Zhang Jianguo's last 60 days are on record.\n")
@@ -253,12 +256,13 @@ def run_demo(data_dir: Path, port: int, iso_port: int, exit_after: bool) -> int:
 
     async def on_ready() -> bool:
         player = Player(base, tokens, enrolled, clock)
+        player.day = today  # the day Zhang's history leads up to
         try:
             await player.play()
             await player.advise()
         finally:
             await player.close()
-        _alerts(sg)
+        _alerts(sg, datetime.combine(today, time(0), ZONE))
         if exit_after:
             return True
         _instructions(base, iso_port, tokens, enrolled)

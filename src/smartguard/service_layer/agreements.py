@@ -7,17 +7,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from smartguard.domain.agreements import AgreementAction, agreement_limits, next_agreement_status
+from smartguard.domain.agreements import (
+    AgreementAction,
+    agreement_limits,
+    binding_alert,
+    next_agreement_status,
+)
 from smartguard.domain.cards import CardStatus
 from smartguard.domain.errors import InvalidInput
-from smartguard.domain.money import format_amount
 from smartguard.domain.state import AgreementStatus
 from smartguard.domain.transactions import Channel
 from smartguard.errors import Conflict, InvalidState, UnknownAgreement, UnknownCard
-from smartguard.service_layer import advisor_alerts
+from smartguard.service_layer import notify
 from smartguard.service_layer.authorize import CardRef
 from smartguard.service_layer.cards import card_for
 from smartguard.service_layer.context import Actor, Context
+from smartguard.service_layer.history import binding
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.protections import ceilings_for
 from smartguard.service_layer.records import AgreementRecord, AuditEntry, CardRecord
@@ -66,14 +71,7 @@ def register_agreement(uow: UnitOfWork, ctx: Context, actor: Actor, ref: CardRef
 
 
 def _alert_new(uow: UnitOfWork, ctx: Context, card: CardRecord, r: AgreementRecord) -> None:
-    limit = format_amount(r.daily_limit) if r.daily_limit else None
-    zh = f"您的尾号{card.card.last4}卡已绑定快捷支付「{r.payee}」" + \
-        (f"，日限额{limit}" if limit else "") + "。非本人操作请在手机银行解除并回复ZF止付。"
-    en = f"Your card ending {card.card.last4} was bound to quick payment by {r.payee}" + \
-        (f", daily limit {limit}" if limit else "") + \
-        ". Not you? Revoke it in the app and reply ZF to stop the card."
-    advisor_alerts.publish(uow, ctx, card, "agreement.registered", {"zh-CN": zh, "en": en},
-                           {"agreement_id": r.id, "payee": r.payee})
+    notify.emit(uow, ctx, binding_alert(notify.recipient(card), binding(r)))
 
 
 def agreements_for(uow: UnitOfWork, actor: Actor, card_id: str) -> list[AgreementRecord]:

@@ -12,7 +12,7 @@ from typing import Any
 from smartguard.domain import travel as t
 from smartguard.domain.state import TravelAllowance
 from smartguard.errors import InvalidInput, InvalidState, UnknownTravelException
-from smartguard.service_layer import advisor_alerts
+from smartguard.service_layer import notify
 from smartguard.service_layer.cards import card_for
 from smartguard.service_layer.context import Actor, Context
 from smartguard.service_layer.ports import UnitOfWork
@@ -110,9 +110,7 @@ def _announce(uow: UnitOfWork, ctx: Context, card: CardRecord, r: TravelRecord,
 
 def _publish(uow: UnitOfWork, ctx: Context, card: CardRecord, r: TravelRecord,
              event: t.TravelEvent) -> None:
-    tz = card.cardholder.timezone
-    texts = {lang: t.travel_alert(event, r.place, r.starts_at, r.ends_at, tz, lang)
-             for lang in ("zh-CN", "en")}
-    advisor_alerts.publish(uow, ctx, card, f"travel.{event.value}", texts, {
-        "travel_id": r.id, "place": r.place, "starts_at": r.starts_at.isoformat(),
-        "ends_at": r.ends_at.isoformat()})
+    """To the outbox, in this transaction."""
+    alert = t.travel_alert(notify.recipient(card), event, r.place, r.starts_at, r.ends_at,
+                           ctx.clock())
+    notify.emit(uow, ctx, replace(alert, data={**alert.data, "travel_id": r.id}))

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from smartguard.domain.alerts import AlertKind, Recipient
 from smartguard.domain.decisions import Reason
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.state import TravelAllowance
@@ -176,8 +177,13 @@ def test_an_exception_may_start_in_the_past_and_run_on():
 
 def test_alerts_say_where_and_until_when_in_the_cardholders_zone_and_language():
     start, end = datetime(2026, 3, 10, 0, tzinfo=UTC), datetime(2026, 3, 15, 14, tzinfo=UTC)
-    zh = travel_alert(TravelEvent.STARTED, "JP", start, end, "Asia/Shanghai", "zh-CN")
-    assert "日本" in zh and "2026-03-10 08:00" in zh and "2026-03-15 22:00" in zh
-    assert "ZF" in zh
-    en = travel_alert(TravelEvent.ENDED, "CN-HI", start, end, "America/New_York", "en")
-    assert "Hainan" in en and "2026-03-15 10:00" in en
+    zh = travel_alert(Recipient("chd_1", "+8613800000001", "zh-CN", "Asia/Shanghai",
+                                "card_1", "1234"), TravelEvent.STARTED, "JP", start, end, start)
+    assert zh.kind is AlertKind.SECURITY and zh.event == "security.travel_started"
+    assert zh.text.startswith("【SmartGuard】您尾号1234的卡出行例外已生效")
+    assert "日本" in zh.text and "3月10日08:00" in zh.text and "3月15日22:00" in zh.text
+    assert "ZF 1234" in zh.text
+    assert zh.data["place"] == "JP" and zh.data["ends_at"] == end.isoformat()
+    en = travel_alert(Recipient("chd_1", "+12125550100", "en", "America/New_York", "card_1",
+                                "1234"), TravelEvent.ENDED, "CN-HI", start, end, end)
+    assert "Hainan" in en.text and "Mar 15 10:00" in en.text

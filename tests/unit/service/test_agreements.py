@@ -67,10 +67,18 @@ def test_a_frozen_card_takes_no_new_binding(world, card):
 def test_a_new_binding_alerts_the_cardholder_and_is_audited(world, card):
     register(world, card, limits=(None, cny(500)))
     actions = [e.action for e in world.view().audit.for_card(card.card_id, 10)]
-    assert "agreement.register" in actions and "alert.agreement.registered" in actions
-    alert = next(e for e in world.view().audit.for_card(card.card_id, 10)
-                 if e.action == "alert.agreement.registered")
-    assert "Fast Pay Co" in alert.new["text"] and "¥500.00" in alert.new["text"]
+    assert "agreement.register" in actions
+    sms = world.view().outbox.list(None, "sms", card.card_id, 10)
+    assert [m.event for m in sms] == ["security.agreement_registered"]
+    assert "Fast Pay Co" in sms[0].text and "日限额¥500.00" in sms[0].text
+    assert sms[0].payload["agreement_id"] == "AGR1"
+
+
+def test_registering_again_alerts_nobody(world, card):
+    register(world, card)
+    register(world, card)
+    sms = world.view().outbox.list(None, "sms", card.card_id, 10)
+    assert len(sms) == 1
 
 
 def test_a_quick_payment_through_an_unknown_agreement_is_declined(world, card):

@@ -20,8 +20,9 @@ HENAN = controls(region_lock=region_lock("CN-HA"))
 
 
 def alerts(world: World, card: Enrolled) -> list[str]:
-    return [e.action for e in reversed(world.view().audit.for_card(card.card_id, 100))
-            if e.action.startswith("alert.")]
+    """The travel alerts written to the outbox for the card, oldest first (SMS)."""
+    sent = reversed(world.view().outbox.list(None, "sms", card.card_id, 100))
+    return [m.event for m in sent if "travel" in m.event]
 
 
 def add(world: World, card: Enrolled, place: str, start: datetime, end: datetime):
@@ -84,19 +85,21 @@ def test_start_and_end_are_each_announced_once_when_their_moment_comes(world, ca
     world.clock.set(beijing(15))
     assert world.run(tr.announce_due) == 1
     assert world.run(tr.announce_due) == 0
-    assert alerts(world, card) == ["alert.travel.started"]
+    assert alerts(world, card) == ["security.travel_started"]
     world.clock.set(beijing(18, 0, 30))
     assert world.run(tr.announce_due) == 1
     world.run(tr.announce_due)
-    assert alerts(world, card) == ["alert.travel.started", "alert.travel.ended"]
+    assert alerts(world, card) == ["security.travel_started", "security.travel_ended"]
 
 
-def test_the_alert_is_worded_in_the_cardholders_language_and_zone(world, card):
-    add(world, card, "JP", beijing(11), beijing(18))  # already running: announced at once
-    entry = next(e for e in world.view().audit.for_card(card.card_id, 10)
-                 if e.action == "alert.travel.started")
-    assert "日本" in entry.new["text"] and "2026-03-02 18:00" in entry.new["text"]
-    assert entry.new["place"] == "JP"
+def test_the_alert_goes_to_the_outbox_worded_in_the_cardholders_language_and_zone(world,
+                                                                                  card):
+    rec = add(world, card, "JP", beijing(11), beijing(18))  # running: announced at once
+    sms = world.view().outbox.list(None, "sms", card.card_id, 10)
+    started = next(m for m in sms if m.event == "security.travel_started")
+    assert started.recipient == "+8613800138000"
+    assert "日本" in started.text and "3月2日18:00" in started.text
+    assert started.payload["place"] == "JP" and started.payload["travel_id"] == rec.id
 
 
 def test_cancelling_a_running_exception_closes_the_lock_at_once_and_says_so(world):
@@ -106,7 +109,7 @@ def test_cancelling_a_running_exception_closes_the_lock_at_once_and_says_so(worl
     world.run(tr.cancel_travel, card.cardholder, card.card_id, rec.id)
     record = world.authorize(card, atm_withdrawal(region="CN-HI")).record
     assert record.verdicts[0].reason is Reason.REGION_LOCK
-    assert alerts(world, card) == ["alert.travel.started", "alert.travel.ended"]
+    assert alerts(world, card) == ["security.travel_started", "security.travel_ended"]
     assert tr.view(world.view().travel.get(rec.id), world.clock.now)["state"] == "cancelled"
 
 
