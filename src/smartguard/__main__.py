@@ -2,4 +2,5 @@
 
 from smartguard.entrypoints.cli import main
 
-main()
+if __name__ == "__main__":  # importing this module (as the import test does) runs nothing
+    main()
