@@ -14,7 +14,7 @@ import copy
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
@@ -22,6 +22,7 @@ from smartguard.domain.alerts import AlertPreferences
 from smartguard.domain.cards import Account, Card, Cardholder, CardStatus
 from smartguard.domain.challenges import Challenge, ChallengeStatus
 from smartguard.domain.controls.settings import Ceilings, Controls
+from smartguard.domain.decisions import Outcome
 from smartguard.domain.state import Usage
 from smartguard.errors import Conflict, StoreUnavailable
 from smartguard.service_layer.messages import InboundRecord, OutboxMessage, OutboxStatus
@@ -36,6 +37,11 @@ from smartguard.service_layer.records import (
     ReversalRecord,
     ReversalStatus,
     TravelRecord,
+)
+from smartguard.service_layer.web_records import (
+    DecisionCount,
+    SignInCode,
+    WebSession,
 )
 
 
@@ -76,6 +82,9 @@ class Tables:
     outbox: dict[str, OutboxMessage] = field(default_factory=dict)
     alert_preferences: dict[str, AlertPreferences] = field(default_factory=dict)
     inbound_sms: dict[str, InboundRecord] = field(default_factory=dict)
+    signins: dict[str, SignInCode] = field(default_factory=dict)
+    sessions: dict[str, WebSession] = field(default_factory=dict)
+    attempts: list[tuple[str, str, datetime]] = field(default_factory=list)
 
     def copy(self) -> Tables:
         """A copy whose containers are new and whose (frozen) values are shared."""
@@ -215,6 +224,18 @@ class FakeAuthorizations(_Repo):
                  and (since is None or r.received_at >= since)]
         found.sort(key=lambda r: r.received_at, reverse=True)
         return found[:limit]
+
+
+    def decision_counts(self, since: datetime) -> list[DecisionCount]:
+        counts: dict[tuple[datetime, str, str | None], int] = {}
+        for r in self.t.authorizations.values():
+            if r.received_at < since:
+                continue
+            hour = r.received_at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+            key = (hour, r.outcome.value, r.verdicts[0].reason.value if r.verdicts else None)
+            counts[key] = counts.get(key, 0) + 1
+        return [DecisionCount(h, Outcome(o), reason, n)
+                for (h, o, reason), n in sorted(counts.items(), key=str)]
 
 
 class FakeReversals(_Repo):
@@ -442,6 +463,49 @@ class FakeInboundSms(_Repo):
     def count_since(self, phone: str, since: datetime) -> int:
         return sum(1 for r in self.t.inbound_sms.values()
                    if r.phone == phone and r.received_at >= since)
+class FakeSignIns(_Repo):
+    def add(self, code: SignInCode) -> None:
+        if code.id in self.t.signins:
+            raise Conflict("the store refused a duplicate: sign-in code")
+        self.t.signins[code.id] = code
+
+    def get(self, code_id: str) -> SignInCode | None:
+        return self.t.signins.get(code_id)
+
+    def failed_attempt(self, code_id: str) -> None:
+        code = self.t.signins[code_id]
+        self.t.signins[code_id] = replace(code, attempts=code.attempts + 1)
+
+    def use(self, code_id: str, at: datetime) -> None:
+        self.t.signins[code_id] = replace(self.t.signins[code_id], used_at=at)
+
+
+class FakeSessions(_Repo):
+    def add(self, session: WebSession) -> None:
+        if session.token_hash in self.t.sessions:
+            raise Conflict("the store refused a duplicate: session")
+        self.t.sessions[session.token_hash] = session
+
+    def get(self, token_hash: str) -> WebSession | None:
+        return self.t.sessions.get(token_hash)
+
+    def touch(self, token_hash: str, at: datetime) -> None:
+        if token_hash in self.t.sessions:
+            s = self.t.sessions[token_hash]
+            self.t.sessions[token_hash] = replace(s, last_seen_at=at)
+
+    def end(self, token_hash: str, at: datetime) -> None:
+        s = self.t.sessions.get(token_hash)
+        if s is not None and s.ended_at is None:
+            self.t.sessions[token_hash] = replace(s, ended_at=at)
+
+
+class FakeAttempts(_Repo):
+    def record(self, scope: str, subject: str, at: datetime, since: datetime) -> int:
+        self.t.attempts[:] = [a for a in self.t.attempts
+                              if not (a[0] == scope and a[1] == subject and a[2] < since)]
+        self.t.attempts.append((scope, subject, at))
+        return sum(1 for a in self.t.attempts if a[0] == scope and a[1] == subject)
 
 
 class FakeUnitOfWork:
@@ -467,6 +531,9 @@ class FakeUnitOfWork:
         self.outbox = FakeOutbox(self)
         self.alert_preferences = FakeAlertPreferences(self)
         self.inbound_sms = FakeInboundSms(self)
+        self.signins = FakeSignIns(self)
+        self.sessions = FakeSessions(self)
+        self.attempts = FakeAttempts(self)
 
     def __enter__(self) -> Self:
         if self.store.fail_on_enter:

@@ -36,12 +36,18 @@ def new_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
+def new_token() -> str:
+    """A bearer secret (web session): 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
 @dataclass(frozen=True)
 class Context:
     secret: bytes = field(repr=False)  # keys the hashes of one-time codes
     clock: Callable[[], datetime] = utc_now
     new_id: Callable[[str], str] = new_id
     new_code: Callable[[], str] = new_code
+    new_token: Callable[[], str] = new_token
     challenge_validity: timedelta = DEFAULT_VALIDITY
     ceilings: dict[str, Ceilings] = field(default_factory=dict)  # product -> configured
     #: the channels alerts are written for (the bank's choice; see docs/alerts.md)

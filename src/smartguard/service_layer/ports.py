@@ -26,6 +26,7 @@ from smartguard.service_layer.records import (
     ReversalStatus,
     TravelRecord,
 )
+from smartguard.service_layer.web_records import DecisionCount, SignInCode, WebSession
 
 Key = tuple[str, str, str]
 
@@ -72,6 +73,10 @@ class AuthorizationRepository(Protocol):
     def for_card(
         self, card_id: str, limit: int, since: datetime | None = None
     ) -> list[AuthorizationRecord]: ...
+    def decision_counts(self, since: datetime) -> list[DecisionCount]:
+        """Decisions received at or after ``since``, counted by UTC hour, outcome and
+        primary reason (the console's chart)."""
+        ...
 
 
 class ReversalRepository(Protocol):
@@ -185,6 +190,27 @@ class InboundSmsRepository(Protocol):
     def count_since(self, phone: str, since: datetime) -> int: ...
 
 
+class SignInRepository(Protocol):
+    def add(self, code: SignInCode) -> None: ...
+    def get(self, code_id: str) -> SignInCode | None: ...
+    def failed_attempt(self, code_id: str) -> None: ...
+    def use(self, code_id: str, at: datetime) -> None: ...
+
+
+class SessionRepository(Protocol):
+    def add(self, session: WebSession) -> None: ...
+    def get(self, token_hash: str) -> WebSession | None: ...
+    def touch(self, token_hash: str, at: datetime) -> None: ...
+    def end(self, token_hash: str, at: datetime) -> None: ...
+
+
+class AttemptRepository(Protocol):
+    def record(self, scope: str, subject: str, at: datetime, since: datetime) -> int:
+        """Record one attempt and return how many ``subject`` made since ``since`` (this
+        one included); older attempts of the subject are forgotten."""
+        ...
+
+
 class UnitOfWork(Protocol):
     cards: CardRepository
     cardholders: CardholderRepository
@@ -202,6 +228,9 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     alert_preferences: AlertPreferenceRepository
     inbound_sms: InboundSmsRepository
+    signins: SignInRepository
+    sessions: SessionRepository
+    attempts: AttemptRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

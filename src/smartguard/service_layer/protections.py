@@ -8,9 +8,10 @@ from typing import Any
 
 from smartguard.domain.cards import CardStatus
 from smartguard.domain.controls import settings as s
-from smartguard.domain.controls.codec import controls_to_dict
+from smartguard.domain.controls.codec import controls_to_dict, limits_to_dict
+from smartguard.domain.money import MAX_AMOUNT
 from smartguard.domain.transactions import Channel
-from smartguard.errors import InvalidInput, InvalidState
+from smartguard.errors import Forbidden, InvalidInput, InvalidState
 from smartguard.service_layer import notify
 from smartguard.service_layer.cards import card_for
 from smartguard.service_layer.context import Actor, Context
@@ -64,3 +65,41 @@ def set_limits(
 
 def ceilings_for(uow: UnitOfWork, ctx: Context, product: str) -> s.Ceilings:
     return uow.ceilings.get(product) or ctx.default_ceilings(product)
+
+
+def set_ceilings(
+    uow: UnitOfWork, ctx: Context, actor: Actor, product: str, new: s.Ceilings
+) -> s.Ceilings:
+    """Set the bank's ceilings for a card product (operators); every channel is given."""
+    if actor.cardholder_id is not None:
+        raise Forbidden("only the bank sets ceilings")
+    if not product.strip() or len(product) > 40:
+        raise InvalidInput("product", "name a card product (1 to 40 characters)")
+    missing = set(Channel) - set(new.channels)
+    if missing:
+        raise InvalidInput("channels", "every channel needs ceilings; missing: "
+                           + ", ".join(sorted(m.value for m in missing)))
+    for ch, lim in new.channels.items():
+        for name in ("per_txn", "daily_amount", "daily_count", "monthly_amount"):
+            value = getattr(lim, name)
+            if value is None:
+                raise InvalidInput(f"ceilings.{ch.value}.{name}", "every ceiling is required")
+            s.channel_limits(ch, s.ChannelLimits(**{name: value}), _UNLIMITED)
+    s.check_amount("ceilings.atm_cash_overseas_daily", new.atm_cash_overseas_daily)
+    old = ceilings_for(uow, ctx, product)
+    now = ctx.clock()
+    uow.ceilings.put(product, new, now)
+    uow.audit.add(AuditEntry(now, actor.id, actor.channel, "set_ceilings",
+                             old=ceilings_to_dict(old), new=ceilings_to_dict(new)))
+    return new
+
+
+def ceilings_to_dict(c: s.Ceilings) -> dict[str, Any]:
+    return {
+        "channels": {ch.value: limits_to_dict(lim) for ch, lim in sorted(c.channels.items())},
+        "atm_cash_overseas_daily": c.atm_cash_overseas_daily,
+    }
+
+
+_MAX = s.ChannelLimits(MAX_AMOUNT, MAX_AMOUNT, 10_000, MAX_AMOUNT)
+_UNLIMITED = s.Ceilings({ch: _MAX for ch in Channel}, MAX_AMOUNT)

@@ -24,6 +24,7 @@ from smartguard.service_layer.records import (
     ReversalRecord,
     ReversalStatus,
 )
+from smartguard.service_layer.web_records import DecisionCount
 
 _AUTH_COLUMNS = (
     "id, card_id, fingerprint, received_at, request, outcome, response_code, verdicts, "
@@ -76,6 +77,20 @@ class SqlAuthorizations:
             "AND received_at >= ? ORDER BY received_at DESC LIMIT ?",
             (card_id, ts(since) or "", limit))
         return [_auth(r) for r in rows]
+
+    def decision_counts(self, since: datetime) -> list[DecisionCount]:
+        """Grouped by the stored hour prefix (times are stored in UTC) and the verdicts
+        text in SQL, then by primary reason here: portable between SQLite and PostgreSQL."""
+        rows = self.db.all(
+            "SELECT substr(received_at, 1, 13), outcome, verdicts, COUNT(*) "
+            "FROM authorizations WHERE received_at >= ? GROUP BY 1, 2, 3", (ts(since),))
+        counts: dict[tuple[str, str, str | None], int] = {}
+        for hour, outcome, verdicts, n in rows:
+            found = json.loads(verdicts)
+            key = (hour, outcome, found[0][0] if found else None)
+            counts[key] = counts.get(key, 0) + int(n)
+        return [DecisionCount(datetime.fromisoformat(h + ":00+00:00"), Outcome(o), r, n)
+                for (h, o, r), n in sorted(counts.items(), key=lambda kv: str(kv[0]))]
 
 
 _REV_COLUMNS = (

@@ -29,6 +29,7 @@ from smartguard.adapters.sql.misc import (
 )
 from smartguard.adapters.sql.outbox import SqlAlertPreferences, SqlInboundSms, SqlOutbox
 from smartguard.adapters.sql.travel import SqlTravel
+from smartguard.adapters.sql.web import SqlAttempts, SqlSessions, SqlSignIns
 from smartguard.service_layer import ports
 
 
@@ -59,6 +60,9 @@ class SqlUnitOfWork:
         self.outbox: ports.OutboxRepository = SqlOutbox(db)
         self.alert_preferences: ports.AlertPreferenceRepository = SqlAlertPreferences(db)
         self.inbound_sms: ports.InboundSmsRepository = SqlInboundSms(db)
+        self.signins: ports.SignInRepository = SqlSignIns(db)
+        self.sessions: ports.SessionRepository = SqlSessions(db)
+        self.attempts: ports.AttemptRepository = SqlAttempts(db)
         if cache is not None:
             self.cards = CachedCards(db, cache)
             self.cardholders = CachedCardholders(db, cache)

@@ -14,7 +14,7 @@ from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.http_api.auth import Principal, require
 from smartguard.entrypoints.http_api.views import ceilings_view, challenge_view
 from smartguard.service_layer import challenges, keys, protections
-from smartguard.service_layer.records import AuditEntry, Role
+from smartguard.service_layer.records import Role
 
 router = APIRouter(prefix="/v1", tags=["challenges", "administration"])
 Holder = Annotated[Principal, Depends(require(Role.CARDHOLDER_APP, Role.OPERATOR))]
@@ -99,22 +99,8 @@ def get_ceilings(product: str, request: Request, _: Holder) -> dict[str, Any]:
 async def put_ceilings(product: str, body: CeilingsIn, request: Request,
                        p: Operator) -> dict[str, Any]:
     """Set the bank's ceilings for a card product (every channel must be given)."""
-    missing = set(Channel) - set(body.channels)
-    if missing:
-        from smartguard.domain.errors import InvalidInput
-
-        raise InvalidInput("channels", "every channel needs ceilings; missing: "
-                           + ", ".join(sorted(m.value for m in missing)))
     new = s.Ceilings({ch: s.ChannelLimits(**v.model_dump()) for ch, v in body.channels.items()},
                      body.atm_cash_overseas_daily)
     app = _app(request)
-
-    def job(uow: Any) -> s.Ceilings:
-        old = protections.ceilings_for(uow, app.ctx, product)
-        now = app.ctx.clock()
-        uow.ceilings.put(product, new, now)
-        uow.audit.add(AuditEntry(now, p.actor.id, p.actor.channel, "set_ceilings",
-                                 old=ceilings_view(old), new=ceilings_view(new)))
-        return new
-
-    return ceilings_view(await app.awrite(job))
+    return ceilings_view(await app.awrite(
+        lambda uow: protections.set_ceilings(uow, app.ctx, p.actor, product, new)))

@@ -22,6 +22,7 @@ from smartguard.entrypoints.http_api import (
 )
 from smartguard.entrypoints.http_api.auth import KeyCache
 from smartguard.entrypoints.http_api.fastpath import AuthorizeFastPath
+from smartguard.entrypoints.web import app as web
 
 DESCRIPTION = """Account-security guard for bank debit cards: locks, personal limits,
 step-up verification, stop-payment, alerts. Authenticate with `Authorization: Bearer <key>`.
@@ -42,6 +43,7 @@ def create_app(sg: App) -> FastAPI:
     for module in (authorizations, cards, protections, admin, alerts, advisor, travel,
                    agreements):
         api.include_router(module.router)
+    web.install(api, sg)  # the cardholder page at / and the operator console at /console
 
     _document_authorize(api)
 

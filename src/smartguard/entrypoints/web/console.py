@@ -1,0 +1,235 @@
+"""The operator console: sign in with an operator API key, find a card, see everything about
+it (decisions, challenges, the audit trail), block or unblock it, and set the bank's ceilings.
+Actions run the API's use cases as ``Actor("console:key:<id>", "console")``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from smartguard.domain.cards import StatusAction
+from smartguard.domain.controls import settings as s
+from smartguard.domain.errors import InvalidInput
+from smartguard.domain.transactions import Channel
+from smartguard.entrypoints.http_api.views import mask_phone
+from smartguard.entrypoints.web import forms, i18n, views
+from smartguard.entrypoints.web.app import WebRoute, language, redirect, render, web
+from smartguard.entrypoints.web.chart import WINDOW, decision_chart
+from smartguard.entrypoints.web.sessions import (
+    CONSOLE_COOKIE,
+    Visitor,
+    anon_basis,
+    check_form,
+    set_cookie,
+    visitor,
+)
+from smartguard.errors import UnknownCard
+from smartguard.service_layer import cards, sessions, signin
+from smartguard.service_layer import protections as prot
+from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.records import CardRecord
+from smartguard.service_layer.web_records import SessionKind
+
+router = APIRouter(prefix="/console", route_class=WebRoute, include_in_schema=False)
+ZONE = "Asia/Shanghai"  # the bank's own time zone, for the console's times
+LIMIT_FIELDS = ("per_txn", "daily_amount", "daily_count", "monthly_amount")
+
+
+async def operator(request: Request) -> Visitor:
+    w = web(request)
+    return await run_in_threadpool(visitor, request, w.sg, w.signer, SessionKind.OPERATOR)
+
+
+@router.get("/signin")
+async def signin_form(request: Request) -> Response:
+    lang = language(request)
+    return render(request, "console/signin.html", i18n.translator(lang)("console.signin"),
+                  lang=lang)
+
+
+@router.post("/signin")
+async def signin_check(request: Request) -> Response:
+    w, lang = web(request), language(request)
+    form = await check_form(request, w.signer.csrf(anon_basis(request, w.signer)))
+    client = request.client.host if request.client else "unknown"
+    result = await w.sg.awrite(lambda uow: signin.operator_sign_in(
+        uow, w.sg.ctx, form.get("api_key", ""), client))
+    if result.token is None:
+        t = i18n.translator(lang)
+        key = "signin.throttled" if result.outcome is signin.Outcome.THROTTLED \
+            else "console.refused"
+        return render(request, "console/signin.html", t("console.signin"), lang=lang,
+                      status=429 if key == "signin.throttled" else 401,
+                      errors={"api_key": t(key)})
+    response = redirect(request, "/console")
+    set_cookie(request, response, CONSOLE_COOKIE, w.signer.sign(result.token),
+               path="/console", strict=True, max_age=int(sessions.MAX_AGE.total_seconds()))
+    return response
+
+
+@router.post("/signout")
+async def signout(request: Request) -> Response:
+    w = web(request)
+    v = await operator(request)
+    await check_form(request, v.csrf)
+    await w.sg.awrite(lambda uow: sessions.end_session(uow, w.sg.ctx, v.token))
+    response = redirect(request, "/console/signin")
+    response.delete_cookie(CONSOLE_COOKIE, path="/console")
+    return response
+
+
+def _search(uow: UnitOfWork, last4: str, phone: str, card_id: str) -> list[CardRecord]:
+    if card_id:
+        found = uow.cards.get(card_id)
+        return [found] if found else []
+    if not last4 and not phone:
+        return []
+    return uow.cards.search(last4 or None, phone or None, 50)
+
+
+@router.get("")
+async def home(request: Request, last4: str = "", phone: str = "",
+               card_id: str = "") -> Response:
+    """Find cards, and the decisions of the last 24 hours by reason."""
+    v, w = await operator(request), web(request)
+    lang = language(request)
+    t = i18n.translator(lang)
+    errors: dict[str, str] = {}
+    number = ""
+    if phone.strip():
+        try:
+            number = signin.normalize_phone(phone)
+        except InvalidInput as exc:
+            errors["phone"] = i18n.error_text(exc, lang)
+    now = w.sg.ctx.clock()
+    found, counts = await w.read(lambda uow: (
+        _search(uow, last4.strip(), number, card_id.strip()),
+        uow.authorizations.decision_counts(now - WINDOW)))
+    chart = decision_chart(counts, now, ZONE, t("console.chart"),
+                           lambda k: t(f"reason.{k}"))
+    searched = bool(last4.strip() or phone.strip() or card_id.strip())
+    return render(request, "console/home.html", t("console.name"), lang=lang, visitor=v,
+                  status=422 if errors else 200, errors=errors,
+                  values={"last4": last4, "phone": phone, "card_id": card_id},
+                  results=[_card_row(r, lang) for r in found], searched=searched,
+                  chart=chart)
+
+
+def _card_row(rec: CardRecord, lang: str) -> dict[str, Any]:
+    return views.card_view(rec, lang) | {"phone": mask_phone(rec.cardholder.phone),
+                                         "product": rec.card.product}
+
+
+def _audit_row(e: Any) -> dict[str, Any]:
+    def text(value: Any) -> str:
+        return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+    return {"at": views.when(e.at, ZONE), "actor": e.actor, "channel": e.channel,
+            "action": e.action, "old": text(e.old), "new": text(e.new)}
+
+
+@router.get("/cards/{card_id}")
+async def card_detail(card_id: str, request: Request) -> Response:
+    v, w = await operator(request), web(request)
+    lang = language(request)
+    t = i18n.translator(lang)
+
+    def job(uow: UnitOfWork) -> dict[str, Any]:
+        rec = cards.card_for(uow, v.actor, card_id)
+        tz = rec.cardholder.timezone
+        return {
+            "card": _card_row(rec, lang) | {"timezone": tz,
+                                            "language": rec.cardholder.language.value},
+            "glance": views.glance(rec, lang),
+            "decisions": [views.decision_item(r, lang, tz)
+                          for r in uow.authorizations.for_card(card_id, 50)],
+            "challenges": [views.challenge_item(c, lang, tz) | {"status": c.status.value}
+                           for c in uow.challenges.for_card(card_id)],
+            "audit": [_audit_row(e) for e in uow.audit.for_card(card_id, 200)],
+        }
+
+    detail = await w.read(job)
+    done = request.query_params.get("done")
+    return render(request, "console/card.html", detail["card"]["masked"], lang=lang,
+                  visitor=v, notice=t(done) if done in ("done.blocked", "done.unblocked")
+                  else None, **detail)
+
+
+@router.post("/cards/{card_id}/{action}")
+async def change_status(card_id: str, action: str, request: Request) -> Response:
+    v, w = await operator(request), web(request)
+    await check_form(request, v.csrf)
+    if action not in ("block", "unblock"):
+        raise UnknownCard("no such page")
+    wanted = StatusAction(action)
+    await w.sg.awrite(lambda uow: cards.change_status(uow, w.sg.ctx, v.actor, card_id, wanted))
+    return redirect(request, f"/console/cards/{card_id}?done=done.{action}ed")
+
+
+# --- bank ceilings -------------------------------------------------------------------------
+
+def _ceiling_rows(c: s.Ceilings, sent: dict[str, str], lang: str) -> list[dict[str, Any]]:
+    t = i18n.translator(lang)
+    rows = []
+    for ch in Channel:
+        lim = c.channels[ch]
+        cells = []
+        for n in LIMIT_FIELDS:
+            key = f"{ch.value}.{n}"
+            value = getattr(lim, n)
+            shown = str(value) if n == "daily_count" else forms.amount_text(value)
+            cells.append({"name": key, "field": f"ceilings.{key}", "label": t(f"limits.{n}"),
+                          "value": sent.get(key, shown)})
+        rows.append({"name": t(f"channel.{ch.value}"), "cells": cells})
+    return rows
+
+
+def _ceilings_page(request: Request, v: Visitor, product: str, c: s.Ceilings,
+                   status: int = 200, sent: dict[str, str] | None = None,
+                   **extra: Any) -> Response:
+    lang = language(request)
+    t = i18n.translator(lang)
+    sent = sent or {}
+    overseas = sent.get("atm_cash_overseas_daily",
+                        forms.amount_text(c.atm_cash_overseas_daily))
+    return render(request, "console/ceilings.html", t("console.ceilings"), lang=lang,
+                  visitor=v, status=status, product=product,
+                  rows=_ceiling_rows(c, sent, lang), overseas=overseas, **extra)
+
+
+@router.get("/ceilings")
+async def ceilings(request: Request, product: str = "debit_standard") -> Response:
+    v, w = await operator(request), web(request)
+    found = await w.read(lambda uow: prot.ceilings_for(uow, w.sg.ctx, product))
+    done = request.query_params.get("done") == "done.saved"
+    t = i18n.translator(language(request))
+    return _ceilings_page(request, v, product, found,
+                          notice=t("done.saved") if done else None)
+
+
+@router.post("/ceilings")
+async def set_ceilings(request: Request) -> Response:
+    v, w = await operator(request), web(request)
+    form = await check_form(request, v.csrf)
+    product = form.get("product", "").strip()
+    try:
+        channels = {ch: s.ChannelLimits(**{
+            n: forms.count(form.get(f"{ch.value}.{n}", ""), f"ceilings.{ch.value}.{n}")
+            if n == "daily_count" else
+            forms.amount(form.get(f"{ch.value}.{n}", ""), f"ceilings.{ch.value}.{n}")
+            for n in LIMIT_FIELDS}) for ch in Channel}
+        overseas = forms.amount(form.get("atm_cash_overseas_daily", ""),
+                                "ceilings.atm_cash_overseas_daily") or 0
+        new = s.Ceilings(channels, overseas)
+        await w.sg.awrite(lambda uow: prot.set_ceilings(uow, w.sg.ctx, v.actor, product, new))
+    except InvalidInput as exc:
+        current = await w.read(lambda uow: prot.ceilings_for(uow, w.sg.ctx, product))
+        lang = language(request)
+        return _ceilings_page(request, v, product, current, 422, dict(form),
+                              errors={exc.field: i18n.error_text(exc, lang)})
+    return redirect(request, f"/console/ceilings?product={product}&done=done.saved")

@@ -1,0 +1,82 @@
+"""zh-CN (the default) and English for the page and the console.
+
+The catalogues are plain dicts (key -> (zh-CN, en)) rather than gettext files: they ship
+as Python, need no compile step at install time, and a test can check that every key the
+templates use exists in both languages. Validation errors come from the domain as
+``InvalidInput(field, message, code)``; English shows the server's own message, zh-CN its
+translation by code (with the server's message when a code has none).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from smartguard.domain.errors import InvalidInput
+from smartguard.entrypoints.web.messages import MESSAGES
+from smartguard.entrypoints.web.messages_console import CONSOLE_MESSAGES
+
+LANGUAGES = ("zh-CN", "en")
+DEFAULT = "zh-CN"
+CATALOGUE: dict[str, tuple[str, str]] = {**MESSAGES, **CONSOLE_MESSAGES}
+
+#: Validation errors by code: (zh-CN, en or None for the server's own message).
+ERRORS: dict[str, tuple[str, str | None]] = {
+    "too_many_places": ("最多选择3个常用地", None),
+    "places_required": ("请选择1至3个省份", None),
+    "unknown_province": ("不是内地省份（港澳台属于境外）", None),
+    "unknown_country": ("不是有效的国家或地区", None),
+    "not_overseas": ("中国内地不是境外地区", None),
+    "empty_window": ("开始时间和结束时间不能相同", None),
+    "invalid_time": ("请按 时:分 输入时间，例如 23:00", None),
+    "invalid_amount": ("金额必须大于0", None),
+    "invalid_amount_text": ("请输入金额，例如 5000 或 5000.50", None),
+    "invalid_count": ("请输入整数笔数", None),
+    "above_ceiling": ("不能高于银行上限{limit}", "above the bank's ceiling of {limit}"),
+    "invalid_phone": ("请输入登记的手机号码，例如 13800138000", None),
+    "invalid_last4": ("请输入卡号后4位数字", None),
+}
+
+#: Refusals of a valid request at the wrong moment (InvalidState), by the server's words.
+STATES: dict[str, tuple[str, str]] = {
+    "the card is closed": ("此卡已销户", "The card is closed."),
+    "the bank blocked this card; only the bank can unblock it": (
+        "银行已冻结此卡，只有银行可以解除", "The bank blocked this card; only the bank can "
+        "lift it."),
+    "the challenge has expired; try the purchase again": (
+        "验证已过期，请重新发起交易", "This request has expired; try the purchase again."),
+}
+
+
+def translator(lang: str) -> Callable[..., str]:
+    index = 0 if lang == "zh-CN" else 1
+
+    def t(key: str, **values: Any) -> str:
+        text = CATALOGUE[key][index]
+        return text.format(**values) if values else text
+
+    return t
+
+
+def error_text(exc: InvalidInput, lang: str, **values: Any) -> str:
+    """The words shown next to the field ``exc.field``."""
+    known = ERRORS.get(exc.code)
+    if known is None:
+        return exc.message
+    text = known[0] if lang == "zh-CN" else known[1]
+    if text is None:
+        return exc.message
+    try:
+        return text.format(**values)
+    except KeyError:
+        return exc.message
+
+
+def state_text(message: str, lang: str) -> str:
+    found = STATES.get(message)
+    if found is None:
+        if message.startswith("the challenge is already"):
+            return ("这笔验证已经处理过了" if lang == "zh-CN"
+                    else "This request was already answered.")
+        return message
+    return found[0] if lang == "zh-CN" else found[1]

@@ -1,0 +1,138 @@
+"""Records -> what the templates show, in the visitor's language and the cardholder's zone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from smartguard.domain.challenges import Challenge
+from smartguard.domain.controls.settings import Controls
+from smartguard.domain.decisions import CARDHOLDER_REASONS, VERIFICATION_REASONS, Outcome
+from smartguard.domain.explain import explain
+from smartguard.domain.geography import COUNTRIES, COUNTRY_NAMES_ZH, PROVINCES, place_name
+from smartguard.domain.money import format_amount
+from smartguard.domain.periods import local_time
+from smartguard.domain.transactions import MessageKind, TerminalType
+from smartguard.entrypoints.web.i18n import translator
+from smartguard.service_layer.records import AuthorizationRecord, CardRecord
+
+
+def when(at: datetime, timezone: str) -> str:
+    return local_time(at, timezone).strftime("%Y-%m-%d %H:%M")
+
+
+def places_text(codes: tuple[str, ...], lang: str) -> str:
+    sep = "、" if lang == "zh-CN" else ", "
+    return sep.join(place_name(c, lang) for c in codes)
+
+
+def card_view(rec: CardRecord, lang: str) -> dict[str, Any]:
+    t = translator(lang)
+    c = rec.card
+    status = c.status.value
+    return {"id": c.id, "masked": c.masked, "last4": c.last4, "status": status,
+            "status_text": t(f"status.{status}"), "status_hint": t(f"status.{status}_hint"),
+            "balance": format_amount(rec.account.balance, rec.account.currency),
+            "currency": rec.account.currency, "holder": rec.cardholder.name}
+
+
+def glance(rec: CardRecord, lang: str) -> list[dict[str, Any]]:
+    """Every protection, on or off, in one line each."""
+    t = translator(lang)
+    ctl: Controls = rec.controls
+    base = f"/cards/{rec.card.id}"
+    n, v = ctl.night_lock, ctl.verification
+    cur = rec.account.currency
+    rows = [
+        ("locks.region", ctl.region_lock.enabled, places_text(ctl.region_lock.places, lang),
+         "/locks#region_lock"),
+        ("locks.overseas", ctl.overseas_lock.enabled,
+         places_text(ctl.overseas_lock.places, lang) or t("overview.nowhere_abroad"),
+         "/locks#overseas_lock"),
+        ("locks.night", n.enabled, f"{n.start:%H:%M}–{n.end:%H:%M} "
+         + t(f"locks.scope_{n.scope.value}_short"), "/locks#night_lock"),
+        ("locks.cnp", ctl.overseas_cnp_lock, "", "/locks#overseas_cnp_lock"),
+        ("verification.magstripe_short", v.magstripe, "", "/verification"),
+        ("verification.large_short", v.large_purchase,
+         t("overview.from_amount", amount=format_amount(v.large_threshold, cur)),
+         "/verification"),
+        ("limits.title", bool(ctl.limits),
+         t("overview.limits_set", count=len(ctl.limits)) if ctl.limits else "", "/limits"),
+    ]
+    return [{"name": t(key), "on": on, "text": text if on else "", "href": base + href}
+            for key, on, text, href in rows]
+
+
+def _what(rec: AuthorizationRecord, t: Callable[..., str]) -> str:
+    q = rec.request
+    kind = t(f"kind.{q.kind.value}")
+    if q.terminal is TerminalType.NONE or not q.card_present:
+        return t("what.online", kind=kind)
+    return t("what.at", kind=kind, terminal=t(f"terminal.{q.terminal.value}"))
+
+
+def _where(rec: AuthorizationRecord, lang: str) -> str:
+    q = rec.request
+    place = place_name(q.region, lang) if q.region and q.country == "CN" else \
+        place_name(q.country, lang)
+    return " · ".join(p for p in (q.merchant_name or q.merchant_id, place) if p)
+
+
+def decision_item(rec: AuthorizationRecord, lang: str, timezone: str) -> dict[str, Any]:
+    t = translator(lang)
+    q = rec.request
+    amount = format_amount(q.amount, q.currency) if q.kind is not \
+        MessageKind.BALANCE_INQUIRY else ""
+    reasons = [explain(v, lang) for v in rec.verdicts]
+    if rec.outcome is Outcome.APPROVE:
+        reasons = [t("decision.approved", balance=format_amount(rec.balance_after))]
+    return {"id": rec.id, "outcome": rec.outcome.value,
+            "outcome_text": t(f"outcome.{rec.outcome.value}"), "what": _what(rec, t),
+            "amount": amount, "when": when(rec.received_at, timezone),
+            "where": _where(rec, lang), "reasons": reasons, "advice": _advice(rec, t)}
+
+
+def _advice(rec: AuthorizationRecord, t: Callable[..., str]) -> str:
+    primary = rec.verdicts[0].reason if rec.verdicts else None
+    if rec.outcome is Outcome.VERIFY or primary in VERIFICATION_REASONS:
+        return t("decision.advice_verify")
+    if rec.outcome is Outcome.DECLINE and primary in CARDHOLDER_REASONS:
+        return t("decision.advice_control")
+    return ""
+
+
+def challenge_item(c: Challenge, lang: str, timezone: str) -> dict[str, Any]:
+    t = translator(lang)
+    return {"id": c.id, "merchant": c.merchant_name or c.merchant_id,
+            "amount": format_amount(c.amount, c.currency),
+            "reason": t(f"challenge.{c.reason}") if c.reason else "",
+            "created": when(c.created_at, timezone), "expires": when(c.expires_at, timezone)}
+
+
+def provinces(lang: str) -> list[dict[str, str]]:
+    return [{"code": code, "name": place_name(code, lang)} for code in PROVINCES]
+
+
+def countries(lang: str) -> dict[str, list[dict[str, str]]]:
+    """Overseas places: the common destinations first, then every other country."""
+    def item(code: str) -> dict[str, str]:
+        return {"code": code, "name": f"{place_name(code, lang)} ({code})"}
+
+    common = [item(c) for c in COUNTRY_NAMES_ZH if c != "CN"]
+    rest = sorted((item(c) for c in COUNTRIES if c not in COUNTRY_NAMES_ZH),
+                  key=lambda c: c["name"])
+    return {"common": common, "rest": rest}
+
+
+TABS = ("overview", "locks", "limits", "verification", "pending", "transactions")
+
+
+def tabs(card_id: str, current: str, lang: str, pending: int) -> list[dict[str, Any]]:
+    t = translator(lang)
+    found = []
+    for key in TABS:
+        href = f"/cards/{card_id}" + ("" if key == "overview" else f"/{key}")
+        label = t(f"tab.{key}") + (f" ({pending})" if key == "pending" and pending else "")
+        found.append({"key": key, "href": href, "label": label, "current": key == current})
+    return found

@@ -1,0 +1,203 @@
+"""Browser tests: the served app (uvicorn on a free port, clock injected) driven by
+Playwright through Debian's headless Chromium. ``.ci/run`` installs the ``chromium``
+package; where it cannot be installed these tests skip and say why. Every test leaves
+screenshots under ``test-output/<test name>/``."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from smartguard.bootstrap import App, bootstrap
+from smartguard.config import load
+from smartguard.domain.cards import Cardholder
+from smartguard.domain.pan import with_check_digit
+from smartguard.entrypoints.http_api.app import create_asgi
+from smartguard.service_layer import cards, keys
+from smartguard.service_layer.context import Actor, Context
+from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.records import Role
+from tests.conftest import Clock
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ENROLLER = Actor("test", "cli")
+
+
+def why_no_browser() -> str | None:
+    if not CHROMIUM.exists():
+        return (f"{CHROMIUM} is missing: install Debian's chromium package "
+                "(.ci/run does: apt-get install -y chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is not installed (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    reason = why_no_browser()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Holder:
+    name: str
+    phone: str
+    pan: str
+    card_id: str
+    cardholder_id: str
+
+    @property
+    def last4(self) -> str:
+        return self.pan[-4:]
+
+
+@dataclass
+class Site:
+    """The running SmartGuard a browser test talks to."""
+
+    base: str
+    sg: App
+    clock: Clock
+    tokens: dict[str, str]
+    holders: dict[str, Holder]
+    sms: list[tuple[str, str]] = field(default_factory=list)
+    stan: int = 0
+
+    def code_for(self, phone: str) -> str:
+        """The sign-in code last texted to ``phone``."""
+        texts = [text for to, text in self.sms if to == phone]
+        assert texts, f"no SMS was sent to {phone}"
+        found = re.search(r"(?<![0-9])([0-9]{6})(?![0-9])", texts[-1])
+        assert found is not None
+        return found.group(1)
+
+    def authorize(self, holder: Holder, **fields: Any) -> dict[str, Any]:
+        self.stan += 1
+        body: dict[str, Any] = {
+            "pan": holder.pan, "kind": "purchase", "amount": 10_000, "terminal": "pos",
+            "card_present": True, "entry_mode": "chip", "country": "CN", "region": "CN-BJ",
+            "merchant_id": "SHOP1", "merchant_name": "Shop One", "acquirer_id": "10000001",
+            "stan": f"{self.stan:06d}", "transmission_time": f"t{self.stan}", **fields}
+        r = httpx.post(f"{self.base}/v1/authorizations", json=body, timeout=10,
+                       headers={"Authorization": f"Bearer {self.tokens['processor']}"})
+        r.raise_for_status()
+        answer: dict[str, Any] = r.json()
+        return answer
+
+
+def _enrol(sg: App, name: str, phone: str, n: int) -> Holder:
+    pan = with_check_digit(f"62220210000000{n:04d}")
+
+    def job(uow: UnitOfWork) -> Holder:
+        h = cards.enrol_cardholder(uow, sg.ctx, ENROLLER, name, phone)
+        a = cards.open_account(uow, sg.ctx, ENROLLER, h.id, "CNY", 1_000_000)
+        c = cards.enrol_card(uow, sg.ctx, ENROLLER, pan, a.id)
+        return Holder(name, phone, pan, c.card.id, h.id)
+
+    return sg.write(job)
+
+
+class Served:
+    """uvicorn serving ``app`` from a background thread on a free local port."""
+
+    def __init__(self, app: Any) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run,
+                                       kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> Served:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.sock.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path, clock: Clock) -> Iterator[Site]:
+    """SmartGuard on a fresh SQLite database, Wang Fang and Li Wei enrolled, the clock
+    at 12:00 Beijing time (tests move it)."""
+    sg = bootstrap(load(None, data_dir=tmp_path / "data"), clock=clock)
+    tokens = {r.value: sg.write(lambda uow, r=r: keys.create_key(uow, sg.ctx, r)[1])
+              for r in Role}
+    holders = {"wang": _enrol(sg, "王芳 Wang Fang", "+8613800000001", 1),
+               "li": _enrol(sg, "Li Wei", "+8613800000002", 2)}
+    app = create_asgi(sg)
+    found = Site("", sg, clock, tokens, holders)
+
+    def record_sms(uow: UnitOfWork, ctx: Context, holder: Cardholder, text: str,
+                   kind: str) -> None:
+        found.sms.append((holder.phone, text))
+
+    app.app.state.web.send_code = record_sms
+    with Served(app) as served:
+        found.base = f"http://127.0.0.1:{served.port}"
+        yield found
+    sg.close()
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest) -> Path:
+    """This test's output folder (screenshots), emptied first."""
+    folder = Path(request.config.rootpath) / "test-output" / request.node.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+def page(browser: Any, site: Site, shots: Path) -> Iterator[Any]:
+    """A phone-sized page on the site; its last state is saved as ``last.png``."""
+    context = browser.new_context(base_url=site.base, viewport={"width": 390, "height": 844},
+                                  device_scale_factor=1, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    tab.screenshot(path=str(shots / "last.png"), full_page=True)
+    context.close()
+
+
+def sign_in(page: Any, site: Site, holder: Holder, shots: Path | None = None) -> None:
+    """Sign in on the page with the card's last 4 digits, the phone and the texted code."""
+    page.goto("/signin")
+    page.get_by_label("卡号后4位").fill(holder.last4)
+    page.get_by_label("登记手机号码").fill(holder.phone[3:])
+    page.get_by_role("button", name="发送验证码").click()
+    page.wait_for_url("**/signin/code")
+    if shots is not None:
+        page.screenshot(path=str(shots / "code.png"), full_page=True)
+    page.get_by_label("6位验证码").fill(site.code_for(holder.phone))
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"**/cards/{holder.card_id}")
