@@ -119,6 +119,18 @@ def _enrol(sg: App, name: str, phone: str, n: int) -> Holder:
     return sg.write(job)
 
 
+class Switch:
+    """An ASGI app that hands every request to ``app``: one server (and one browser
+    context) for the whole session, a fresh SmartGuard behind it for each test."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await self.app(scope, receive, send)
+
+
 class Served:
     """uvicorn serving ``app`` from a background thread on a free local port."""
 
@@ -145,26 +157,34 @@ class Served:
         self.sock.close()
 
 
+@pytest.fixture(scope="session")
+def server() -> Iterator[tuple[str, Switch]]:
+    switch = Switch()
+    with Served(switch) as served:
+        yield f"http://127.0.0.1:{served.port}", switch
+
+
 @pytest.fixture
-def site(tmp_path: Path, clock: Clock) -> Iterator[Site]:
+def site(tmp_path: Path, clock: Clock, server: tuple[str, Switch]) -> Iterator[Site]:
     """SmartGuard on a fresh SQLite database, Wang Fang and Li Wei enrolled, the clock
     at 12:00 Beijing time (tests move it)."""
+    base, switch = server
     sg = bootstrap(load(None, data_dir=tmp_path / "data"), clock=clock)
     tokens = {r.value: sg.write(lambda uow, r=r: keys.create_key(uow, sg.ctx, r)[1])
               for r in Role}
     holders = {"wang": _enrol(sg, "王芳 Wang Fang", "+8613800000001", 1),
                "li": _enrol(sg, "Li Wei", "+8613800000002", 2)}
     app = create_asgi(sg)
-    found = Site("", sg, clock, tokens, holders)
+    found = Site(base, sg, clock, tokens, holders)
 
     def record_sms(uow: UnitOfWork, ctx: Context, holder: Cardholder, text: str,
                    kind: str) -> None:
         found.sms.append((holder.phone, text))
 
     app.app.state.web.send_code = record_sms
-    with Served(app) as served:
-        found.base = f"http://127.0.0.1:{served.port}"
-        yield found
+    switch.app = app
+    yield found
+    switch.app = None
     sg.close()
 
 
@@ -177,16 +197,29 @@ def shots(request: pytest.FixtureRequest) -> Path:
     return folder
 
 
-@pytest.fixture
-def page(browser: Any, site: Site, shots: Path) -> Iterator[Any]:
-    """A phone-sized page on the site; its last state is saved as ``last.png``."""
-    context = browser.new_context(base_url=site.base, viewport={"width": 390, "height": 844},
+@pytest.fixture(scope="session")
+def phone(browser: Any, server: tuple[str, Switch]) -> Iterator[Any]:
+    """A phone-sized browser context, shared by the tests (cookies cleared for each)."""
+    context = browser.new_context(base_url=server[0], viewport={"width": 390, "height": 844},
                                   device_scale_factor=1, locale="zh-CN")
     context.set_default_timeout(10_000)
-    tab = context.new_page()
-    yield tab
-    tab.screenshot(path=str(shots / "last.png"), full_page=True)
+    yield context
     context.close()
+
+
+@pytest.fixture(scope="session")
+def phone_tab(phone: Any) -> Any:
+    """One tab for every test (opening a tab costs most of a second here)."""
+    return phone.new_page()
+
+
+@pytest.fixture
+def page(phone: Any, phone_tab: Any, site: Site, shots: Path) -> Iterator[Any]:
+    """The phone's tab, without cookies; its last state is saved as ``last.png``."""
+    phone.clear_cookies()
+    yield phone_tab
+    phone_tab.screenshot(path=str(shots / "last.png"), full_page=True)
+    phone_tab.goto("about:blank")
 
 
 def sign_in(page: Any, site: Site, holder: Holder, shots: Path | None = None) -> None:
