@@ -5,6 +5,7 @@ screenshots under ``test-output/<test name>/``."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import socket
@@ -47,8 +48,10 @@ def why_no_browser() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Per module: sync Playwright keeps an event loop running on this thread while the
+    browser lives, which would break later tests that start their own (asyncio.run)."""
     reason = why_no_browser()
     if reason:
         pytest.skip(reason)
@@ -132,7 +135,8 @@ class Switch:
 
 
 class Served:
-    """uvicorn serving ``app`` from a background thread on a free local port."""
+    """uvicorn serving ``app`` from a background thread on a free local port, on an event
+    loop of its own (``loop``) that SmartGuard's writer can join, as it does in ``serve``."""
 
     def __init__(self, app: Any) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -140,8 +144,12 @@ class Served:
         self.port = self.sock.getsockname()[1]
         config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="off")
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run,
-                                       kwargs={"sockets": [self.sock]}, daemon=True)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_until_complete(self.server.serve(sockets=[self.sock]))
 
     def __enter__(self) -> Served:
         self.thread.start()
@@ -154,21 +162,23 @@ class Served:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(10)
+        self.loop.close()
         self.sock.close()
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[tuple[str, Switch]]:
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[Served, Switch]]:
     switch = Switch()
     with Served(switch) as served:
-        yield f"http://127.0.0.1:{served.port}", switch
+        yield served, switch
 
 
 @pytest.fixture
-def site(tmp_path: Path, clock: Clock, server: tuple[str, Switch]) -> Iterator[Site]:
+def site(tmp_path: Path, clock: Clock, server: tuple[Served, Switch]) -> Iterator[Site]:
     """SmartGuard on a fresh SQLite database, Wang Fang and Li Wei enrolled, the clock
-    at 12:00 Beijing time (tests move it)."""
-    base, switch = server
+    at 12:00 Beijing time (tests move it); writes on the server's loop, as in ``serve``."""
+    served, switch = server
+    base = f"http://127.0.0.1:{served.port}"
     sg = bootstrap(load(None, data_dir=tmp_path / "data"), clock=clock)
     tokens = {r.value: sg.write(lambda uow, r=r: keys.create_key(uow, sg.ctx, r)[1])
               for r in Role}
@@ -182,9 +192,11 @@ def site(tmp_path: Path, clock: Clock, server: tuple[str, Switch]) -> Iterator[S
         found.sms.append((holder.phone, text))
 
     app.app.state.web.send_code = record_sms
+    writer = sg.use_loop_writer(served.loop)
     switch.app = app
     yield found
     switch.app = None
+    asyncio.run_coroutine_threadsafe(writer.aclose(), served.loop).result(10)
     sg.close()
 
 
@@ -197,17 +209,18 @@ def shots(request: pytest.FixtureRequest) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def phone(browser: Any, server: tuple[str, Switch]) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def phone(browser: Any, server: tuple[Served, Switch]) -> Iterator[Any]:
     """A phone-sized browser context, shared by the tests (cookies cleared for each)."""
-    context = browser.new_context(base_url=server[0], viewport={"width": 390, "height": 844},
+    base = f"http://127.0.0.1:{server[0].port}"
+    context = browser.new_context(base_url=base, viewport={"width": 390, "height": 844},
                                   device_scale_factor=1, locale="zh-CN")
     context.set_default_timeout(10_000)
     yield context
     context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def phone_tab(phone: Any) -> Any:
     """One tab for every test (opening a tab costs most of a second here)."""
     return phone.new_page()
