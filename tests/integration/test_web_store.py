@@ -73,10 +73,9 @@ def test_a_refused_attempt_is_still_counted(sg: App) -> None:
     enrol(sg)
     for n in range(signin.PER_PHONE.count + 1):
         sg.write(lambda uow, n=n: signin.request_code(
-            uow, sg.ctx, "0000", "+8613800000001", f"10.0.0.{n}",
-            lambda *args: None))
+            uow, sg.ctx, "0000", "+8613800000001", f"10.0.0.{n}"))
     result = sg.write(lambda uow: signin.request_code(
-        uow, sg.ctx, "0000", "+8613800000001", "10.0.1.1", lambda *args: None))
+        uow, sg.ctx, "0000", "+8613800000001", "10.0.1.1"))
     assert result.outcome is signin.Outcome.THROTTLED
 
 

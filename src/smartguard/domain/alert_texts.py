@@ -24,6 +24,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                "{card}: a purchase of {amount} at {merchant} needs your confirmation ({reason})."
                " Code {code}, valid until {until}. Reply Y {code} to confirm or N {code} to "
                "reject."),
+    "sign_in": ("您的网页登录验证码为{code}，{until}前有效。"
+                "请勿告诉任何人，银行工作人员不会索要验证码。",
+                "Your web sign-in code is {code}, valid until {until}. Never share it; the bank "
+                "will never ask for it."),
     "protection": ("您{card}的卡的{name}已于{when}更改。"
                    "如非本人操作，回复ZF {last4}止付并联系银行。",
                    "{card}: your {name} setting was changed on {when}. Not you? Reply ZF "

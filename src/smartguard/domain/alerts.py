@@ -33,6 +33,7 @@ class AlertKind(StrEnum):
     VERIFICATION = "verification"  # 3.5, with the one-time code (SMS only)
     SECURITY = "security"  # protection changed, card frozen/unfrozen, phone changed
     REPLY = "sms_reply"  # an answer to an SMS command
+    SIGN_IN = "sign_in"  # a one-time code to sign in to the web page (SMS only)
 
 
 class DeliveryChannel(StrEnum):
@@ -46,6 +47,10 @@ CHOOSABLE = (AlertKind.BALANCE_CHANGE, AlertKind.BALANCE_INQUIRY, AlertKind.DECL
 #: Kinds that always go by SMS whatever the preferences: a code must reach the cardholder,
 #: and a security event must reach the phone even if someone else changed the settings.
 ALWAYS_SMS = frozenset({AlertKind.VERIFICATION, AlertKind.SECURITY, AlertKind.REPLY})
+#: Kinds that go by SMS only, whatever the preferences (a reply; a sign-in code).
+SMS_ONLY = frozenset({AlertKind.REPLY, AlertKind.SIGN_IN})
+#: Kinds carrying a one-time code that is useless (and not sent) once it expires.
+EXPIRING = frozenset({AlertKind.VERIFICATION, AlertKind.SIGN_IN})
 ALL_CHANNELS = frozenset(DeliveryChannel)
 
 
@@ -240,6 +245,14 @@ def security(to: Recipient, event: str, at: datetime, **details: str) -> Alert:
     return _alert(AlertKind.SECURITY, f"security.{event}", to, event,
                   {"event": event, **details, "at": at.isoformat()},
                   when=when(at, to), **values)
+
+
+def sign_in_code(to: Recipient, code: str, expires_at: datetime) -> Alert:
+    """A code to sign in to the web page, and until when it is valid."""
+    until = f"{local_time(expires_at, to.timezone):%H:%M}"
+    return _alert(AlertKind.SIGN_IN, "sign_in.code", to, "sign_in",
+                  {"expires_at": expires_at.isoformat()}, secret=code, code=CODE_MARK,
+                  until=until)
 
 
 def reply(to: Recipient, name: str, **values: str) -> Alert:

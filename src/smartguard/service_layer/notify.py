@@ -34,7 +34,7 @@ def preferences_for(uow: UnitOfWork, card_id: str | None) -> a.AlertPreferences:
 def emit(uow: UnitOfWork, ctx: Context, alert: a.Alert,
          prefs: a.AlertPreferences | None = None) -> list[OutboxMessage]:
     """Write ``alert`` to the outbox once per channel the cardholder and the bank chose."""
-    if alert.kind is a.AlertKind.REPLY:
+    if alert.kind in a.SMS_ONLY:
         channels: frozenset[str] = frozenset({a.DeliveryChannel.SMS.value})
     else:
         prefs = prefs or preferences_for(uow, alert.to.card_id)

@@ -22,7 +22,7 @@ from typing import Any, Protocol, TypeVar
 
 import structlog
 
-from smartguard.domain.alerts import CODE_MARK, AlertKind
+from smartguard.domain.alerts import CODE_MARK, EXPIRING
 from smartguard.service_layer.context import Context, utc_now
 from smartguard.service_layer.messages import OutboxMessage
 from smartguard.service_layer.ports import UnitOfWork
@@ -144,7 +144,7 @@ class Relay:
             return Outcome(m, error=f"{type(exc).__name__}: {exc}")
 
     def _text(self, m: OutboxMessage) -> str:
-        if m.kind == AlertKind.VERIFICATION and _expired(m, self._now()):
+        if m.kind in EXPIRING and _expired(m, self._now()):
             raise DeliveryFailed("the code expired before it could be sent", permanent=True)
         if m.sealed is None:
             return m.text

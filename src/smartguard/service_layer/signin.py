@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from smartguard.domain.cards import Cardholder, CardStatus
+from smartguard.domain.alerts import DeliveryChannel, sign_in_code
+from smartguard.domain.cards import CardStatus
 from smartguard.errors import InvalidInput, SmartGuardError
-from smartguard.service_layer import keys
+from smartguard.service_layer import keys, notify
 from smartguard.service_layer.cards import check_phone
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
@@ -32,15 +32,6 @@ MAX_CODE_ATTEMPTS = 5
 PER_PHONE = Limit(5, timedelta(minutes=15))  # code requests per phone
 PER_CLIENT = Limit(20, timedelta(minutes=15))  # code requests, code tries, operator sign-ins
 
-#: Writes the sign-in SMS (text for the cardholder's phone) in the caller's transaction.
-CodeSender = Callable[[UnitOfWork, Context, Cardholder, str, str], None]
-
-_SMS = {
-    "zh-CN": "【SmartGuard】您的登录验证码为{code}，{minutes}分钟内有效。请勿告诉任何人，"
-             "银行工作人员不会索要验证码。",
-    "en": "SmartGuard sign-in code: {code}, valid for {minutes} minutes. Never share it; "
-          "the bank will never ask for it.",
-}
 
 
 class Outcome(StrEnum):
@@ -48,6 +39,7 @@ class Outcome(StrEnum):
     SIGNED_IN = "signed_in"
     WRONG_CODE = "wrong_code"  # wrong, expired, used up or unknown: one answer for all
     THROTTLED = "throttled"
+    UNAVAILABLE = "unavailable"  # the bank writes no SMS at all: no code can be sent
     REFUSED = "refused"  # operator sign-in: not a usable operator key
 
 
@@ -69,16 +61,13 @@ def normalize_phone(text: str) -> str:
     return check_phone(digits)
 
 
-def sms_text(code: str, language: str) -> str:
-    template = _SMS.get(language, _SMS["zh-CN"])
-    return template.format(code=code, minutes=int(CODE_VALIDITY.total_seconds() // 60))
-
-
-def request_code(
-    uow: UnitOfWork, ctx: Context, last4: str, phone: str, client: str, send: CodeSender
-) -> Result:
-    """Send a code to the cardholder whose card ends in ``last4`` and whose registered
-    phone is ``phone``; ``client`` is the asker's address (for the attempt limit)."""
+def request_code(uow: UnitOfWork, ctx: Context, last4: str, phone: str, client: str
+                 ) -> Result:
+    """Text a code (through the outbox, in this transaction) to the cardholder whose card
+    ends in ``last4`` and whose registered phone is ``phone``; ``client`` is the asker's
+    address (for the attempt limit)."""
+    if DeliveryChannel.SMS.value not in ctx.alert_channels:
+        return Result(Outcome.UNAVAILABLE)
     if not re.fullmatch(r"[0-9]{4}", last4.strip()):
         raise InvalidInput("last4", "enter the last 4 digits of the card", "invalid_last4")
     number = normalize_phone(phone)
@@ -94,10 +83,10 @@ def request_code(
     record = found[0]
     code = ctx.new_code()
     now = ctx.clock()
+    expires = now + CODE_VALIDITY
     uow.signins.add(SignInCode(code_id, record.cardholder.id, record.card.id,
-                               ctx.hash_code(code), now, now + CODE_VALIDITY))
-    send(uow, ctx, record.cardholder, sms_text(code, record.cardholder.language.value),
-         "signin_code")
+                               ctx.hash_code(code), now, expires))
+    notify.emit(uow, ctx, sign_in_code(notify.recipient(record), code, expires))
     return Result(Outcome.SENT, code_id)
 
 

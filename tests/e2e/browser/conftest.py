@@ -6,13 +6,12 @@ screenshots under ``test-output/<test name>/``."""
 from __future__ import annotations
 
 import asyncio
-import re
 import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +21,13 @@ import uvicorn
 
 from smartguard.bootstrap import App, bootstrap
 from smartguard.config import load
-from smartguard.domain.cards import Cardholder
 from smartguard.domain.pan import with_check_digit
 from smartguard.entrypoints.http_api.app import create_asgi
 from smartguard.service_layer import cards, keys
-from smartguard.service_layer.context import Actor, Context
+from smartguard.service_layer.context import Actor
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import Role
+from tests import sms
 from tests.conftest import Clock
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -85,16 +84,11 @@ class Site:
     clock: Clock
     tokens: dict[str, str]
     holders: dict[str, Holder]
-    sms: list[tuple[str, str]] = field(default_factory=list)
     stan: int = 0
 
     def code_for(self, phone: str) -> str:
-        """The sign-in code last texted to ``phone``."""
-        texts = [text for to, text in self.sms if to == phone]
-        assert texts, f"no SMS was sent to {phone}"
-        found = re.search(r"(?<![0-9])([0-9]{6})(?![0-9])", texts[-1])
-        assert found is not None
-        return found.group(1)
+        """The sign-in code last texted to ``phone`` (read from the outbox)."""
+        return self.sg.read(lambda uow: sms.sign_in_code(uow, self.sg.ctx, phone))
 
     def authorize(self, holder: Holder, **fields: Any) -> dict[str, Any]:
         self.stan += 1
@@ -186,12 +180,6 @@ def site(tmp_path: Path, clock: Clock, server: tuple[Served, Switch]) -> Iterato
                "li": _enrol(sg, "Li Wei", "+8613800000002", 2)}
     app = create_asgi(sg)
     found = Site(base, sg, clock, tokens, holders)
-
-    def record_sms(uow: UnitOfWork, ctx: Context, holder: Cardholder, text: str,
-                   kind: str) -> None:
-        found.sms.append((holder.phone, text))
-
-    app.app.state.web.send_code = record_sms
     writer = sg.use_loop_writer(served.loop)
     switch.app = app
     yield found

@@ -34,7 +34,8 @@ LOW_CONTRAST = """() => {
   for (const el of document.querySelectorAll('body *')) {
     if (!Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
     const st = getComputedStyle(el);
-    if (st.display === 'none' || st.visibility === 'hidden' || !el.getClientRects().length) continue;
+    if (st.display === 'none' || st.visibility === 'hidden') continue;
+    if (!el.getClientRects().length) continue;
     const a = lum(parse(st.color)), b = lum(background(el));
     const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
     const size = parseFloat(st.fontSize), bold = parseInt(st.fontWeight, 10) >= 700;

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +13,15 @@ from fastapi.testclient import TestClient
 
 from smartguard.bootstrap import App, bootstrap
 from smartguard.config import load
-from smartguard.domain.cards import Cardholder
+from smartguard.domain.alerts import AlertKind
 from smartguard.domain.pan import with_check_digit
 from smartguard.entrypoints.http_api.app import create_asgi
 from smartguard.service_layer import cards, keys
-from smartguard.service_layer.context import Actor, Context
+from smartguard.service_layer.context import Actor
+from smartguard.service_layer.messages import OutboxMessage
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import CardRecord, Role
+from tests import sms
 from tests.conftest import Clock
 
 ENROLLER = Actor("test", "cli")
@@ -63,7 +65,6 @@ class Web:
     app: Any
     tokens: dict[str, str]
     holders: dict[str, Holder]
-    sms: list[tuple[str, str]] = field(default_factory=list)
     stan: int = 0
 
     def client(self, https: bool = False) -> TestClient:
@@ -71,11 +72,11 @@ class Web:
         return TestClient(self.app, base_url=base, follow_redirects=False)
 
     def code_for(self, phone: str) -> str:
-        texts = [text for to, text in self.sms if to == phone]
-        assert texts, f"no SMS was sent to {phone}"
-        found = re.search(r"(?<![0-9])([0-9]{6})(?![0-9])", texts[-1])
-        assert found is not None
-        return found.group(1)
+        """The sign-in code last texted to ``phone`` (read from the outbox)."""
+        return self.sg.read(lambda uow: sms.sign_in_code(uow, self.sg.ctx, phone))
+
+    def texts(self, phone: str, kind: AlertKind | None = None) -> list[OutboxMessage]:
+        return self.sg.read(lambda uow: sms.texts_to(uow, phone, kind))
 
     def sign_in(self, holder: Holder, client: TestClient | None = None) -> TestClient:
         c = client or self.client()
@@ -129,13 +130,5 @@ def make_web(tmp_path: Path, clock: Clock) -> Iterator[Web]:
               for r in Role}
     holders = {"wang": enrol(sg, "王芳 Wang Fang", "+8613800000001", 1),
                "li": enrol(sg, "Li Wei", "+8613800000002", 2, "en")}
-    app = create_asgi(sg)
-    web = Web(sg, clock, app, tokens, holders)
-
-    def record(uow: UnitOfWork, ctx: Context, holder: Cardholder, text: str,
-               kind: str) -> None:
-        web.sms.append((holder.phone, text))
-
-    app.app.state.web.send_code = record
-    yield web
+    yield Web(sg, clock, create_asgi(sg), tokens, holders)
     sg.close()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
+from smartguard.domain.alerts import AlertKind
 from tests.e2e.web.support import Web, csrf_of
 
 
@@ -25,10 +27,11 @@ def test_the_texted_code_signs_the_cardholder_in_to_their_card(web: Web) -> None
     assert wang.last4 in page.text and "¥10,000.00" in page.text
 
 
-def test_the_code_is_texted_to_the_registered_phone(web: Web) -> None:
+def test_the_code_is_texted_through_the_outbox_to_the_registered_phone(web: Web) -> None:
     wang = web.holders["wang"]
     web.sign_in(wang)
-    assert [to for to, _ in web.sms] == [wang.phone]
+    [message] = web.texts(wang.phone, AlertKind.SIGN_IN)
+    assert (message.card_id, message.status.value) == (wang.card_id, "pending")
 
 
 def test_a_wrong_code_is_refused_next_to_the_code_field(web: Web) -> None:
@@ -52,7 +55,7 @@ def test_a_malformed_phone_is_refused_next_to_the_phone_field(web: Web) -> None:
                                 "phone": "12345"})
     assert r.status_code == 422
     assert 'aria-invalid="true"' in r.text and "请输入登记的手机号码" in r.text
-    assert web.sms == []
+    assert web.texts("+8613800000001") == []
 
 
 def test_too_many_code_requests_are_refused_with_a_message(web: Web) -> None:
@@ -66,16 +69,16 @@ def test_too_many_code_requests_are_refused_with_a_message(web: Web) -> None:
     r = c.post("/signin", data={"csrf": csrf_of(page.text), "last4": wang.last4,
                                 "phone": wang.phone})
     assert r.status_code == 429 and "尝试次数过多" in r.text
-    assert len(web.sms) == 5
+    assert len(web.texts(wang.phone, AlertKind.SIGN_IN)) == 5
 
 
-def test_without_an_sms_channel_sign_in_says_it_is_unavailable(web: Web) -> None:
-    web.app.app.state.web.send_code = None
+def test_when_the_bank_sends_no_sms_sign_in_says_it_is_unavailable(web: Web) -> None:
+    web.sg.ctx = replace(web.sg.ctx, alert_channels=frozenset({"webhook"}))
     c = web.client()
     page = c.get("/signin")
     r = c.post("/signin", data={"csrf": csrf_of(page.text), "last4": "0017",
                                 "phone": "+8613800000001"})
-    assert r.status_code == 503 and "短信通道未配置" in r.text
+    assert r.status_code == 503 and "银行未开通短信" in r.text
 
 
 def test_signing_out_ends_the_session_for_good(web: Web) -> None:
@@ -134,7 +137,7 @@ def test_the_sign_in_form_needs_its_csrf_token(web: Web) -> None:
     c = web.client()
     c.get("/signin")
     r = c.post("/signin", data={"last4": "0017", "phone": "+8613800000001"})
-    assert r.status_code == 403 and web.sms == []
+    assert r.status_code == 403 and web.texts("+8613800000001") == []
 
 
 def test_the_page_speaks_english_after_the_switch_and_only_redirects_locally(web: Web) -> None:

@@ -34,7 +34,6 @@ from smartguard.entrypoints.web.sessions import (
     anon_basis,
     set_cookie,
 )
-from smartguard.service_layer.signin import CodeSender
 
 log = structlog.get_logger("smartguard.web")
 
@@ -53,7 +52,6 @@ class Web:
     sg: App
     env: Environment
     signer: Signer
-    send_code: CodeSender | None  # None: no SMS channel is wired, codes cannot be sent
 
     async def read(self, job: Callable[[Any], Any]) -> Any:
         return await run_in_threadpool(self.sg.read, job)
@@ -158,11 +156,11 @@ def environment() -> Environment:
     return env
 
 
-def install(api: FastAPI, sg: App, send_code: CodeSender | None = None) -> None:
+def install(api: FastAPI, sg: App) -> None:
     """Add the page and the console to ``api`` (routes hidden from the OpenAPI schema)."""
     from smartguard.entrypoints.web import cardholder, console, protections
 
-    api.state.web = Web(sg, environment(), Signer(sg.ctx.secret), send_code)
+    api.state.web = Web(sg, environment(), Signer(sg.ctx.secret))
     api.mount("/static", StaticFiles(packages=[("smartguard.entrypoints.web", "static")]),
               name="static")
     for module in (cardholder, protections, console):

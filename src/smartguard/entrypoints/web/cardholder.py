@@ -93,20 +93,18 @@ async def signin_send(request: Request) -> Response:
     w, lang = web(request), language(request)
     t = i18n.translator(lang)
     form = await check_form(request, w.signer.csrf(anon_basis(request, w.signer)))
-    if w.send_code is None:
-        return render(request, "signin.html", t("signin.title"), lang=lang, status=503,
-                      values=form, notice=t("signin.no_sms"), notice_bad=True)
-    send = w.send_code
     client = request.client.host if request.client else "unknown"
     try:
         result = await w.sg.awrite(lambda uow: signin.request_code(
-            uow, w.sg.ctx, form.get("last4", ""), form.get("phone", ""), client, send))
+            uow, w.sg.ctx, form.get("last4", ""), form.get("phone", ""), client))
     except InvalidInput as exc:
         return render(request, "signin.html", t("signin.title"), lang=lang, status=422,
                       values=form, errors={exc.field: i18n.error_text(exc, lang)})
-    if result.outcome is signin.Outcome.THROTTLED:
-        return render(request, "signin.html", t("signin.title"), lang=lang, status=429,
-                      values=form, notice=t("signin.throttled"), notice_bad=True)
+    refused = {signin.Outcome.THROTTLED: (429, "signin.throttled"),
+               signin.Outcome.UNAVAILABLE: (503, "signin.no_sms")}.get(result.outcome)
+    if refused is not None:
+        return render(request, "signin.html", t("signin.title"), lang=lang,
+                      status=refused[0], values=form, notice=t(refused[1]), notice_bad=True)
     response = redirect(request, "/signin/code")
     assert result.code_id is not None
     set_cookie(request, response, PENDING_COOKIE, w.signer.sign(result.code_id),

@@ -34,8 +34,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signin.wrong_code": ("验证码错误或已过期", "The code is wrong or has expired"),
     "signin.throttled": ("尝试次数过多，请15分钟后再试",
                          "Too many attempts; try again in 15 minutes"),
-    "signin.no_sms": ("短信通道未配置，暂时无法登录", "No SMS channel is set up, so codes "
-                      "cannot be sent; sign-in is not available"),
+    "signin.no_sms": ("银行未开通短信，无法发送验证码，暂时无法登录",
+                      "The bank sends no SMS, so no code can be sent: sign-in is not "
+                      "available"),
     # cards and tabs
     "cards.choose": ("您的银行卡", "Your cards"),
     "tab.overview": ("概览", "Overview"),
