@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from smartguard.domain import alerts as a
 from smartguard.domain.alerts import AlertPreferences, preferences_to_dict
-from smartguard.errors import Forbidden, UnknownCardholder
+from smartguard.errors import Forbidden, NotFound, UnknownCardholder
 from smartguard.service_layer import notify
 from smartguard.service_layer.cards import card_for, check_phone
 from smartguard.service_layer.context import Actor, Context
+from smartguard.service_layer.messages import OutboxMessage
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import AuditEntry
 
@@ -56,6 +57,20 @@ def change_phone(uow: UnitOfWork, ctx: Context, actor: Actor, cardholder_id: str
         notify.emit(uow, ctx, a.security(to, "phone_changed", now, old=old_masked,
                                          new=new_masked))
     return new
+
+
+def requeue_message(uow: UnitOfWork, ctx: Context, actor: Actor, message_id: str
+                    ) -> OutboxMessage:
+    """Send a dead-lettered message again (operators); its attempts start over."""
+    if actor.cardholder_id is not None:
+        raise Forbidden("only the bank requeues messages")
+    if not uow.outbox.requeue(message_id):
+        raise NotFound(f"no dead message {message_id}")
+    message = uow.outbox.get(message_id)
+    assert message is not None
+    uow.audit.add(AuditEntry(ctx.clock(), actor.id, actor.channel, "outbox.requeue",
+                             message.card_id, message.cardholder_id, "dead", message_id))
+    return message
 
 
 def mask_phone(phone: str) -> str:

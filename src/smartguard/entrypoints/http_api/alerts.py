@@ -20,7 +20,7 @@ from smartguard.errors import NotFound, Unauthenticated
 from smartguard.service_layer import alert_settings
 from smartguard.service_layer.alert_settings import mask_phone
 from smartguard.service_layer.messages import OutboxMessage, OutboxStatus
-from smartguard.service_layer.records import AuditEntry, Role
+from smartguard.service_layer.records import Role
 from smartguard.service_layer.sms_inbound import InboundSms, handle_inbound
 
 router = APIRouter(prefix="/v1", tags=["alerts"])
@@ -121,17 +121,8 @@ def outbox_stats(request: Request, _: Operator) -> dict[str, Any]:
 async def requeue(message_id: str, request: Request, p: Operator) -> dict[str, Any]:
     """Send a dead-lettered message again (its attempts start over)."""
     app = _app(request)
-
-    def job(uow: Any) -> OutboxMessage:
-        if not uow.outbox.requeue(message_id):
-            raise NotFound(f"no dead message {message_id}")
-        message: OutboxMessage = uow.outbox.get(message_id)
-        uow.audit.add(AuditEntry(app.ctx.clock(), p.actor.id, p.actor.channel,
-                                 "outbox.requeue", message.card_id, message.cardholder_id,
-                                 "dead", message_id))
-        return message
-
-    return outbox_view(await app.awrite(job))
+    return outbox_view(await app.awrite(
+        lambda uow: alert_settings.requeue_message(uow, app.ctx, p.actor, message_id)))
 
 
 @router.post("/sms/inbound", tags=["alerts"], openapi_extra={

@@ -158,10 +158,10 @@ def environment() -> Environment:
 
 def install(api: FastAPI, sg: App) -> None:
     """Add the page and the console to ``api`` (routes hidden from the OpenAPI schema)."""
-    from smartguard.entrypoints.web import cardholder, console, protections
+    from smartguard.entrypoints.web import alerts, cardholder, console, console_card, protections
 
     api.state.web = Web(sg, environment(), Signer(sg.ctx.secret))
     api.mount("/static", StaticFiles(packages=[("smartguard.entrypoints.web", "static")]),
               name="static")
-    for module in (cardholder, protections, console):
+    for module in (cardholder, protections, alerts, console, console_card):
         api.include_router(module.router)

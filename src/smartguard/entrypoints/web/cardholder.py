@@ -189,11 +189,13 @@ def recent(uow: UnitOfWork, card_id: str, limit: int) -> list[AuthorizationRecor
 async def overview(card_id: str, request: Request) -> Response:
     page = await card_page(request, card_id)
     tz = page.record.cardholder.timezone
-    found = await web(request).read(lambda uow: recent(uow, card_id, 5))
+    found, sent = await web(request).read(
+        lambda uow: (recent(uow, card_id, 5), uow.outbox.list(None, None, card_id, 5)))
     t = i18n.translator(page.lang)
     return render(request, "overview.html", t("tab.overview"), **page.context("overview"),
                   glance=views.glance(page.record, page.lang), pending=page.pending,
                   decisions=[views.decision_item(r, page.lang, tz) for r in found],
+                  messages=[views.message_item(m, page.lang, tz) for m in sent],
                   notice=t(request.query_params["done"]) if request.query_params.get(
                       "done") in DONE else None)
 

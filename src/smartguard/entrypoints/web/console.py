@@ -4,7 +4,6 @@ Actions run the API's use cases as ``Actor("console:key:<id>", "console")``."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter
@@ -12,7 +11,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from smartguard.domain.cards import StatusAction
 from smartguard.domain.controls import settings as s
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.transactions import Channel
@@ -28,9 +26,9 @@ from smartguard.entrypoints.web.sessions import (
     set_cookie,
     visitor,
 )
-from smartguard.errors import UnknownCard
-from smartguard.service_layer import cards, sessions, signin
 from smartguard.service_layer import protections as prot
+from smartguard.service_layer import sessions, signin
+from smartguard.service_layer.messages import OutboxStatus
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import CardRecord
 from smartguard.service_layer.web_records import SessionKind
@@ -107,68 +105,29 @@ async def home(request: Request, last4: str = "", phone: str = "",
         except InvalidInput as exc:
             errors["phone"] = i18n.error_text(exc, lang)
     now = w.sg.ctx.clock()
-    found, counts = await w.read(lambda uow: (
+    found, counts, messages = await w.read(lambda uow: (
         _search(uow, last4.strip(), number, card_id.strip()),
-        uow.authorizations.decision_counts(now - WINDOW)))
+        uow.authorizations.decision_counts(now - WINDOW), uow.outbox.counts()))
     chart = decision_chart(counts, now, ZONE, t("console.chart"),
                            lambda k: t(f"reason.{k}"))
     searched = bool(last4.strip() or phone.strip() or card_id.strip())
     return render(request, "console/home.html", t("console.name"), lang=lang, visitor=v,
                   status=422 if errors else 200, errors=errors,
                   values={"last4": last4, "phone": phone, "card_id": card_id},
-                  results=[_card_row(r, lang) for r in found], searched=searched,
-                  chart=chart)
+                  results=[card_row(r, lang) for r in found], searched=searched,
+                  chart=chart, outbox=_outbox_rows(messages, lang))
 
 
-def _card_row(rec: CardRecord, lang: str) -> dict[str, Any]:
+def _outbox_rows(counts: dict[tuple[str, str], int], lang: str) -> list[dict[str, Any]]:
+    t = i18n.translator(lang)
+    return [{"channel": t(f"alert_channel.{ch}") if ch in ("sms", "webhook") else ch,
+             "counts": [counts.get((ch, s.value), 0) for s in OutboxStatus]}
+            for ch in sorted({ch for ch, _ in counts})]
+
+
+def card_row(rec: CardRecord, lang: str) -> dict[str, Any]:
     return views.card_view(rec, lang) | {"phone": mask_phone(rec.cardholder.phone),
                                          "product": rec.card.product}
-
-
-def _audit_row(e: Any) -> dict[str, Any]:
-    def text(value: Any) -> str:
-        return "" if value is None else json.dumps(value, ensure_ascii=False)
-
-    return {"at": views.when(e.at, ZONE), "actor": e.actor, "channel": e.channel,
-            "action": e.action, "old": text(e.old), "new": text(e.new)}
-
-
-@router.get("/cards/{card_id}")
-async def card_detail(card_id: str, request: Request) -> Response:
-    v, w = await operator(request), web(request)
-    lang = language(request)
-    t = i18n.translator(lang)
-
-    def job(uow: UnitOfWork) -> dict[str, Any]:
-        rec = cards.card_for(uow, v.actor, card_id)
-        tz = rec.cardholder.timezone
-        return {
-            "card": _card_row(rec, lang) | {"timezone": tz,
-                                            "language": rec.cardholder.language.value},
-            "glance": views.glance(rec, lang),
-            "decisions": [views.decision_item(r, lang, tz)
-                          for r in uow.authorizations.for_card(card_id, 50)],
-            "challenges": [views.challenge_item(c, lang, tz) | {"status": c.status.value}
-                           for c in uow.challenges.for_card(card_id)],
-            "audit": [_audit_row(e) for e in uow.audit.for_card(card_id, 200)],
-        }
-
-    detail = await w.read(job)
-    done = request.query_params.get("done")
-    return render(request, "console/card.html", detail["card"]["masked"], lang=lang,
-                  visitor=v, notice=t(done) if done in ("done.blocked", "done.unblocked")
-                  else None, **detail)
-
-
-@router.post("/cards/{card_id}/{action}")
-async def change_status(card_id: str, action: str, request: Request) -> Response:
-    v, w = await operator(request), web(request)
-    await check_form(request, v.csrf)
-    if action not in ("block", "unblock"):
-        raise UnknownCard("no such page")
-    wanted = StatusAction(action)
-    await w.sg.awrite(lambda uow: cards.change_status(uow, w.sg.ctx, v.actor, card_id, wanted))
-    return redirect(request, f"/console/cards/{card_id}?done=done.{action}ed")
 
 
 # --- bank ceilings -------------------------------------------------------------------------

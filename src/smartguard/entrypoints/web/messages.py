@@ -43,6 +43,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tab.locks": ("安全锁", "Locks"),
     "tab.limits": ("交易限额", "Limits"),
     "tab.verification": ("附加验证", "Verification"),
+    "tab.alerts": ("提醒", "Alerts"),
     "tab.pending": ("待确认交易", "To confirm"),
     "tab.transactions": ("交易记录", "Transactions"),
     "status.active": ("正常", "Active"),
@@ -190,6 +191,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "terminal.pos": ("POS", "a shop (POS)"),
     "terminal.kiosk": ("自助终端", "a self-service kiosk"),
     "terminal.none": ("网上", "online"),
+    # alerts
+    "alerts.settings": ("提醒设置", "Alert settings"),
+    "alerts.intro": ("选择每类提醒的发送方式。", "Choose how each kind of alert reaches you."),
+    "alerts.always_sms": ("验证码和安全提醒总是发短信，以免被他人关闭。",
+                          "Codes and security alerts always go by SMS, so nobody else can "
+                          "silence them."),
+    "alerts.threshold": ("余额变动提醒起点（元）", "Alert balance changes from (yuan)"),
+    "alerts.threshold_hint": ("0 表示每笔变动都提醒", "0 means every change"),
+    "alerts.recent": ("最近的提醒", "Recent alerts"),
+    "alerts.all": ("查看全部提醒", "All alerts"),
+    "alerts.none": ("还没有提醒。", "No alerts yet."),
+    "alert_kind.balance_change": ("余额变动提醒", "Balance changes"),
+    "alert_kind.balance_inquiry": ("自助渠道余额查询提醒", "Balance inquiries at ATMs and "
+                                   "kiosks"),
+    "alert_kind.decline": ("交易拦截提醒", "Stopped transactions"),
+    "alert_kind.verification": ("交易确认验证码", "Verification codes"),
+    "alert_kind.security": ("安全提醒", "Security alerts"),
+    "alert_kind.sms_reply": ("短信回复", "SMS replies"),
+    "alert_kind.sign_in": ("网页登录验证码", "Web sign-in codes"),
+    "alert_channel.sms": ("短信", "SMS"),
+    "alert_channel.webhook": ("银行App通知", "Bank app notification"),
+    "delivery.pending": ("待发送", "Waiting to be sent"),
+    "delivery.sent": ("已发送", "Sent"),
+    "delivery.delivered": ("已送达", "Delivered"),
+    "delivery.dead": ("发送失败", "Could not be sent"),
     # results of actions
     "done.saved": ("已保存，下一笔交易起生效。", "Saved. It applies from the next transaction."),
     "done.frozen": ("此卡已止付，所有付款都会被拒绝。", "The card is frozen: every payment is "
@@ -199,6 +225,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "same merchant before it expires."),
     "done.rejected": ("已拒绝。如果您不认识这笔交易，请立即止付此卡。", "Rejected. If you don't "
                       "recognise this transaction, freeze the card now."),
+    "done.requeued": ("已重新排队发送。", "Queued to be sent again."),
     "done.blocked": ("此卡已被冻结（银行）。", "The card is blocked."),
     "done.unblocked": ("此卡已解除冻结。", "The card is unblocked."),
     # errors

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from smartguard.domain.alerts import CODE_MARK
 from smartguard.domain.challenges import Challenge
 from smartguard.domain.controls.settings import Controls
 from smartguard.domain.decisions import CARDHOLDER_REASONS, VERIFICATION_REASONS, Outcome
@@ -14,7 +15,8 @@ from smartguard.domain.geography import COUNTRIES, COUNTRY_NAMES_ZH, PROVINCES, 
 from smartguard.domain.money import format_amount
 from smartguard.domain.periods import local_time
 from smartguard.domain.transactions import MessageKind, TerminalType
-from smartguard.entrypoints.web.i18n import translator
+from smartguard.entrypoints.web.i18n import CATALOGUE, translator
+from smartguard.service_layer.messages import OutboxMessage
 from smartguard.service_layer.records import AuthorizationRecord, CardRecord
 
 
@@ -125,7 +127,20 @@ def countries(lang: str) -> dict[str, list[dict[str, str]]]:
     return {"common": common, "rest": rest}
 
 
-TABS = ("overview", "locks", "limits", "verification", "pending", "transactions")
+def message_item(m: OutboxMessage, lang: str, timezone: str) -> dict[str, Any]:
+    """One alert as the cardholder (or an operator) sees it: never a one-time code."""
+    t = translator(lang)
+    delivered = m.receipt == "DELIVRD"
+    status = "delivered" if delivered else m.status.value
+    return {"id": m.id, "when": when(m.created_at, timezone),
+            "kind": t(f"alert_kind.{m.kind}") if f"alert_kind.{m.kind}" in CATALOGUE
+            else m.kind, "channel": t(f"alert_channel.{m.channel}"),
+            "text": m.text.replace(CODE_MARK, "******"), "status": status,
+            "status_text": t(f"delivery.{status}"), "attempts": m.attempts,
+            "error": m.last_error or "", "event": m.event}
+
+
+TABS = ("overview", "locks", "limits", "verification", "alerts", "pending", "transactions")
 
 
 def tabs(card_id: str, current: str, lang: str, pending: int) -> list[dict[str, Any]]:
