@@ -17,7 +17,7 @@ import httpx
 from smartguard.bootstrap import App, bootstrap
 from smartguard.config import load
 from smartguard.domain.money import format_amount
-from smartguard.entrypoints import demo_history, logs
+from smartguard.entrypoints import demo_history, demo_web, logs
 from smartguard.entrypoints.advisor_text import preview_lines, report_lines
 from smartguard.entrypoints.demo_data import HOLDERS, SCRIPT, Step
 from smartguard.entrypoints.serve import event_loop_runner, port_free, run
@@ -207,6 +207,7 @@ SmartGuard is serving at {base}
   API docs (OpenAPI):  {base}/docs      spec: {base}/openapi.json
   ISO 8583 gateway:    tcp://127.0.0.1:{iso_port}  (0100/0200, 0400/0420, 0800; profile in
                        docs/iso8583-profile.md)
+{demo_web.instructions(base)}
 Demo API keys (this demo only):
   processor       {tokens['processor']}
   cardholder_app  {tokens['cardholder_app']}
@@ -254,6 +255,8 @@ def run_demo(data_dir: Path, port: int, iso_port: int, exit_after: bool) -> int:
                "Zhang Jianguo's last 60 days are on record.\n")
     click.echo("A scripted day of traffic (times in Beijing time):\n")
 
+    codes: list[Any] = []  # the task printing sign-in codes (kept referenced)
+
     async def on_ready() -> bool:
         player = Player(base, tokens, enrolled, clock)
         player.day = today  # the day Zhang's history leads up to
@@ -266,6 +269,7 @@ def run_demo(data_dir: Path, port: int, iso_port: int, exit_after: bool) -> int:
         if exit_after:
             return True
         _instructions(base, iso_port, tokens, enrolled)
+        codes.append(demo_web.start(sg))
         return False
 
     with contextlib.suppress(KeyboardInterrupt):
