@@ -1,10 +1,11 @@
-"""The operator console: sign in with an operator API key, find a card, see everything about
-it (decisions, challenges, the audit trail), block or unblock it, and set the bank's ceilings.
+"""The operator console: sign in with an operator API key, find cards, messages per channel,
+the chart of the last 24 hours, and the bank's ceilings (the card page is console_card.py).
 Actions run the API's use cases as ``Actor("console:key:<id>", "console")``."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -191,4 +192,4 @@ async def set_ceilings(request: Request) -> Response:
         lang = language(request)
         return _ceilings_page(request, v, product, current, 422, dict(form),
                               errors={exc.field: i18n.error_text(exc, lang)})
-    return redirect(request, f"/console/ceilings?product={product}&done=done.saved")
+    return redirect(request, f"/console/ceilings?product={quote(product)}&done=done.saved")
