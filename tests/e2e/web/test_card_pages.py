@@ -191,6 +191,7 @@ def test_transactions_explain_each_decision_in_plain_words(web: Web) -> None:
     html = c.get(f"/cards/{wang.card_id}/transactions").text
     assert "Luoyang Noodles" in html and "交易已批准" in html
     assert "超过银行规定的ATM取现单笔限额" in html
+    assert "这是银行规定的上限，无法在此修改" in html  # not "one of your protections"
     c.get("/lang/en")
     html = c.get(f"/cards/{wang.card_id}/transactions").text
     assert "above the bank&#39;s ATM cash per-transaction limit" in html

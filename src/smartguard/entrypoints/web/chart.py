@@ -77,7 +77,7 @@ def _svg(buckets: list[datetime], per_hour: dict[datetime, dict[str, int]],
     top = max([sum(per_hour[h].values()) for h in buckets] + [1])
     scale = (height - bottom - 10) / top
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'role="img" aria-label="{escape(label)}">',
+             f'class="bars" role="img" aria-label="{escape(label)}">',
              f'<line x1="{left}" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" '
              'stroke="#4a4a55"/>',
              f'<text x="{left - 6}" y="14" text-anchor="end" font-size="11">{top}</text>']

@@ -49,7 +49,7 @@ def _story(uow: UnitOfWork, actor: Any, card_id: str, lang: str) -> dict[str, An
         "card": card_row(rec, lang) | {"timezone": tz,
                                        "language": rec.cardholder.language.value},
         "glance": views.glance(rec, lang),
-        "decisions": [views.decision_item(r, lang, tz)
+        "decisions": [views.decision_item(r, lang, tz, advice=False)
                       for r in uow.authorizations.for_card(card_id, 50)],
         "messages": [_message_row(m, lang) for m in messages],
         "dead": [_message_row(m, lang) for m in dead],

@@ -180,6 +180,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "如果不是您，请立即止付。",
                                 "One of your protections stopped it. If it was you, change the "
                                 "setting and try again; if not, freeze the card now."),
+    "decision.advice_bank": ("这是银行规定的上限，无法在此修改；如有需要请联系银行。",
+                             "This is the bank's ceiling, which cannot be changed here; "
+                             "call the bank if you need more."),
     "what.at": ("{terminal}{kind}", "{kind} at {terminal}"),
     "what.online": ("网上{kind}", "Online {kind}"),
     "kind.purchase": ("消费", "purchase"),

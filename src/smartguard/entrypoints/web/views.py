@@ -81,7 +81,9 @@ def _where(rec: AuthorizationRecord, lang: str) -> str:
     return " · ".join(p for p in (q.merchant_name or q.merchant_id, place) if p)
 
 
-def decision_item(rec: AuthorizationRecord, lang: str, timezone: str) -> dict[str, Any]:
+def decision_item(rec: AuthorizationRecord, lang: str, timezone: str,
+                  advice: bool = True) -> dict[str, Any]:
+    """One decision in plain words; ``advice``: what the cardholder can do about it."""
     t = translator(lang)
     q = rec.request
     amount = format_amount(q.amount, q.currency) if q.kind is not \
@@ -92,13 +94,16 @@ def decision_item(rec: AuthorizationRecord, lang: str, timezone: str) -> dict[st
     return {"id": rec.id, "outcome": rec.outcome.value,
             "outcome_text": t(f"outcome.{rec.outcome.value}"), "what": _what(rec, t),
             "amount": amount, "when": when(rec.received_at, timezone),
-            "where": _where(rec, lang), "reasons": reasons, "advice": _advice(rec, t)}
+            "where": _where(rec, lang), "reasons": reasons,
+            "advice": _advice(rec, t) if advice else ""}
 
 
 def _advice(rec: AuthorizationRecord, t: Callable[..., str]) -> str:
     primary = rec.verdicts[0].reason if rec.verdicts else None
     if rec.outcome is Outcome.VERIFY or primary in VERIFICATION_REASONS:
         return t("decision.advice_verify")
+    if rec.verdicts and rec.verdicts[0].detail.endswith(".bank"):
+        return t("decision.advice_bank")
     if rec.outcome is Outcome.DECLINE and primary in CARDHOLDER_REASONS:
         return t("decision.advice_control")
     return ""
