@@ -127,3 +127,19 @@ def test_another_cardholders_card_cannot_be_seen_or_changed(page: Any, site: Sit
     assert "找不到这张卡或这个页面" in page.locator("main").inner_text()
     assert site.sg.read(lambda uow: uow.cards.get(li.card_id)).card.status.value == "active"
     assert site.sg.read(lambda uow: uow.cards.get(wang.card_id)).card.status.value == "active"
+
+
+def test_the_check_up_fixes_a_finding_in_one_click(page: Any, site: Site, shots: Path) -> None:
+    wang = site.holders["wang"]
+    sign_in(page, site, wang)
+    page.get_by_role("link", name="安全检测", exact=True).first.click()
+    before = int(page.locator("#score").inner_text())
+    finding = page.locator("li", has=page.get_by_role("heading", name="夜间锁未开启"))
+    assert "一键修复将：开启夜间锁 23:00–05:00" in finding.inner_text()
+    page.screenshot(path=str(shots / "checkup.png"), full_page=True)
+    finding.get_by_role("button", name="一键修复").click()
+    assert page.get_by_role("status").inner_text().startswith("已修复")
+    assert page.get_by_role("heading", name="夜间锁未开启").count() == 0
+    assert int(page.locator("#score").inner_text()) > before
+    assert site.sg.read(lambda uow: uow.cards.get(wang.card_id)).controls.night_lock.enabled
+    page.screenshot(path=str(shots / "fixed.png"), full_page=True)

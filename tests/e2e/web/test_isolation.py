@@ -8,11 +8,14 @@ import pytest
 
 from smartguard.domain.cards import CardStatus
 from tests.e2e.web.support import Web, csrf_of
+from tests.e2e.web.test_advisor_pages import register
 
-PAGES = ["", "/locks", "/limits", "/verification", "/pending", "/transactions"]
+PAGES = ["", "/locks", "/limits", "/verification", "/pending", "/transactions", "/alerts",
+         "/checkup", "/agreements", "/travel"]
 FORMS = ["/freeze", "/unfreeze", "/locks/region_lock", "/locks/night_lock",
          "/locks/overseas_lock", "/locks/overseas_cnp_lock", "/limits/atm_cash",
-         "/verification"]
+         "/verification", "/alerts", "/checkup/fixes/protection_off.night_lock",
+         "/agreements/AGR1/suspend", "/agreements/AGR1/limits", "/travel"]
 
 
 @pytest.mark.parametrize("tab", PAGES)
@@ -33,16 +36,34 @@ def test_another_cardholders_card_pages_answer_as_unknown(web: Web, tab: str) ->
 @pytest.mark.parametrize("form", FORMS)
 def test_another_cardholders_card_cannot_be_changed(web: Web, form: str) -> None:
     wang, li = web.holders["wang"], web.holders["li"]
+    register(web, li)
     c = web.sign_in(wang)
     before = web.card(li)
+    agreement = web.sg.read(lambda uow: uow.agreements.get("AGR1"))
     audit_before = web.sg.read(lambda uow: uow.audit.for_card(li.card_id, 100))
     token = csrf_of(c.get(f"/cards/{wang.card_id}/locks").text)  # Wang's own valid token
     r = c.post(f"/cards/{li.card_id}{form}", data={
         "csrf": token, "enabled": "on", "places": ["CN-BJ"], "start": "00:00", "end": "06:00",
-        "scope": "all", "per_txn": "1", "large_purchase": "on", "large_threshold": "1"})
+        "scope": "all", "per_txn": "1", "large_purchase": "on", "large_threshold": "1",
+        "daily": "1", "place": "CN-HI", "starts_at": "2026-11-25T13:00",
+        "ends_at": "2026-11-26T13:00", "balance_threshold": "1", "intent": "save"})
     assert r.status_code == 404
     assert web.card(li) == before
+    assert web.sg.read(lambda uow: uow.agreements.get("AGR1")) == agreement
+    assert web.sg.read(lambda uow: uow.travel.for_card(li.card_id)) == []
+    assert web.sg.read(lambda uow: uow.alert_preferences.get(li.card_id)) is None
     assert web.sg.read(lambda uow: uow.audit.for_card(li.card_id, 100)) == audit_before
+
+
+def test_another_cardholders_history_cannot_be_previewed(web: Web) -> None:
+    wang, li = web.holders["wang"], web.holders["li"]
+    web.authorize(li, merchant_name="Li's Secret Shop")
+    c = web.sign_in(wang)
+    token = csrf_of(c.get(f"/cards/{wang.card_id}/locks").text)
+    r = c.post(f"/cards/{li.card_id}/locks/night_lock", data={
+        "csrf": token, "enabled": "on", "start": "00:00", "end": "23:59", "scope": "all",
+        "intent": "preview"})
+    assert r.status_code == 404 and "Li's Secret Shop" not in r.text
 
 
 def test_another_cardholders_verification_cannot_be_answered(web: Web) -> None:

@@ -83,7 +83,7 @@ def render(request: Request, template: str, title: str, *, lang: str,
         "t": i18n.translator(lang), "lang": lang, "csrf": csrf, "title": title,
         "area": area_of(request), "signed_in": visitor is not None,
         "path": request.url.path, "errors": {}, "values": {}, "notice": None,
-        "notice_bad": False, **context,
+        "notice_bad": False, "preview": None, "preview_for": None, **context,
     }
     html = w.env.get_template(template).render(values)
     return finish(request, HTMLResponse(html, status))
@@ -158,10 +158,20 @@ def environment() -> Environment:
 
 def install(api: FastAPI, sg: App) -> None:
     """Add the page and the console to ``api`` (routes hidden from the OpenAPI schema)."""
-    from smartguard.entrypoints.web import alerts, cardholder, console, console_card, protections
+    from smartguard.entrypoints.web import (
+        advisor,
+        alerts,
+        cardholder,
+        console,
+        console_card,
+        protections,
+        quick_pay,
+        travel,
+    )
 
     api.state.web = Web(sg, environment(), Signer(sg.ctx.secret))
     api.mount("/static", StaticFiles(packages=[("smartguard.entrypoints.web", "static")]),
               name="static")
-    for module in (cardholder, protections, alerts, console, console_card):
+    for module in (cardholder, protections, alerts, advisor, quick_pay, travel, console,
+                   console_card):
         api.include_router(module.router)

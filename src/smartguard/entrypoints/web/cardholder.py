@@ -201,7 +201,9 @@ async def overview(card_id: str, request: Request) -> Response:
 
 
 DONE = frozenset({"done.frozen", "done.unfrozen", "done.saved", "done.confirmed",
-                  "done.rejected"})
+                  "done.rejected", "done.fixed", "done.agreement_suspend",
+                  "done.agreement_resume", "done.agreement_revoke", "done.travel_added",
+                  "done.travel_cancelled"})
 
 
 async def _change(request: Request, card_id: str, action: StatusAction) -> Response:

@@ -14,11 +14,12 @@ from typing import Any
 
 from smartguard.domain.errors import InvalidInput
 from smartguard.entrypoints.web.messages import MESSAGES
+from smartguard.entrypoints.web.messages_advisor import ADVISOR_MESSAGES
 from smartguard.entrypoints.web.messages_console import CONSOLE_MESSAGES
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT = "zh-CN"
-CATALOGUE: dict[str, tuple[str, str]] = {**MESSAGES, **CONSOLE_MESSAGES}
+CATALOGUE: dict[str, tuple[str, str]] = {**MESSAGES, **CONSOLE_MESSAGES, **ADVISOR_MESSAGES}
 
 #: Validation errors by code: (zh-CN, en or None for the server's own message).
 ERRORS: dict[str, tuple[str, str | None]] = {
@@ -35,6 +36,17 @@ ERRORS: dict[str, tuple[str, str | None]] = {
     "above_ceiling": ("不能高于银行上限{limit}", "above the bank's ceiling of {limit}"),
     "invalid_phone": ("请输入登记的手机号码，例如 13800138000", None),
     "invalid_last4": ("请输入卡号后4位数字", None),
+    "empty_window@ends_at": ("结束时间必须晚于开始时间", None),
+    "invalid_datetime": ("请输入日期和时间", None),
+    "place_required": ("请选择目的地", None),
+    "unknown_place": ("不是有效的省份或国家", None),
+    "province_required": ("内地出行请选择具体省份", None),
+    "in_the_past": ("结束时间必须晚于现在", None),
+    "too_long": ("出行例外最长180天", None),
+    "too_far": ("开始时间须在一年以内", None),
+    "nonexistent_time": ("该时间因夏令时调整不存在", None),
+    "too_many_travel_exceptions": ("最多同时保留10个出行例外，请先结束一个", None),
+    "inconsistent": ("单笔限额不能高于日累计限额", None),
 }
 
 #: Refusals of a valid request at the wrong moment (InvalidState), by the server's words.
@@ -60,7 +72,7 @@ def translator(lang: str) -> Callable[..., str]:
 
 def error_text(exc: InvalidInput, lang: str, **values: Any) -> str:
     """The words shown next to the field ``exc.field``."""
-    known = ERRORS.get(exc.code)
+    known = ERRORS.get(f"{exc.code}@{exc.field}") or ERRORS.get(exc.code)
     if known is None:
         return exc.message
     text = known[0] if lang == "zh-CN" else known[1]

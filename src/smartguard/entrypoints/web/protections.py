@@ -18,6 +18,7 @@ from smartguard.domain.errors import InvalidInput
 from smartguard.domain.money import format_amount
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.web import forms, i18n, views
+from smartguard.entrypoints.web.advisor import preview
 from smartguard.entrypoints.web.app import WebRoute, redirect, render, web
 from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
 from smartguard.entrypoints.web.sessions import check_form, form_list
@@ -71,11 +72,15 @@ async def set_lock(card_id: str, name: str, request: Request) -> Response:
             "overseas_cnp_lock": ("cnp", {"enabled": on})}
     if name not in sent:
         raise UnknownCard("no such page")
+    section, values = sent[name]
     try:
         value = _lock(name, on, places, form)
+        if form.get("intent") == "preview":
+            found = await preview(request, page, {name: value})
+            return _locks_page(request, page, sent={section: values}, preview=found,
+                               preview_for=name)
         await _save(request, page, name, value)
     except InvalidInput as exc:
-        section, values = sent[name]
         return _locks_page(request, page, 422, sent={section: values},
                            errors={exc.field: i18n.error_text(exc, page.lang)})
     return redirect(request, f"/cards/{card_id}/locks?done=done.saved#{name}")
@@ -148,6 +153,15 @@ async def limits(card_id: str, request: Request) -> Response:
                   notice=t(done) if done in DONE else None)
 
 
+async def _limits_page(request: Request, page: CardPage, form: dict[str, str], ch: Channel,
+                       status: int = 200, **extra: Any) -> Response:
+    """The limits page showing channel ``ch`` as it was sent."""
+    sent = {ch.value: {n: form.get(n, "") for n in LIMIT_FIELDS}}
+    channels = channel_views(page, await _ceilings(request, page), sent)
+    return render(request, "limits.html", i18n.translator(page.lang)("tab.limits"),
+                  status=status, **page.context("limits"), channels=channels, **extra)
+
+
 @router.post("/cards/{card_id}/limits/{channel}")
 async def set_limits(card_id: str, channel: str, request: Request) -> Response:
     page = await card_page(request, card_id)
@@ -164,6 +178,10 @@ async def set_limits(card_id: str, channel: str, request: Request) -> Response:
                   forms.amount(form.get(n, ""), f"limits.{ch.value}.{n}", cur)
                   for n in LIMIT_FIELDS}
         new = s.ChannelLimits(**values)
+        if form.get("intent") == "preview":
+            found = await preview(request, page, {}, {ch: new})
+            return await _limits_page(request, page, form, ch, preview=found,
+                                      preview_for=f"limits-{ch.value}")
         await w.sg.awrite(lambda uow: prot.set_limits(
             uow, w.sg.ctx, page.visitor.actor, card_id, ch, new))
     except InvalidInput as exc:
@@ -172,10 +190,8 @@ async def set_limits(card_id: str, channel: str, request: Request) -> Response:
         name = exc.field.rsplit(".", 1)[-1]
         cap = getattr(ceilings.channels[ch], name, None)
         limit = _ceiling_text(name, cap, cur, t) if isinstance(cap, int) else ""
-        sent = {ch.value: {n: form.get(n, "") for n in LIMIT_FIELDS}}
-        return render(request, "limits.html", t("tab.limits"), status=422,
-                      **page.context("limits"), channels=channel_views(page, ceilings, sent),
-                      errors={exc.field: i18n.error_text(exc, page.lang, limit=limit)})
+        return await _limits_page(request, page, form, ch, 422, errors={
+            exc.field: i18n.error_text(exc, page.lang, limit=limit)})
     return redirect(request, f"/cards/{card_id}/limits?done=done.saved#limits-{ch.value}")
 
 
@@ -205,15 +221,19 @@ async def set_verification(card_id: str, request: Request) -> Response:
     page = await card_page(request, card_id)
     form = await check_form(request, page.visitor.csrf)
     magstripe, large = forms.checked(form, "magstripe"), forms.checked(form, "large_purchase")
+    sent = {"magstripe": magstripe, "large_purchase": large,
+            "large_threshold": form.get("large_threshold", "")}
     try:
         threshold = forms.amount(form.get("large_threshold", ""),
                                  "verification.large_threshold",
                                  page.record.account.currency)
         value = s.verification(magstripe, large, threshold or s.DEFAULT_LARGE_THRESHOLD)
+        if form.get("intent") == "preview":
+            found = await preview(request, page, {"verification": value})
+            return _verification_page(request, page, sent=sent, preview=found,
+                                      preview_for="verification")
         await _save(request, page, "verification", value)
     except InvalidInput as exc:
-        sent = {"magstripe": magstripe, "large_purchase": large,
-                "large_threshold": form.get("large_threshold", "")}
         return _verification_page(request, page, 422, sent=sent,
                                   errors={exc.field: i18n.error_text(exc, page.lang)})
     return redirect(request, f"/cards/{card_id}/verification?done=done.saved")

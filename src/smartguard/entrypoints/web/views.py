@@ -145,7 +145,8 @@ def message_item(m: OutboxMessage, lang: str, timezone: str) -> dict[str, Any]:
             "error": m.last_error or "", "event": m.event}
 
 
-TABS = ("overview", "locks", "limits", "verification", "alerts", "pending", "transactions")
+TABS = ("overview", "checkup", "locks", "travel", "limits", "verification", "agreements",
+        "alerts", "pending", "transactions")
 
 
 def tabs(card_id: str, current: str, lang: str, pending: int) -> list[dict[str, Any]]:
