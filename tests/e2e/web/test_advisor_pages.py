@@ -57,7 +57,9 @@ def test_a_fix_that_changed_since_it_was_shown_is_refused(web: Web) -> None:
     form = fix_form(c.get(page).text, "protection_off.night_lock")
     form["expected"] = '{"action": "freeze_card"}'
     r = c.post(f"{page}/fixes/protection_off.night_lock", data=form)
-    assert r.status_code == 409
+    assert r.status_code == 409 and "建议的修复已变化，请重新检测" in r.text
+    form["expected"] = "not what was shown"
+    assert c.post(f"{page}/fixes/protection_off.night_lock", data=form).status_code == 409
     assert not web.card(wang).controls.night_lock.enabled
 
 

@@ -90,11 +90,18 @@ async def apply_fix(card_id: str, finding_id: str, request: Request) -> Response
     checked = await w.read(lambda uow: checkup.run_check_up(uow, w.sg.ctx, actor, card_id))
     found = checkup.finding(checked, finding_id)
     assert found.fix is not None
-    if form.get("expected") and json.loads(form["expected"]) != found.fix.as_dict():
+    if form.get("expected") and _shown(form["expected"]) != found.fix.as_dict():
         raise Conflict("the recommended fix changed since you saw it; run the check-up again")
     seen = checked.card.controls
     await w.sg.awrite(lambda uow: checkup.apply_fix(uow, w.sg.ctx, actor, card_id, found, seen))
     return redirect(request, f"/cards/{card_id}/checkup?done=done.fixed")
+
+
+def _shown(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 # --- preview before saving ---------------------------------------------------------------

@@ -57,6 +57,13 @@ STATES: dict[str, tuple[str, str]] = {
         "lift it."),
     "the challenge has expired; try the purchase again": (
         "验证已过期，请重新发起交易", "This request has expired; try the purchase again."),
+    "the recommended fix changed since you saw it; run the check-up again": (
+        "建议的修复已变化，请重新检测", "The recommended fix has changed; run the check-up "
+        "again."),
+    "the card's settings changed since this check-up; run it again": (
+        "卡片设置已变化，请重新检测", "The card's settings changed; run the check-up again."),
+    "this travel exception has already ended": ("该出行例外已经结束",
+                                                "This travel exception has already ended."),
 }
 
 
