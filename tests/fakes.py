@@ -371,6 +371,10 @@ class FakeOutbox(_Repo):
             raise Conflict("the store refused a duplicate: outbox message")
         self.t.outbox[message.id] = message
 
+    def add_all(self, messages: list[OutboxMessage]) -> None:
+        for message in messages:
+            self.add(message)
+
     def get(self, message_id: str) -> OutboxMessage | None:
         return self.t.outbox.get(message_id)
 

@@ -100,7 +100,13 @@ async def run(
     )
     server = _Server(config)
     started: list[Service] = []
-    writer = sg.use_loop_writer(asyncio.get_running_loop())
+    loop = asyncio.get_running_loop()
+    writer = sg.use_loop_writer(loop)
+    if threading.current_thread() is threading.main_thread():
+        # A stop asked for while the services start (the ISO port may already accept)
+        # must still be graceful: uvicorn installs its own handlers only once it serves.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, server.handle_exit, sig, None)
     try:
         for svc in services(sg):
             await svc.start()

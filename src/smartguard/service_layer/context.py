@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -29,7 +30,7 @@ def new_id(prefix: str) -> str:
     """``prefix_`` + 11 hex digits of milliseconds + 8 random hex digits: unique, and
     increasing with time so new rows land at the end of the id index (fewer pages
     written per commit)."""
-    return f"{prefix}_{time.time_ns() // 1_000_000:011x}{secrets.token_hex(4)}"
+    return f"{prefix}_{time.time_ns() // 1_000_000:011x}{os.urandom(4).hex()}"
 
 
 def new_code() -> str:

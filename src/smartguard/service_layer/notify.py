@@ -7,6 +7,7 @@ The use cases call the ``after_*`` functions once their effects are applied; the
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from smartguard.domain import alerts as a
 from smartguard.domain.decisions import Decision
@@ -41,21 +42,22 @@ def emit(uow: UnitOfWork, ctx: Context, alert: a.Alert,
         if not prefs.wants(alert):
             return []
         channels = frozenset(c.value for c in prefs.channels_for(alert.kind))
-    written = []
-    for channel in sorted(channels & ctx.alert_channels):
-        message = _message(ctx, alert, channel)
-        uow.outbox.add(message)
-        written.append(message)
+    payload = dict(alert.data)
+    written = [_message(ctx, alert, channel, payload)
+               for channel in sorted(channels & ctx.alert_channels)]
+    if written:
+        uow.outbox.add_all(written)
     return written
 
 
-def _message(ctx: Context, alert: a.Alert, channel: str) -> OutboxMessage:
+def _message(ctx: Context, alert: a.Alert, channel: str, payload: dict[str, Any]
+             ) -> OutboxMessage:
     sms = channel == a.DeliveryChannel.SMS.value
     to = alert.to
     return OutboxMessage(
         id=ctx.new_id("msg"), created_at=ctx.clock(), channel=channel,
         kind=alert.kind.value, event=alert.event, recipient=to.phone if sms else "",
-        language=to.language, text=alert.text, payload=dict(alert.data),
+        language=to.language, text=alert.text, payload=payload,
         card_id=to.card_id, cardholder_id=to.cardholder_id,
         # Codes go by SMS only; a webhook's text shows the mark, never the code.
         sealed=ctx.seal(alert.code) if alert.code and sms else None,

@@ -151,6 +151,10 @@ class OutboxRepository(Protocol):
     relays never hold the same message at the same moment."""
 
     def add(self, message: OutboxMessage) -> None: ...
+    def add_all(self, messages: list[OutboxMessage]) -> None:
+        """Several messages in one statement (an alert to several channels)."""
+        ...
+
     def get(self, message_id: str) -> OutboxMessage | None: ...
     def claim(
         self, worker: str, channels: Iterable[str], now: datetime, lease_until: datetime,

@@ -25,6 +25,8 @@ from smartguard.adapters.sql.cards import SqlAccounts, SqlCardholders, SqlCards,
 from smartguard.adapters.sql.db import Db
 from smartguard.adapters.sql.ledger import SqlReversals
 from smartguard.adapters.sql.misc import SqlCeilings
+from smartguard.adapters.sql.outbox import SqlAlertPreferences
+from smartguard.domain.alerts import AlertPreferences
 from smartguard.domain.cards import CardStatus
 from smartguard.domain.controls.settings import Ceilings, Controls
 from smartguard.domain.state import Usage
@@ -41,6 +43,7 @@ class WriterCache:
         self.by_account: dict[str, set[str]] = {}
         self.usage: dict[tuple[str, str, str], tuple[int, int]] = {}
         self.ceilings: dict[str, Ceilings | None] = {}
+        self.preferences: dict[str, AlertPreferences | None] = {}
         self.pending: set[Key] | None = None  # original keys of pending reversals
         self.data_version: int | None = None
 
@@ -50,6 +53,7 @@ class WriterCache:
         self.by_account.clear()
         self.usage.clear()
         self.ceilings.clear()
+        self.preferences.clear()
         self.pending = None
 
     def check(self, db: Db) -> None:
@@ -169,6 +173,21 @@ class CachedUsage(SqlUsage):
                 entry = known.get((card_id, k, p))
                 if entry is not None:
                     known[(card_id, k, p)] = (entry[0] + amount, entry[1] + count)
+
+
+class CachedAlertPreferences(SqlAlertPreferences):
+    def __init__(self, db: Db, cache: WriterCache) -> None:
+        super().__init__(db)
+        self.cache = cache
+
+    def get(self, card_id: str) -> AlertPreferences | None:
+        if card_id not in self.cache.preferences:
+            self.cache.preferences[card_id] = super().get(card_id)
+        return self.cache.preferences[card_id]
+
+    def put(self, card_id: str, preferences: AlertPreferences, at: datetime) -> None:
+        super().put(card_id, preferences, at)
+        self.cache.preferences[card_id] = preferences
 
 
 class CachedCeilings(SqlCeilings):

@@ -38,14 +38,24 @@ class SqlOutbox:
         self.db = db
 
     def add(self, m: OutboxMessage) -> None:
-        self.db.execute(
+        self.add_all([m])
+
+    def add_all(self, messages: list[OutboxMessage]) -> None:
+        payloads: dict[int, str] = {}  # one alert's channels share one payload
+        rows = []
+        for m in messages:
+            payload = payloads.get(id(m.payload))
+            if payload is None:
+                payload = payloads[id(m.payload)] = dumps(m.payload)
+            rows.append((
+                m.id, utc(m.created_at), m.channel, m.kind, m.event, m.recipient, m.language,
+                m.text, payload, m.card_id, m.cardholder_id, m.sealed, m.status.value,
+                m.attempts, utc(m.next_attempt_at), m.last_error, utc(m.sent_at),
+                m.provider_ref, m.receipt, utc(m.receipt_at), m.claimed_by,
+                utc(m.lease_until)))
+        self.db.executemany(
             f"INSERT INTO outbox ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-            "?,?)",
-            (m.id, utc(m.created_at), m.channel, m.kind, m.event, m.recipient, m.language,
-             m.text, dumps(m.payload), m.card_id, m.cardholder_id, m.sealed, m.status.value,
-             m.attempts, utc(m.next_attempt_at), m.last_error, utc(m.sent_at),
-             m.provider_ref, m.receipt, utc(m.receipt_at), m.claimed_by,
-             utc(m.lease_until)))
+            "?,?)", rows)
 
     def get(self, message_id: str) -> OutboxMessage | None:
         row = self.db.one(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (message_id,))

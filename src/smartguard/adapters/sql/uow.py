@@ -10,6 +10,7 @@ from typing import Self
 
 from smartguard.adapters.sql.cache import (
     CachedAccounts,
+    CachedAlertPreferences,
     CachedCardholders,
     CachedCards,
     CachedCeilings,
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
             self.usage = CachedUsage(db, cache)
             self.reversals = CachedReversals(db, cache)
             self.ceilings = CachedCeilings(db, cache)
+            self.alert_preferences = CachedAlertPreferences(db, cache)
 
     def __enter__(self) -> Self:
         self.db.execute(self._begin)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
@@ -172,7 +172,7 @@ async def authorize_endpoint(request: Request) -> Response:
     the fast path is not installed."""
     await check_role(request, Role.PROCESSOR)
     answer = await authorize_json(request.app.state.smartguard, await request.body())
-    return Response(json.dumps(answer), media_type="application/json")
+    return Response(orjson.dumps(answer), media_type="application/json")
 
 
 async def authorize_json(app: App, raw: bytes) -> dict[str, Any]:

@@ -10,10 +10,10 @@ endpoint in OpenAPI (and serves it if this layer is not installed).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+import orjson
 import structlog
 from fastapi.exceptions import RequestValidationError
 
@@ -50,7 +50,7 @@ class AuthorizeFastPath:
                 "too_large", f"the body is larger than {MAX_BODY} bytes"), None
         else:
             status, payload, headers = await self._answer(scope, body)
-        await _respond(send, status, json.dumps(payload).encode(), headers)
+        await _respond(send, status, orjson.dumps(payload), headers)
 
     async def _answer(self, scope: Scope, body: bytes
                       ) -> tuple[int, dict[str, Any], dict[str, str] | None]:
