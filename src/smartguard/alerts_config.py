@@ -50,7 +50,9 @@ class WebhookSettings:
 @dataclass(frozen=True)
 class NotifierSettings:
     enabled: bool = True  # run the relay inside ``serve``
-    channels: tuple[str, ...] = ("sms", "webhook")  # what alerts are written for
+    # What alerts are written for. Empty (the default): SMS always (messages wait for the
+    # SMS centre if none is configured yet), webhooks only when webhook URLs are set.
+    channels: tuple[str, ...] = ()
     max_attempts: int = 10
     base_delay_seconds: float = 2.0
     max_delay_seconds: float = 600.0
@@ -74,6 +76,13 @@ class AlertSettings:
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     notifier: NotifierSettings = field(default_factory=NotifierSettings)
     sms_inbound: InboundSettings = field(default_factory=InboundSettings)
+
+    @property
+    def written_channels(self) -> frozenset[str]:
+        """The channels alerts are written to the outbox for."""
+        if self.notifier.channels:
+            return frozenset(self.notifier.channels)
+        return frozenset({"sms"} | ({"webhook"} if self.webhooks.urls else set()))
 
 
 TABLES: dict[str, type[Any]] = {"smpp": SmppSettings, "webhooks": WebhookSettings,

@@ -70,7 +70,7 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None) -
         secret=settings.secret,
         challenge_validity=settings.challenge_validity,
         ceilings=settings.ceilings,
-        alert_channels=frozenset(settings.alerts.notifier.channels),
+        alert_channels=settings.alerts.written_channels,
     )
     if clock is not None:
         ctx = replace(ctx, clock=clock)

@@ -35,7 +35,7 @@ def channel_status(sg: App) -> dict[str, str]:
     a = sg.settings.alerts
     configured = {"sms": a.smpp.configured, "webhook": bool(a.webhooks.urls)}
     return {c: "configured" if configured[c] else "not configured: messages wait in the outbox"
-            for c in a.notifier.channels}
+            for c in sorted(a.written_channels)}
 
 
 class NotifierService:

@@ -54,4 +54,16 @@ def test_an_unknown_key_in_an_alert_table_is_refused(tmp_path: Path) -> None:
 def test_without_alert_tables_no_channel_is_configured(tmp_path: Path) -> None:
     a = load(None, data_dir=tmp_path).alerts
     assert not a.smpp.configured and a.webhooks.urls == ()
-    assert a.notifier.channels == ("sms", "webhook")
+    assert a.written_channels == {"sms"}
+
+
+def test_webhook_alerts_are_written_once_webhook_urls_are_set(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[webhooks]\nurls = ["https://bank.example/hook"]\nsecrets = ["s"]\n')
+    assert load(path, data_dir=tmp_path).alerts.written_channels == {"sms", "webhook"}
+
+
+def test_explicit_channels_win(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[notifier]\nchannels = ["webhook"]\n')
+    assert load(path, data_dir=tmp_path).alerts.written_channels == {"webhook"}
