@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeVar
 
-from smartguard.adapters.postgres import store as pg_store
 from smartguard.adapters.sqlite import store as sqlite_store
 from smartguard.config import Settings
 from smartguard.domain.errors import InvalidInput
@@ -16,6 +16,9 @@ from smartguard.service_layer.committer import Committer
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.loop_committer import LoopCommitter
 from smartguard.service_layer.ports import UnitOfWork
+
+if TYPE_CHECKING:
+    from smartguard.adapters.postgres.store import PostgresStore
 
 T = TypeVar("T")
 
@@ -59,7 +62,8 @@ class App:
 def upgrade(settings: Settings) -> list[str]:
     """Create or upgrade the database schema; returns the migrations applied."""
     if is_postgres(settings):
-        return pg_store.upgrade(settings.database_url)
+        applied: list[str] = postgres().upgrade(settings.database_url)
+        return applied
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return sqlite_store.upgrade(settings.sqlite_path)
 
@@ -74,9 +78,9 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None) -
     )
     if clock is not None:
         ctx = replace(ctx, clock=clock)
-    store: sqlite_store.SqliteStore | pg_store.PostgresStore
+    store: sqlite_store.SqliteStore | PostgresStore
     if is_postgres(settings):
-        store = pg_store.PostgresStore(settings.database_url)
+        store = postgres().PostgresStore(settings.database_url)
     else:
         store = sqlite_store.SqliteStore(settings.sqlite_path)
     committer = Committer(
@@ -85,6 +89,19 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None) -
     committer.start()
     return App(settings, ctx, committer, store.reader, store.writer, store.close)
 
+
+
+def postgres() -> ModuleType:
+    """The PostgreSQL adapter, imported only when configured: its driver (psycopg) is the
+    optional extra ``smartguard[postgres]``, so the embedded SQLite needs none of it."""
+    try:
+        from smartguard.adapters.postgres import store
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not exc.name.startswith("psycopg"):
+            raise
+        raise InvalidInput("database_url", "PostgreSQL needs its driver: pip install "
+                           "'smartguard[postgres]'") from exc
+    return store
 
 
 def is_postgres(settings: Settings) -> bool:
