@@ -148,14 +148,15 @@ def refund(amount: int = cny(100), **kw: Any) -> AuthorizationRequest:
 
 
 def reversal_of(original: AuthorizationRequest, stan: str | None = None,
-                repeat: bool = False) -> ReversalRequest:
-    """A reversal (0400, or 0401 when ``repeat``) naming ``original`` by its key."""
+                repeat: bool = False, actual: int | None = None) -> ReversalRequest:
+    """A reversal (0400, or 0401 when ``repeat``) naming ``original`` by its key; partial
+    when ``actual`` (the amount that really took place) is given."""
     return ReversalRequest(
         acquirer_id=original.acquirer_id, stan=stan or next_stan(),
         transmission_time=original.transmission_time,
         original_acquirer_id=original.acquirer_id, original_stan=original.stan,
         original_transmission_time=original.transmission_time,
-        amount=original.amount, repeat=repeat,
+        amount=original.amount, repeat=repeat, actual_amount=actual,
     )
 
 

@@ -255,10 +255,11 @@ class FakeReversals(_Repo):
         self.t.reversals[record.id] = record
 
     def resolve(self, reversal_id: str, status: ReversalStatus, authorization_id: str,
-                at: datetime) -> None:
+                at: datetime, amount: int | None) -> None:
         record = self.t.reversals[reversal_id]
         self.t.reversals[reversal_id] = replace(
-            record, status=status, authorization_id=authorization_id, applied_at=at)
+            record, status=status, authorization_id=authorization_id, applied_at=at,
+            amount=amount)
 
 
 class FakePostings(_Repo):

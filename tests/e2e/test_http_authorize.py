@@ -64,11 +64,23 @@ def test_same_key_with_a_different_card_is_a_conflict(api: Api, card: dict[str, 
     assert r.status_code == 409
 
 
-def _reverse(api: Api, stan: str, original_stan: str) -> Any:
+def _reverse(api: Api, stan: str, original_stan: str, **extra: Any) -> Any:
     return api.post("/v1/reversals", {
         "acquirer_id": "10000001", "stan": stan, "transmission_time": "1125120500",
         "original": {"acquirer_id": "10000001", "stan": original_stan,
-                     "transmission_time": "1125120000"}}, role="processor")
+                     "transmission_time": "1125120000"}, **extra}, role="processor")
+
+
+def test_a_partial_reversal_gives_back_only_the_difference(
+    api: Api, card: dict[str, Any]
+) -> None:
+    api.authorize(stan="000110", amount=50_000)
+    r = _reverse(api, "000111", "000110", actual_amount=30_000)
+    assert (r.json()["status"], r.json()["given_back"]) == ("applied", 20_000)
+    assert balance(api, card) == 1_000_000 - 30_000
+    bad = _reverse(api, "000112", "000110", actual_amount=-1)
+    assert bad.status_code == 422
+    assert balance(api, card) == 1_000_000 - 30_000
 
 
 def test_reversal_restores_balance_once_however_often_repeated(

@@ -149,6 +149,20 @@ def test_reversal_arriving_before_its_original_cancels_the_original(
     assert balance(sg, card_id) == 1_000_000
 
 
+def test_a_partial_reversal_gives_back_what_the_atm_did_not_dispense(
+    sg: App, client: Client
+) -> None:
+    card_id = enrol(sg, balance=1_000_000)
+    original = purchase(1, amount=50_000)
+    assert client.request(original)["39"] == "00"
+    partial = {**reversal(2, original), "95": f"{30_000:012d}{30_000:012d}" + "C00000000" * 2}
+    answer = client.request(partial)
+    assert (answer["t"], answer["39"], answer["95"]) == ("0410", "00", partial["95"])
+    assert balance(sg, card_id) == 1_000_000 - 30_000
+    assert client.request({**partial, "t": "0401"})["39"] == "00"  # a repeat: nothing more
+    assert balance(sg, card_id) == 1_000_000 - 30_000
+
+
 @pytest.mark.parametrize(("code", "expected"), [("001", "00"), ("002", "00"), ("301", "00"),
                                                 ("999", "12")])
 def test_network_management_is_answered_without_the_store(

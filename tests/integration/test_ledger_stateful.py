@@ -1,10 +1,12 @@
 """A stateful property test (hypothesis): random sequences of authorizations, duplicates,
-reversals (repeated, or before their original), postings and limit changes on a few cards,
-through the real service and SQLite, across day boundaries. After every step the books
-must balance against a simple model built only from the answers SmartGuard gave:
+reversals (full or partial, repeated, or before their original), postings and limit
+changes on a few cards, through the real service and SQLite, across day boundaries. After
+every step the books must balance against a simple model built only from the answers
+SmartGuard gave:
 
 - each card's balance = opening + postings + approved refunds - approved debits, with each
-  reversed authorization taken out exactly once;
+  reversed authorization taken out exactly once (a partially reversed one counts for the
+  amount that took place);
 - each usage counter (amount and count) = the approved, unreversed debits of its channel
   in its period;
 - a duplicate gets the original answer; an approved debit never takes the balance below 0.
@@ -36,6 +38,7 @@ from smartguard.domain.transactions import (
     Posting,
     ReversalRequest,
     TerminalType,
+    given_back,
 )
 from smartguard.service_layer import authorize as az
 from smartguard.service_layer import cards, postings, protections, reverse
@@ -44,6 +47,7 @@ from smartguard.service_layer.records import AuthorizationRecord
 
 ACTOR = Actor("test", "test")
 OPENING = 300_000
+ACTUAL = st.none() | st.integers(1, 60_000)  # a full reversal, or a partial one
 KINDS = {
     "atm": (MessageKind.CASH_WITHDRAWAL, TerminalType.ATM, True, EntryMode.CHIP),
     "pos": (MessageKind.PURCHASE, TerminalType.POS, True, EntryMode.CHIP),
@@ -64,6 +68,7 @@ class Ledger(RuleBasedStateMachine):
         self.sent: list[tuple[str, AuthorizationRequest, AuthorizationRecord]] = []
         self.postings: dict[str, int] = defaultdict(int)
         self.stan = 0
+        self.first_reversal: dict[tuple[str, str, str], int | None] = {}  # by original key
 
     def _enrol(self, pan: str) -> str:
         def job(uow: az.UnitOfWork) -> str:
@@ -104,20 +109,25 @@ class Ledger(RuleBasedStateMachine):
         assert again.record.id == rec.id
 
     @precondition(lambda self: self.sent)
-    @rule(pick=st.integers(0, 10_000))
-    def reverse_sent(self, pick: int) -> None:
+    @rule(pick=st.integers(0, 10_000), actual=ACTUAL)
+    def reverse_sent(self, pick: int, actual: int | None) -> None:
         _, req, _ = self.sent[pick % len(self.sent)]
         self.stan += 1
-        rev = ReversalRequest("A", f"{self.stan:06d}", "T", *req.idempotency_key)
+        rev = ReversalRequest("A", f"{self.stan:06d}", "T", *req.idempotency_key,
+                              actual_amount=actual)
         self.sg.write(lambda uow: reverse.reverse(uow, self.sg.ctx, rev))
+        self.first_reversal.setdefault(req.idempotency_key, actual)
 
-    @rule(card=st.integers(0, 2), amount=st.integers(1, 50_000))
-    def reverse_before_original(self, card: int, amount: int) -> None:
-        """The reversal arrives first; the original follows and must have no effect."""
+    @rule(card=st.integers(0, 2), amount=st.integers(1, 50_000), actual=ACTUAL)
+    def reverse_before_original(self, card: int, amount: int, actual: int | None) -> None:
+        """The reversal arrives first; the original follows and must have no effect (a
+        full reversal) or take only the actual amount (a partial one)."""
         self.stan += 2
         original = f"{self.stan - 1:06d}"
-        rev = ReversalRequest("A", f"{self.stan:06d}", "T", "A", original, "T")
+        rev = ReversalRequest("A", f"{self.stan:06d}", "T", "A", original, "T",
+                              actual_amount=actual)
         self.sg.write(lambda uow: reverse.reverse(uow, self.sg.ctx, rev))
+        self.first_reversal[("A", original, "T")] = actual
         req = AuthorizationRequest(MessageKind.PURCHASE, amount, "CNY", amount,
                                    TerminalType.POS, True, EntryMode.CHIP, "CN", "CN-BJ",
                                    merchant_id="M1", acquirer_id="A", stan=original,
@@ -163,14 +173,17 @@ class Ledger(RuleBasedStateMachine):
         for card_id, req, rec in self.sent:
             if rec.outcome is not Outcome.APPROVE or rec.id in reversed_ids:
                 continue
+            # what stayed taken: all of it, or after a partial reversal what took place
+            actual = self.first_reversal.get(req.idempotency_key)
+            kept = req.billing_amount - (given_back(req, actual) if actual else 0)
             if req.kind is MessageKind.REFUND:
-                expected[card_id] += req.billing_amount
+                expected[card_id] += kept
             elif req.is_debit:
-                expected[card_id] -= req.billing_amount
+                expected[card_id] -= kept
                 for key in counter_keys(req):
                     for period in ("D" + rec.day, "M" + rec.month):
                         amount, count = usage[(card_id, key, period)]
-                        usage[(card_id, key, period)] = (amount + req.billing_amount, count + 1)
+                        usage[(card_id, key, period)] = (amount + kept, count + 1)
         for card_id in self.card_ids:
             actual = self.sg.read(lambda uow, c=card_id: uow.cards.get(c)).account.balance
             assert actual == expected[card_id]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from smartguard.domain.errors import InvalidInput
+
 
 class MessageKind(StrEnum):
     PURCHASE = "purchase"
@@ -107,7 +109,11 @@ class AuthorizationRequest:
 
 @dataclass(frozen=True, slots=True)
 class ReversalRequest:
-    """Undo an authorization, named by its original idempotency key (ISO 8583 field 90)."""
+    """Undo an authorization, named by its original idempotency key (ISO 8583 field 90).
+
+    A *partial* reversal states the amount that really took place (``actual_amount``, in
+    the original's transaction currency; ISO 8583 field 95): an ATM that dispensed ¥300 of
+    ¥500 reverses ¥200. ``actual_amount`` None is a full reversal."""
 
     acquirer_id: str
     stan: str
@@ -117,6 +123,12 @@ class ReversalRequest:
     original_transmission_time: str
     amount: int | None = None  # the original amount, when the sender states it
     repeat: bool = False  # 0401/0421: a repeat of an earlier reversal
+    actual_amount: int | None = None  # partial: what really took place; None: full
+
+    def __post_init__(self) -> None:
+        if self.actual_amount is not None and self.actual_amount <= 0:
+            raise InvalidInput("actual_amount", "a partial reversal's actual amount is "
+                               "above 0 (nothing took place: a full reversal)")
 
     @property
     def idempotency_key(self) -> tuple[str, str, str]:
@@ -125,6 +137,20 @@ class ReversalRequest:
     @property
     def original_key(self) -> tuple[str, str, str]:
         return (self.original_acquirer_id, self.original_stan, self.original_transmission_time)
+
+
+def given_back(original: AuthorizationRequest, actual_amount: int | None) -> int:
+    """What a reversal gives back, in the card's currency (the original's billing amount):
+    all of it for a full reversal, else the part above ``actual_amount``. Across currencies
+    the actual amount is converted at the original's own rate, rounded half up to the
+    minor unit; an actual amount at or above the original gives nothing back."""
+    billing = original.billing_amount
+    if actual_amount is None:
+        return billing
+    if actual_amount >= original.amount:
+        return 0
+    kept = (billing * actual_amount * 2 + original.amount) // (original.amount * 2)
+    return billing - kept
 
 
 @dataclass(frozen=True, slots=True)

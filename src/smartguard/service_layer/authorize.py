@@ -12,12 +12,17 @@ from smartguard.domain.decisions import Decision, Outcome
 from smartguard.domain.engine import decide
 from smartguard.domain.periods import counter_keys, day_key, local_time, month_key
 from smartguard.domain.state import Agreement, CardState, TravelAllowance
-from smartguard.domain.transactions import AuthorizationRequest, MessageKind
+from smartguard.domain.transactions import AuthorizationRequest, MessageKind, given_back
 from smartguard.errors import IdempotencyConflict, InvalidInput, UnknownCard
 from smartguard.service_layer import notify, travel
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
-from smartguard.service_layer.records import AuthorizationRecord, CardRecord, ReversalStatus
+from smartguard.service_layer.records import (
+    AuthorizationRecord,
+    CardRecord,
+    ReversalRecord,
+    ReversalStatus,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +149,8 @@ def _record(
 ) -> AuthorizationResult:
     auth_id = ctx.new_id("auth")
     pending = uow.reversals.pending(request.idempotency_key)
-    already_reversed = pending is not None
-    balance = card.account.balance
-    keys: tuple[str, ...] = ()
-    if decision.approved and not already_reversed:
-        balance, keys = _apply(uow, card, request, decision, period, now)
+    balance, keys, returned = _effects(uow, card, request, decision, period, now, pending)
+    fully_reversed = pending is not None and pending.actual_amount is None
     challenge = None
     if decision.outcome is Outcome.VERIFY:
         challenge = _open_challenge(uow, ctx, card, request, decision, auth_id, now)
@@ -160,17 +162,37 @@ def _record(
         balance_after=balance, day=period[0], month=period[1], counters=keys,
         challenge_id=challenge.challenge.id if challenge else None,
         challenge_used=decision.challenge_used,
-        reversed_at=now if already_reversed and decision.approved else None,
+        reversed_at=now if fully_reversed and decision.approved else None,
     )
     uow.authorizations.add(record)
-    if already_reversed and pending is not None:
-        moved = decision.approved and request.kind is not MessageKind.BALANCE_INQUIRY
-        status = ReversalStatus.APPLIED if moved else ReversalStatus.NO_EFFECT
-        uow.reversals.resolve(pending.id, status, auth_id, now)
+    if pending is not None:
+        status = ReversalStatus.APPLIED if returned else ReversalStatus.NO_EFFECT
+        uow.reversals.resolve(pending.id, status, auth_id, now, returned)
     code = challenge.code if challenge else None
     expires = challenge.challenge.expires_at if challenge else None
     notify.after_authorization(uow, ctx, card, record, decision, code, expires)
     return AuthorizationResult(record, card, challenge=challenge)
+
+
+def _effects(
+    uow: UnitOfWork, card: CardRecord, request: AuthorizationRequest, decision: Decision,
+    period: tuple[str, str], now: datetime, pending: ReversalRecord | None,
+) -> tuple[int, tuple[str, ...], int | None]:
+    """Apply an approved request. A reversal that came before it (``pending``): a full one
+    leaves it without effect; a partial one lets it through for the amount that really
+    took place. Returns the balance after, the counters moved, and what the reversal gave
+    back (None: nothing)."""
+    if not decision.approved:
+        return card.account.balance, (), None
+    moves = request.kind is not MessageKind.BALANCE_INQUIRY
+    if pending is not None and pending.actual_amount is None:
+        return card.account.balance, (), request.billing_amount if moves else None
+    balance, keys = _apply(uow, card, request, decision, period, now)
+    if pending is None or not moves:
+        return balance, keys, None
+    _, balance = give_back(uow, card.card.account_id, card.card.id, request, keys, period,
+                           pending.actual_amount)
+    return balance, keys, given_back(request, pending.actual_amount) or None
 
 
 def _apply(
@@ -190,6 +212,22 @@ def _apply(
     if decision.challenge_used is not None:
         uow.challenges.set_status(decision.challenge_used, ChallengeStatus.USED, now)
     return uow.accounts.adjust_balance(c.account_id, -request.billing_amount), keys
+
+
+def give_back(uow: UnitOfWork, account_id: str, card_id: str, r: AuthorizationRequest,
+              counters: tuple[str, ...], period: tuple[str, str],
+              actual_amount: int | None) -> tuple[int, int]:
+    """Move the balance and usage counters back by what a reversal of ``r`` gives back
+    (all of it, count included, or above ``actual_amount`` for a partial reversal, which
+    keeps the count: the transaction happened). Returns the signed change of balance and
+    the balance after it."""
+    amount = given_back(r, actual_amount)
+    delta = -amount if r.kind is MessageKind.REFUND else amount
+    balance = uow.accounts.adjust_balance(account_id, delta)
+    if counters:
+        uow.usage.add(card_id, counters, period[0], period[1], -amount,
+                      -1 if actual_amount is None else 0)
+    return delta, balance
 
 
 def _open_challenge(

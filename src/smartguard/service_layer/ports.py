@@ -87,9 +87,11 @@ class ReversalRepository(Protocol):
 
     def add(self, record: ReversalRecord) -> None: ...
     def resolve(
-        self, reversal_id: str, status: ReversalStatus, authorization_id: str, at: datetime
+        self, reversal_id: str, status: ReversalStatus, authorization_id: str, at: datetime,
+        amount: int | None,
     ) -> None:
-        """A pending reversal met its original: applied, or no effect if it was declined."""
+        """A pending reversal met its original: applied (``amount`` given back), or no
+        effect if it was declined."""
         ...
 
 

@@ -59,8 +59,9 @@ class ReversalRecord:
     status: ReversalStatus
     card_id: str | None = None
     authorization_id: str | None = None
-    amount: int | None = None
+    amount: int | None = None  # applied: what was given back (card currency); else as sent
     applied_at: datetime | None = None
+    actual_amount: int | None = None  # a partial reversal's amount that really took place
 
 
 @dataclass(frozen=True, slots=True)

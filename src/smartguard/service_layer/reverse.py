@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from smartguard.domain.decisions import Outcome
-from smartguard.domain.transactions import MessageKind, ReversalRequest
+from smartguard.domain.transactions import MessageKind, ReversalRequest, given_back
 from smartguard.service_layer import notify
-from smartguard.service_layer.authorize import CardRef
+from smartguard.service_layer.authorize import CardRef, give_back
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import (
@@ -35,17 +35,18 @@ def reverse(
     if original is None:
         card = ref.load(uow) if ref is not None else None
         record = _new(ctx, reversal, now, ReversalStatus.PENDING, card.card.id if card else None)
-    elif original.reversed_at is not None or not _moved_money(original):
+    elif original.reversed_at is not None or not _moved_money(original) or \
+            given_back(original.request, reversal.actual_amount) == 0:
         record = _new(ctx, reversal, now, ReversalStatus.NO_EFFECT, original.card_id,
                       original.id)
     else:
-        moved = undo(uow, original, now)
+        moved = undo(uow, original, now, reversal.actual_amount)
         card = uow.cards.get(original.card_id)
         if card is not None:
             notify.after_balance_change(uow, ctx, card, "reversal", moved,
                                         original.request.merchant_name, now)
         record = _new(ctx, reversal, now, ReversalStatus.APPLIED, original.card_id,
-                      original.id, applied_at=now, amount=original.request.billing_amount)
+                      original.id, applied_at=now, amount=abs(moved))
     uow.reversals.add(record)
     return ReversalResult(record)
 
@@ -56,20 +57,18 @@ def _moved_money(original: AuthorizationRecord) -> bool:
     return original.outcome is Outcome.APPROVE and r.kind is not MessageKind.BALANCE_INQUIRY
 
 
-def undo(uow: UnitOfWork, original: AuthorizationRecord, now: datetime) -> int:
-    """Give back the balance, amount and count an approved authorization took; returns
-    the signed change of balance."""
-    r = original.request
+def undo(uow: UnitOfWork, original: AuthorizationRecord, now: datetime,
+         actual_amount: int | None = None) -> int:
+    """Give back what an approved authorization took: all of it (balance, amount and
+    count; the authorization is marked reversed), or for a partial reversal the part above
+    ``actual_amount`` (balance and amount; the transaction still happened, so it keeps its
+    count). Returns the signed change of balance."""
     card = uow.cards.get(original.card_id, lock=True)
     assert card is not None, "an authorization's card is never deleted"
-    delta = -r.billing_amount if r.kind is MessageKind.REFUND else r.billing_amount
-    uow.accounts.adjust_balance(card.card.account_id, delta)
-    if original.counters:
-        uow.usage.add(
-            original.card_id, original.counters, original.day, original.month,
-            -r.billing_amount, -1,
-        )
-    uow.authorizations.mark_reversed(original.id, now)
+    delta, _ = give_back(uow, card.card.account_id, original.card_id, original.request,
+                         original.counters, (original.day, original.month), actual_amount)
+    if actual_amount is None:
+        uow.authorizations.mark_reversed(original.id, now)
     return delta
 
 
@@ -83,4 +82,5 @@ def _new(
         original_key=reversal.original_key, received_at=now, status=status,
         card_id=card_id, authorization_id=authorization_id,
         amount=amount if amount is not None else reversal.amount, applied_at=applied_at,
+        actual_amount=reversal.actual_amount,
     )

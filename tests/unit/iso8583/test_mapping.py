@@ -117,6 +117,23 @@ def test_reversal_names_its_original_in_field_90_with_acquirer_leading_zeros_dro
     assert rev.repeat and rev.amount == 10_000 and ref is not None
 
 
+def test_field_95_makes_a_reversal_partial_and_zero_or_absent_is_full() -> None:
+    fields = reversal(9, purchase(1))
+    assert m.to_reversal(fields, lambda p: "h")[0].actual_amount is None
+    fields["95"] = "000000006000" + "0" * 30  # ¥60.00 of the ¥100.00 took place
+    assert m.to_reversal(fields, lambda p: "h")[0].actual_amount == 6_000
+    fields["95"] = "0" * 42
+    assert m.to_reversal(fields, lambda p: "h")[0].actual_amount is None
+
+
+@pytest.mark.parametrize("value", ["00000000600", "0000000060X0" + "0" * 30])
+def test_a_malformed_field_95_is_answered_invalid_amount(value: str) -> None:
+    fields = {**reversal(9, purchase(1)), "95": value}
+    with pytest.raises(e.InvalidInput) as info:
+        m.to_reversal(fields, lambda p: "h")
+    assert m.response_code_for(info.value) == "13"
+
+
 def test_balance_field_54_is_available_balance_with_sign() -> None:
     assert m.balance_field(123_456, "CNY") == "0002156C000000123456"
     assert m.balance_field(-5, "USD") == "0002840D000000000005"

@@ -168,3 +168,80 @@ def test_a_reversal_of_a_refund_takes_the_credit_back(world, card):
     world.authorize(card, req)
     world.reverse(reversal_of(req))
     assert world.balance(card) == cny(10_000)
+
+
+# --- partial reversals (ISO 8583 field 95) --------------------------------------------------
+
+def test_a_partial_reversal_gives_back_only_what_did_not_take_place(world, card):
+    req = atm_withdrawal(cny(500))  # the ATM dispensed ¥300 of ¥500
+    world.authorize(card, req)
+    result = world.reverse(reversal_of(req, actual=cny(300)))
+    assert result.record.status is ReversalStatus.APPLIED
+    assert result.record.amount == cny(200)
+    assert result.record.actual_amount == cny(300)
+    assert world.balance(card) == cny(9_700)
+
+
+def test_a_partial_reversal_keeps_the_count_and_lowers_the_amounts(world, card):
+    req = atm_withdrawal(cny(500))
+    world.authorize(card, req)
+    world.reverse(reversal_of(req, actual=cny(300)))
+    used = world.usage(card, "atm_cash")
+    assert (used.day_amount, used.day_count, used.month_amount) == (cny(300), 1, cny(300))
+
+
+def test_a_partially_reversed_transaction_is_not_marked_reversed(world, card):
+    req = atm_withdrawal(cny(500))
+    world.authorize(card, req)
+    world.reverse(reversal_of(req, actual=cny(300)))
+    assert world.view().authorizations.by_key(req.idempotency_key).reversed_at is None
+
+
+def test_a_partial_reversal_repeated_applies_only_once(world, card):
+    req = atm_withdrawal(cny(500))
+    world.authorize(card, req)
+    world.reverse(reversal_of(req, actual=cny(300)))
+    again = world.reverse(reversal_of(req, repeat=True, actual=cny(300)))
+    assert again.repeat
+    assert world.balance(card) == cny(9_700)
+
+
+@pytest.mark.parametrize("actual", [cny(500), cny(600)])
+def test_an_actual_amount_at_or_above_the_original_gives_nothing_back(world, card, actual):
+    req = atm_withdrawal(cny(500))
+    world.authorize(card, req)
+    result = world.reverse(reversal_of(req, actual=actual))
+    assert result.record.status is ReversalStatus.NO_EFFECT
+    assert world.balance(card) == cny(9_500)
+    assert world.usage(card, "atm_cash").day_amount == cny(500)
+
+
+def test_a_partial_reversal_of_a_refund_takes_back_part_of_the_credit(world, card):
+    req = refund(cny(80))
+    world.authorize(card, req)
+    world.reverse(reversal_of(req, actual=cny(50)))
+    assert world.balance(card) == cny(10_050)
+
+
+def test_a_partial_reversal_before_its_original_lets_the_original_take_the_actual_amount(
+        world, card):
+    req = atm_withdrawal(cny(500))
+    assert world.reverse(reversal_of(req, actual=cny(300)), card).record.status \
+        is ReversalStatus.PENDING
+    record = world.authorize(card, req).record
+    assert record.outcome is Outcome.APPROVE
+    assert record.reversed_at is None
+    assert record.balance_after == world.balance(card) == cny(9_700)
+    used = world.usage(card, "atm_cash")
+    assert (used.day_amount, used.day_count) == (cny(300), 1)
+    pending = world.view().reversals.by_original(req.idempotency_key)
+    assert (pending.status, pending.amount) == (ReversalStatus.APPLIED, cny(200))
+
+
+def test_a_partial_reversal_of_a_declined_late_original_has_no_effect(world, card):
+    req = atm_withdrawal(cny(50_000))  # above the balance: declined
+    world.reverse(reversal_of(req, actual=cny(300)), card)
+    assert world.authorize(card, req).record.outcome is Outcome.DECLINE
+    pending = world.view().reversals.by_original(req.idempotency_key)
+    assert pending.status is ReversalStatus.NO_EFFECT
+    assert world.balance(card) == cny(10_000)

@@ -55,7 +55,7 @@ CONDITIONS: dict[str, tuple[TerminalType, bool]] = {
 }
 NETWORK_CODES = {"001": "sign_on", "002": "sign_off", "301": "echo"}
 AUTH_ECHO = ("3", "4", "7", "11", "12", "13", "32", "37", "41", "49")
-REVERSAL_ECHO = ("3", "4", "7", "11", "32", "37", "41", "49", "90")
+REVERSAL_ECHO = ("3", "4", "7", "11", "32", "37", "41", "49", "90", "95")
 
 
 def response_mti(mti: str) -> str | None:
@@ -180,15 +180,29 @@ def to_reversal(
     fields: Fields, hash_pan: Callable[[str], str]
 ) -> tuple[ReversalRequest, CardRef | None]:
     """A reversal names its original in field 90: MTI (1-4), STAN (5-10), transmission
-    time (11-20), acquirer id (21-31); the rest is ignored."""
+    time (11-20), acquirer id (21-31); the rest is ignored. Field 95 makes it partial."""
     acq, stan, sent = key_fields(fields)
     original = _digits(fields, "90", 42, name="original data elements")
     amount = _amount(fields, "4") if "4" in fields else None
     ref = CardRef(pan_hash=hash_pan(check_pan(fields["2"]))) if "2" in fields else None
     reversal = ReversalRequest(
         acq, stan, sent, acquirer(original[20:31]), original[4:10], original[10:20],
-        amount, repeat=fields["t"] in ("0401", "0421"))
+        amount, repeat=fields["t"] in ("0401", "0421"), actual_amount=_actual(fields))
     return reversal, ref
+
+
+def _actual(fields: Fields) -> int | None:
+    """Field 95 (replacement amounts, an42): positions 1-12 are the amount that really
+    took place, in the transaction currency; the rest (settlement amount, fees) is
+    ignored. Absent or zero: a full reversal."""
+    if "95" not in fields:
+        return None
+    value = fields["95"]
+    head = value[:12]
+    if len(value) != 42 or not head.isascii() or not head.isdigit():
+        raise e.InvalidInput("95", "field 95 must be 42 characters, the first 12 the actual "
+                             "amount", "invalid_amount")
+    return int(head) or None
 
 
 def _echo(fields: Fields, keys: tuple[str, ...], mti: str) -> Fields:

@@ -229,6 +229,6 @@ class CachedReversals(SqlReversals):
             self._pending_keys().add(record.original_key)
 
     def resolve(self, reversal_id: str, status: ReversalStatus, authorization_id: str,
-                at: datetime) -> None:
-        super().resolve(reversal_id, status, authorization_id, at)
+                at: datetime, amount: int | None) -> None:
+        super().resolve(reversal_id, status, authorization_id, at, amount)
         self.cache.pending = None  # rare: reload on the next look

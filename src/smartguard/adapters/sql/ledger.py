@@ -96,7 +96,7 @@ class SqlAuthorizations:
 _REV_COLUMNS = (
     "id, acquirer_id, stan, transmission_time, original_acquirer_id, original_stan, "
     "original_transmission_time, received_at, status, card_id, authorization_id, amount, "
-    "applied_at"
+    "applied_at, actual_amount"
 )
 
 
@@ -114,6 +114,7 @@ class SqlReversals:
             id=row[0], key=(row[1], row[2], row[3]), original_key=(row[4], row[5], row[6]),
             received_at=dt_req(row[7]), status=ReversalStatus(row[8]), card_id=row[9],
             authorization_id=row[10], amount=row[11], applied_at=dt(row[12]),
+            actual_amount=row[13],
         )
 
     def pending(self, original_key: Key) -> ReversalRecord | None:
@@ -122,16 +123,17 @@ class SqlReversals:
 
     def add(self, r: ReversalRecord) -> None:
         self.db.execute(
-            f"INSERT INTO reversals ({_REV_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO reversals ({_REV_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (r.id, *r.key, *r.original_key, ts(r.received_at), r.status.value, r.card_id,
-             r.authorization_id, r.amount, ts(r.applied_at)),
+             r.authorization_id, r.amount, ts(r.applied_at), r.actual_amount),
         )
 
     def resolve(self, reversal_id: str, status: ReversalStatus, authorization_id: str,
-                at: datetime) -> None:
+                at: datetime, amount: int | None) -> None:
         self.db.execute(
-            "UPDATE reversals SET status = ?, authorization_id = ?, applied_at = ? "
-            "WHERE id = ?", (status.value, authorization_id, ts(at), reversal_id))
+            "UPDATE reversals SET status = ?, authorization_id = ?, applied_at = ?, "
+            "amount = ? WHERE id = ?",
+            (status.value, authorization_id, ts(at), amount, reversal_id))
 
 
 class SqlPostings:

@@ -199,6 +199,10 @@ class ReversalIn(Strict):
     original: OriginalIn
     pan: str | None = Field(default=None, min_length=13, max_length=19)
     amount: Amount | None = None
+    actual_amount: Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)] | None = Field(
+        default=None, description="A partial reversal: the amount that really took place, "
+        "in the original's currency (minor units); the rest is given back. Absent or 0: "
+        "a full reversal.")
 
 
 class ReversalOut(BaseModel):
@@ -206,6 +210,9 @@ class ReversalOut(BaseModel):
     status: Literal["applied", "no_effect", "pending"]
     authorization_id: str | None
     repeat: bool
+    given_back: int | None = Field(
+        default=None, description="When applied: what was given back to the card, in its "
+        "currency (minor units)")
 
 
 @router.post("/reversals", response_model=ReversalOut)
@@ -216,11 +223,13 @@ async def reverse_endpoint(body: ReversalIn, request: Request, _: Processor) -> 
     ref = az.CardRef(pan_hash=app.ctx.hash_pan(check_pan(body.pan))) if body.pan else None
     rev = ReversalRequest(
         body.acquirer_id, body.stan, body.transmission_time, body.original.acquirer_id,
-        body.original.stan, body.original.transmission_time, body.amount)
+        body.original.stan, body.original.transmission_time, body.amount,
+        actual_amount=body.actual_amount or None)
     result = await app.awrite(lambda uow: reverse.reverse(uow, app.ctx, rev, ref))
     rec = result.record
     return ReversalOut(reversal_id=rec.id, status=rec.status.value,
-                       authorization_id=rec.authorization_id, repeat=result.repeat)
+                       authorization_id=rec.authorization_id, repeat=result.repeat,
+                       given_back=rec.amount if rec.status.value == "applied" else None)
 
 
 class PostingIn(Strict):

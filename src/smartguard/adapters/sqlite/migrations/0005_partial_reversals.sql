@@ -1,0 +1,4 @@
+-- Partial reversals (ISO 8583 field 95): the amount that really took place, in the
+-- original's transaction currency; NULL for a full reversal. `amount` of an applied
+-- reversal is what was given back, in the card's currency.
+ALTER TABLE reversals ADD COLUMN actual_amount INTEGER;
