@@ -78,3 +78,42 @@ def test_unreadable_database_becomes_store_unavailable(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreUnavailable):
         store.upgrade(bad)
+
+
+def test_the_serving_writer_never_waits_on_the_loop_for_another_process(sg: App) -> None:
+    """While another process holds SQLite's write lock, the event-loop writer begins in its
+    helper thread (the loop goes on serving) and its jobs commit once the lock is free."""
+    import asyncio
+    import time
+
+    from smartguard.domain.cards import Cardholder
+
+    other = sqlite3.connect(sg.settings.sqlite_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # e.g. `smartguard cards enrol` mid-transaction
+    t0 = time.monotonic()
+    assert sg.writer().try_begin() is False  # at once, nothing begun
+    assert time.monotonic() - t0 < 1
+
+    async def scenario() -> tuple[str, float]:
+        loop = asyncio.get_running_loop()
+        writer = sg.use_loop_writer(loop)
+        job = writer.asubmit(lambda uow: uow.cardholders.add(
+            Cardholder("chd_x", "H", "+8613800138000"), sg.ctx.clock()) or "done")
+        ticks = 0.0
+        started = loop.time()
+        while loop.time() - started < 0.3:  # the loop keeps turning meanwhile
+            await asyncio.sleep(0.01)
+            ticks += 1
+        loop.call_later(0, other.execute, "COMMIT")
+        result = await asyncio.wait_for(job, 10)
+        await writer.aclose()
+        return result, ticks
+
+    result, ticks = asyncio.run(scenario())
+    other.close()
+    assert result == "done" and ticks >= 20
+    assert sg.read(lambda uow: uow.cardholders.get("chd_x")) is not None
+    uow = sg.writer()
+    assert uow.try_begin() is True  # and the busy timeout is back for the rest
+    uow.rollback()
+    assert uow.db.one("PRAGMA busy_timeout") == (store.BUSY_MS,)

@@ -5,8 +5,10 @@ the event loop, and SQLite hands the GIL back and forth around every statement: 
 the two threads spend much of their time waiting for each other (the writer alone costs
 about twice as much CPU per authorization as the same work on one thread; see
 docs/performance.md). While serving, this committer runs the jobs' statements on the loop's
-thread, where requests are decoded anyway, and only ``BEGIN`` and ``COMMIT`` (the fsync)
-go to a helper thread, during which the loop goes on reading and answering. The guarantees
+thread, where requests are decoded anyway. ``BEGIN`` runs there too unless it would have
+to wait for another process's write lock, and so does the ``COMMIT`` of a small batch; a
+large batch's ``COMMIT`` (the fsync) goes to a helper thread, during which the loop goes on
+reading and answering. The guarantees
 are the same: one transaction per batch, a savepoint per job, results settled only after
 the COMMIT that holds them; a batch that fails at commit is retried job by job.
 """
@@ -29,6 +31,12 @@ log = structlog.get_logger("smartguard.committer")
 
 #: Jobs run between two chances for the loop to serve I/O, inside one batch.
 YIELD_EVERY = 16
+#: Batches up to this size are committed on the loop's thread: at low load the two thread
+#: hand-offs cost more than the fsync they would let the loop work through (measured at
+#: 1,000 ISO 8583 requests/s: p50 4.0 -> 1.5 ms, p99 11 -> 5.5 ms, CPU per request -20 %).
+#: Larger batches (high load) commit in the helper thread, so the loop goes on decoding
+#: while the disk syncs.
+INLINE_COMMIT_MAX = 32
 
 
 class LoopCommitter:
@@ -94,13 +102,16 @@ class LoopCommitter:
     async def _run_batch(self, batch: list[tuple[Job, _Waiter]]) -> list[Outcome]:
         uow = self._uow_factory()
         try:
-            await self._in_thread(uow.__enter__)
+            await self._begin(uow)
             outcomes = []
             for n, (job, waiter) in enumerate(batch, 1):
                 outcomes.append(run_one(uow, job, waiter))
                 if n % YIELD_EVERY == 0:
                     await asyncio.sleep(0)
-            await self._in_thread(uow.commit)
+            if len(batch) <= INLINE_COMMIT_MAX:
+                uow.commit()
+            else:
+                await self._in_thread(uow.commit)
         except Exception as exc:
             log.error("batch_failed", error=str(exc), jobs=len(batch))
             await self._in_thread(lambda: uow.__exit__(None, None, None))
@@ -112,6 +123,13 @@ class LoopCommitter:
         self.stats.jobs += len(batch)
         self.stats.largest = max(self.stats.largest, len(batch))
         return outcomes
+
+    async def _begin(self, uow: UnitOfWork) -> None:
+        """Begin on the loop's thread when that cannot wait (``try_begin``: SQLite's write
+        lock is free); when another process holds it, wait for it in the helper thread."""
+        try_begin = getattr(uow, "try_begin", None)
+        if try_begin is None or not try_begin():
+            await self._in_thread(uow.__enter__)
 
     async def _in_thread(self, fn: Callable[[], Any]) -> Any:
         return await self._loop.run_in_executor(self._io, fn)

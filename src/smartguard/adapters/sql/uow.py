@@ -31,6 +31,7 @@ from smartguard.adapters.sql.misc import (
 from smartguard.adapters.sql.outbox import SqlAlertPreferences, SqlInboundSms, SqlOutbox
 from smartguard.adapters.sql.travel import SqlTravel
 from smartguard.adapters.sql.web import SqlAttempts, SqlSessions, SqlSignIns
+from smartguard.errors import StoreUnavailable
 from smartguard.service_layer import ports
 
 
@@ -39,9 +40,11 @@ class SqlUnitOfWork:
     back. ``begin`` is the statement that opens the transaction (``BEGIN IMMEDIATE`` for
     SQLite, so the write lock is taken up front)."""
 
-    def __init__(self, db: Db, begin: str = "BEGIN", cache: WriterCache | None = None) -> None:
+    def __init__(self, db: Db, begin: str = "BEGIN", cache: WriterCache | None = None,
+                 nowait: tuple[str, str] | None = None) -> None:
         self.db = db
         self._begin = begin
+        self._nowait = nowait  # statements to stop and resume waiting for a busy database
         self._open = False
         self._savepoints = count()
         self._cache = cache
@@ -88,6 +91,21 @@ class SqlUnitOfWork:
     ) -> None:
         if self._open:
             self.rollback()
+
+    def try_begin(self) -> bool:
+        """Begin without waiting for another process's write lock: False, with nothing
+        begun, when it is held (then :meth:`__enter__` waits for it)."""
+        if self._nowait is None:
+            self.__enter__()
+            return True
+        self.db.execute(self._nowait[0])
+        try:
+            self.__enter__()
+            return True
+        except StoreUnavailable:  # "database is locked"
+            return False
+        finally:
+            self.db.execute(self._nowait[1])
 
     def commit(self) -> None:
         self.db.execute("COMMIT")

@@ -17,19 +17,20 @@ from smartguard.adapters.sql.uow import SqlUnitOfWork
 from smartguard.errors import StoreUnavailable
 
 MIGRATIONS = "smartguard.adapters.sqlite.migrations"
+BUSY_MS = 30_000  # how long a statement waits for another process's lock
 log = structlog.get_logger("smartguard.sqlite")
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(
-            str(path), isolation_level=None, check_same_thread=False, timeout=30
+            str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_MS / 1000
         )
         conn.execute("PRAGMA page_size=2048")  # new databases only; see performance.md
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")
         conn.execute("PRAGMA cache_size=-65536")
     except sqlite3.Error as exc:
         raise StoreUnavailable(f"cannot open SQLite database {path}: {exc}") from exc
@@ -142,7 +143,8 @@ class SqliteStore:
         self._lock = threading.Lock()
 
     def writer(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._writer, begin="BEGIN IMMEDIATE", cache=self._cache)
+        return SqlUnitOfWork(self._writer, begin="BEGIN IMMEDIATE", cache=self._cache,
+                             nowait=("PRAGMA busy_timeout=0", f"PRAGMA busy_timeout={BUSY_MS}"))
 
     def reader(self) -> SqlUnitOfWork:
         db = getattr(self._local, "db", None)
