@@ -34,11 +34,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.population import build, mixed_request
 
+#: An answer slower than this counts as an error (``timeouts``) and the connection is
+#: reopened: a stalled request must show in the report, not hang the benchmark.
+TIMEOUT_S = 10.0
+
 
 @dataclass
 class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    timeouts: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     outcomes: dict[str, int] = field(default_factory=dict)
 
@@ -55,6 +60,9 @@ class Connection:
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
 
     async def send(self, body: bytes) -> tuple[int, bytes]:
+        return await asyncio.wait_for(self._send(body), TIMEOUT_S)
+
+    async def _send(self, body: bytes) -> tuple[int, bytes]:
         self.writer.write(f"{self.head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
         header = await self.reader.readuntil(b"\r\n\r\n")
         status = int(header[9:12])
@@ -91,6 +99,20 @@ def record(result: Result, status: int, payload: bytes, latency: float) -> None:
     result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
 
 
+async def send(c: Connection, traffic: Traffic, result: Result) -> tuple[int, bytes] | None:
+    """One request; a broken or stalled connection counts as an error and is reopened."""
+    try:
+        return await c.send(traffic.next())
+    except TimeoutError:
+        result.errors += 1
+        result.timeouts += 1
+    except (OSError, asyncio.IncompleteReadError):
+        result.errors += 1
+    c.writer.close()
+    await c.open()
+    return None
+
+
 async def closed_loop(host: str, port: int, token: str, traffic: Traffic, conns: int,
                       seconds: float) -> tuple[Result, float]:
     result = Result()
@@ -101,13 +123,9 @@ async def closed_loop(host: str, port: int, token: str, traffic: Traffic, conns:
         await c.open()
         while time.perf_counter() < end:
             t0 = time.perf_counter()
-            try:
-                status, payload = await c.send(traffic.next())
-            except (OSError, asyncio.IncompleteReadError):
-                result.errors += 1
-                await c.open()
-                continue
-            record(result, status, payload, time.perf_counter() - t0)
+            sent = await send(c, traffic, result)
+            if sent is not None:
+                record(result, *sent, time.perf_counter() - t0)
         c.writer.close()
 
     start = time.perf_counter()
@@ -132,8 +150,9 @@ async def open_loop(host: str, port: int, token: str, traffic: Traffic, conns: i
             delay = scheduled - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            status, payload = await c.send(traffic.next())
-            record(result, status, payload, time.perf_counter() - scheduled)
+            sent = await send(c, traffic, result)
+            if sent is not None:
+                record(result, *sent, time.perf_counter() - scheduled)
             k += 1
         c.writer.close()
 
@@ -163,7 +182,8 @@ def report(name: str, result: Result, elapsed: float, cpu: float) -> dict[str, f
                "cpu_us": cpu / max(n, 1) * 1e6}
     print(f"{name}: {summary['throughput']:,.0f} auth/s  p50 {summary['p50']:.2f} ms  "
           f"p95 {summary['p95']:.2f} ms  p99 {summary['p99']:.2f} ms  "
-          f"p99.9 {summary['p99.9']:.2f} ms  errors {result.errors}  "
+          f"p99.9 {summary['p99.9']:.2f} ms  errors {result.errors} "
+          f"(timeouts {result.timeouts})  "
           f"server CPU {summary['cpu_us']:.0f} us/auth  outcomes {result.outcomes}",
           flush=True)
     return summary
