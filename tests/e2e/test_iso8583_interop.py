@@ -72,3 +72,19 @@ def test_independent_client_gets_approvals_declines_reversals_and_echo(
     assert (rev["0"], rev["39"], rev["90"][4:10]) == ("0410", "00", "000001")
     card = sg.read(lambda uow: uow.cards.by_pan_hash(sg.ctx.hash_pan(PAN)))
     assert card is not None and card.account.balance == 1_000_000
+
+
+def test_independent_client_sends_a_partial_reversal_in_field_95(
+    sg: App, tmp_path: Path
+) -> None:
+    """An ATM dispensed ¥180.00 of ¥250.00: field 95 as another implementation packs it."""
+    enrol(sg, balance=1_000_000)
+    original = purchase(1, amount=25_000)
+    partial = {**reversal(2, original),
+               "95": f"{18_000:012d}{18_000:012d}" + "C00000000" + "C00000000"}
+    with gateway(sg) as gw:
+        assert exchange(gw.port, [original], tmp_path)[0]["39"] == "00"
+        rev = exchange(gw.port, [partial], tmp_path)[0]
+    assert (rev["0"], rev["39"], rev["95"]) == ("0410", "00", partial["95"])
+    card = sg.read(lambda uow: uow.cards.by_pan_hash(sg.ctx.hash_pan(PAN)))
+    assert card is not None and card.account.balance == 1_000_000 - 18_000
