@@ -29,8 +29,9 @@ def test_another_cardholders_card_pages_answer_as_unknown(web: Web, tab: str) ->
     assert mine.status_code == 200
     assert theirs.status_code == unknown.status_code == 404
     assert theirs.text == unknown.text.replace("card_does_not_exist", li.card_id)
+    shown = theirs.text.replace(li.card_id, "")  # the id asked for may hold any 4 digits
     for secret in (li.last4, "Li Wei", "Li's Secret Shop", "¥10,000.00"):
-        assert secret not in theirs.text
+        assert secret not in shown
 
 
 @pytest.mark.parametrize("form", FORMS)
