@@ -347,6 +347,10 @@ class FakeAudit(_Repo):
     def for_card(self, card_id: str, limit: int) -> list[AuditEntry]:
         return [e for e in reversed(self.t.audit) if e.card_id == card_id][:limit]
 
+    def last(self, card_id: str, action: str) -> AuditEntry | None:
+        return next((e for e in reversed(self.t.audit)
+                     if e.card_id == card_id and e.action == action), None)
+
 
 class FakeKeys(_Repo):
     def add(self, key: ApiKey) -> None:

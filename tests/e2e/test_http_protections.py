@@ -143,6 +143,18 @@ def test_cardholder_cannot_unfreeze_a_card_the_bank_blocked(
     assert "only the bank" in r.json()["error"]["message"]
 
 
+def test_the_banks_unblock_keeps_the_cardholders_freeze(
+    api: Api, card: dict[str, Any]
+) -> None:
+    api.post(f"/v1/cards/{card['id']}/freeze", role="cardholder_app")
+    api.post(f"/v1/cards/{card['id']}/block", role="operator")
+    r = api.post(f"/v1/cards/{card['id']}/unblock", role="operator")
+    assert r.json()["status"] == "frozen"
+    assert api.authorize().json()["primary_reason"] == "card_frozen"
+    api.post(f"/v1/cards/{card['id']}/unfreeze", role="cardholder_app")
+    assert api.authorize().json()["outcome"] == "approve"
+
+
 def test_decisions_list_explains_each_decision(api: Api, card: dict[str, Any]) -> None:
     api.put(f"/v1/cards/{card['id']}/controls/region_lock",
             {"enabled": True, "places": ["CN-HA"]})

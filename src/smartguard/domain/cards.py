@@ -73,10 +73,15 @@ _TRANSITIONS: dict[StatusAction, tuple[frozenset[CardStatus], CardStatus]] = {
 }
 
 
-def next_status(current: CardStatus, action: StatusAction) -> CardStatus | None:
+def next_status(current: CardStatus, action: StatusAction,
+                before_block: CardStatus | None = None) -> CardStatus | None:
     """The status after ``action``, or None when the action is not allowed from
-    ``current`` (e.g. a cardholder cannot unfreeze a card the bank blocked)."""
+    ``current`` (e.g. a cardholder cannot unfreeze a card the bank blocked). Unblocking
+    gives back the cardholder's freeze when the card was frozen before the bank blocked
+    it (``before_block``): lifting the bank's block must not lift the cardholder's."""
     allowed, target = _TRANSITIONS[action]
     if current not in allowed:
         return None
+    if action is StatusAction.UNBLOCK and before_block is CardStatus.FROZEN:
+        return CardStatus.FROZEN
     return target

@@ -128,7 +128,7 @@ def change_status(
         raise Forbidden("a card cannot be unfrozen by SMS; use the app or the web page")
     record = card_for(uow, actor, card_id, lock=True)
     current = record.card.status
-    target = next_status(current, action)
+    target = next_status(current, action, _before_block(uow, card_id, action))
     if target is None:
         raise InvalidState(_refusal(current, action))
     if target is not current:
@@ -139,6 +139,18 @@ def change_status(
         if actor.channel != "sms":  # an SMS stop-payment gets its own reply instead
             notify.after_security_event(uow, ctx, record, STATUS_EVENTS[action])
     return replace(record, card=replace(record.card, status=target))
+
+
+def _before_block(uow: UnitOfWork, card_id: str, action: StatusAction) -> CardStatus | None:
+    """For an unblock: the card's status before the bank's latest block (from its audit
+    trail, written in the same transaction as every status change)."""
+    if action is not StatusAction.UNBLOCK:
+        return None
+    entry = uow.audit.last(card_id, StatusAction.BLOCK.value)
+    try:
+        return CardStatus(entry.old) if entry is not None else None
+    except ValueError:
+        return None
 
 
 def card_for(uow: UnitOfWork, actor: Actor, card_id: str, lock: bool = False) -> CardRecord:

@@ -136,6 +136,9 @@ class TravelRepository(Protocol):
 class AuditRepository(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
     def for_card(self, card_id: str, limit: int) -> list[AuditEntry]: ...
+    def last(self, card_id: str, action: str) -> AuditEntry | None:
+        """The card's latest entry for ``action``."""
+        ...
 
 
 class KeyRepository(Protocol):

@@ -68,6 +68,28 @@ def test_an_operator_unblocks_a_blocked_card(world, card):
     assert status(world, card) is CardStatus.ACTIVE
 
 
+def test_unblocking_gives_back_the_cardholders_freeze(world, card):
+    world.run(change_status, card.cardholder, card.card_id, StatusAction.FREEZE)
+    world.run(change_status, OPERATOR, card.card_id, StatusAction.BLOCK)
+    record = world.run(change_status, OPERATOR, card.card_id, StatusAction.UNBLOCK)
+    assert record.card.status is CardStatus.FROZEN
+    assert status(world, card) is CardStatus.FROZEN
+    entry = world.view().audit.for_card(card.card_id, 1)[0]
+    assert (entry.action, entry.old, entry.new) == ("unblock", "blocked", "frozen")
+    assert world.authorize(card, pos_purchase()).record.verdicts[0].reason \
+        is Reason.CARD_FROZEN
+
+
+def test_unblocking_after_a_later_unfreeze_and_block_uses_the_latest_block(world, card):
+    world.run(change_status, card.cardholder, card.card_id, StatusAction.FREEZE)
+    world.run(change_status, OPERATOR, card.card_id, StatusAction.BLOCK)
+    world.run(change_status, OPERATOR, card.card_id, StatusAction.UNBLOCK)
+    world.run(change_status, card.cardholder, card.card_id, StatusAction.UNFREEZE)
+    world.run(change_status, OPERATOR, card.card_id, StatusAction.BLOCK)
+    world.run(change_status, OPERATOR, card.card_id, StatusAction.UNBLOCK)
+    assert status(world, card) is CardStatus.ACTIVE
+
+
 def test_a_blocked_card_declines_with_card_blocked(world, card):
     world.run(change_status, OPERATOR, card.card_id, StatusAction.BLOCK)
     assert world.authorize(card, pos_purchase()).record.verdicts[0].reason \

@@ -117,8 +117,18 @@ class SqlAudit:
         rows = self.db.all(
             "SELECT at, actor, channel, action, card_id, cardholder_id, old, new FROM audit "
             "WHERE card_id = ? ORDER BY id DESC LIMIT ?", (card_id, limit))
-        return [AuditEntry(dt_req(r[0]), r[1], r[2], r[3], r[4], r[5], json.loads(r[6]),
-                           json.loads(r[7])) for r in rows]
+        return [_entry(r) for r in rows]
+
+    def last(self, card_id: str, action: str) -> AuditEntry | None:
+        row = self.db.one(
+            "SELECT at, actor, channel, action, card_id, cardholder_id, old, new FROM audit "
+            "WHERE card_id = ? AND action = ? ORDER BY id DESC LIMIT 1", (card_id, action))
+        return _entry(row) if row else None
+
+
+def _entry(r: Row) -> AuditEntry:
+    return AuditEntry(dt_req(r[0]), r[1], r[2], r[3], r[4], r[5], json.loads(r[6]),
+                      json.loads(r[7]))
 
 
 class SqlKeys:
