@@ -36,6 +36,8 @@ def test_demo_plays_the_scripted_day_and_explains_each_decision(tmp_path: Path) 
     assert "a magnetic-stripe purchase needs your confirmation" in text
     assert "above your ATM cash daily amount limit" in text
     assert "balance back to ¥12,000.00" in text
+    assert "partial reversal: ¥300.00 paid" in text  # the ATM paid out less than asked
+    assert "¥200.00 given back, balance ¥70,701.00" in text
     assert (tmp_path / "smartguard-demo" / "smartguard.db").exists()
     assert "6222021" not in text  # no PAN in the output
     # then one check-up report and one preview, from Zhang Jianguo's recorded history

@@ -139,18 +139,27 @@ class Player:
 
     async def _reverse(self, step: Step, answer: dict[str, Any], local: datetime,
                        name: str) -> None:
+        """The acquirer reverses the step's authorization: all of it, or (``dispensed``)
+        the part the ATM did not pay out."""
         self.stan += 1
         orig = answer["_body"]
-        body = {"acquirer_id": "10000001", "stan": f"{self.stan:06d}",
-                "transmission_time": f"demo-{self.stan}",
-                "original": {k: orig[k] for k in ("acquirer_id", "stan", "transmission_time")}}
+        body: dict[str, Any] = {
+            "acquirer_id": "10000001", "stan": f"{self.stan:06d}",
+            "transmission_time": f"demo-{self.stan}",
+            "original": {k: orig[k] for k in ("acquirer_id", "stan", "transmission_time")}}
+        what = "  ↳ acquirer reverses it"
+        if step.dispensed is not None:
+            body["actual_amount"] = step.dispensed
+            what = f"  ↳ partial reversal: {format_amount(step.dispensed)} paid"
         r = await self.http.post("/v1/reversals", json=body, headers=self._auth("processor"))
         r.raise_for_status()
         card = await self.http.get(f"/v1/cards/{self.enrolled[step.who].card.id}",
                                    headers=self._auth("operator"))
         balance = card.json()["account"]["balance"]
-        click.echo(_row(["", "", "  ↳ acquirer reverses it", "", r.json()["status"], "",
-                         f"balance back to {format_amount(balance)}"]))
+        back = r.json()["given_back"]
+        note = f"balance back to {format_amount(balance)}" if step.dispensed is None else \
+            f"{format_amount(back or 0)} given back, balance {format_amount(balance)}"
+        click.echo(_row(["", "", what, "", r.json()["status"], "", note]))
 
     async def advise(self) -> None:
         """The check-up of Zhang's card, then a preview of two locks on his history."""

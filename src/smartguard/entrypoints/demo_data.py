@@ -59,6 +59,7 @@ class Step:
     request: dict[str, Any]
     then: str = ""  # "confirm": cardholder confirms the challenge and the purchase is retried
     reverse: bool = False  # the acquirer reverses it afterwards
+    dispensed: int | None = None  # with ``reverse``: the ATM paid out only this (partial)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -91,6 +92,8 @@ SCRIPT = (
          _pos(899_900, "Nanjing Rd Watches", "CN-SH"), then="confirm"),
     Step(time(16, 0), "wang", "ATM withdrawal in Henan", _atm(400_000, "CN-HA")),
     Step(time(16, 5), "wang", "Another ATM withdrawal (over limit)", _atm(200_000, "CN-HA")),
+    Step(time(17, 30), "li", "ATM withdrawal in Shanghai", _atm(50_000, "CN-SH"),
+         reverse=True, dispensed=30_000),
     Step(time(18, 0), "zhang", "ATM withdrawal, then reversed", _atm(100_000, "CN-HA"),
          reverse=True),
     Step(time(20, 0), "zhang", "ATM balance inquiry",
