@@ -21,19 +21,16 @@ import uvicorn
 
 from smartguard.bootstrap import App, bootstrap
 from smartguard.config import load
-from smartguard.domain.pan import with_check_digit
 from smartguard.entrypoints.http_api.app import create_asgi
-from smartguard.service_layer import cards, keys
-from smartguard.service_layer.context import Actor
-from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer import keys
 from smartguard.service_layer.records import Role
 from tests import sms
 from tests.conftest import Clock
+from tests.e2e.web.support import Holder, enrol
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ENROLLER = Actor("test", "cli")
 
 
 def why_no_browser() -> str | None:
@@ -63,19 +60,6 @@ def browser() -> Iterator[Any]:
 
 
 @dataclass
-class Holder:
-    name: str
-    phone: str
-    pan: str
-    card_id: str
-    cardholder_id: str
-
-    @property
-    def last4(self) -> str:
-        return self.pan[-4:]
-
-
-@dataclass
 class Site:
     """The running SmartGuard a browser test talks to."""
 
@@ -102,18 +86,6 @@ class Site:
         r.raise_for_status()
         answer: dict[str, Any] = r.json()
         return answer
-
-
-def _enrol(sg: App, name: str, phone: str, n: int) -> Holder:
-    pan = with_check_digit(f"62220210000000{n:04d}")
-
-    def job(uow: UnitOfWork) -> Holder:
-        h = cards.enrol_cardholder(uow, sg.ctx, ENROLLER, name, phone)
-        a = cards.open_account(uow, sg.ctx, ENROLLER, h.id, "CNY", 1_000_000)
-        c = cards.enrol_card(uow, sg.ctx, ENROLLER, pan, a.id)
-        return Holder(name, phone, pan, c.card.id, h.id)
-
-    return sg.write(job)
 
 
 class Switch:
@@ -176,8 +148,8 @@ def site(tmp_path: Path, clock: Clock, server: tuple[Served, Switch]) -> Iterato
     sg = bootstrap(load(None, data_dir=tmp_path / "data"), clock=clock)
     tokens = {r.value: sg.write(lambda uow, r=r: keys.create_key(uow, sg.ctx, r)[1])
               for r in Role}
-    holders = {"wang": _enrol(sg, "王芳 Wang Fang", "+8613800000001", 1),
-               "li": _enrol(sg, "Li Wei", "+8613800000002", 2)}
+    holders = {"wang": enrol(sg, "王芳 Wang Fang", "+8613800000001", 1),
+               "li": enrol(sg, "Li Wei", "+8613800000002", 2)}
     app = create_asgi(sg)
     found = Site(base, sg, clock, tokens, holders)
     writer = sg.use_loop_writer(served.loop)
