@@ -11,7 +11,7 @@ kept: a duplicate insert raises :class:`Conflict`, as the SQL adapter does.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
@@ -248,6 +248,11 @@ class FakeReversals(_Repo):
     def pending(self, original_key: Key) -> ReversalRecord | None:
         record = self.by_original(original_key)
         return record if record and record.status is ReversalStatus.PENDING else None
+
+    def applied_to(self, authorization_ids: Sequence[str]) -> dict[str, ReversalRecord]:
+        wanted = set(authorization_ids)
+        return {r.authorization_id: r for r in self.t.reversals.values()
+                if r.authorization_id in wanted and r.status is ReversalStatus.APPLIED}
 
     def add(self, record: ReversalRecord) -> None:
         if record.id in self.t.reversals or self.by_original(record.original_key):

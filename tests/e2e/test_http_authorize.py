@@ -81,6 +81,9 @@ def test_a_partial_reversal_gives_back_only_the_difference(
     bad = _reverse(api, "000112", "000110", actual_amount=-1)
     assert bad.status_code == 422
     assert balance(api, card) == 1_000_000 - 30_000
+    listed = api.get(f"/v1/cards/{card['id']}/decisions").json()[0]["reversal"]
+    assert (listed["partial"], listed["given_back"], listed["actual_amount"]) == \
+        (True, 20_000, 30_000)
 
 
 def test_reversal_restores_balance_once_however_often_repeated(

@@ -3,7 +3,7 @@ implement it; unit tests use in-memory fakes. Only :meth:`UnitOfWork.commit` com
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
@@ -86,6 +86,10 @@ class ReversalRepository(Protocol):
         ...
 
     def add(self, record: ReversalRecord) -> None: ...
+    def applied_to(self, authorization_ids: Sequence[str]) -> dict[str, ReversalRecord]:
+        """The applied reversals of these authorizations, by authorization id."""
+        ...
+
     def resolve(
         self, reversal_id: str, status: ReversalStatus, authorization_id: str, at: datetime,
         amount: int | None,

@@ -110,6 +110,21 @@ class Web:
         assert found is not None
         return found
 
+    def reverse(self, answer: dict[str, Any], **fields: Any) -> dict[str, Any]:
+        """The acquirer reverses the authorization that got ``answer`` (``actual_amount``:
+        partly)."""
+        self.stan += 1
+        sent = answer["_sent"]
+        body = {"acquirer_id": "10000001", "stan": f"{self.stan:06d}",
+                "transmission_time": f"t{self.stan}",
+                "original": {k: sent[k] for k in ("acquirer_id", "stan", "transmission_time")},
+                **fields}
+        r = TestClient(self.app).post("/v1/reversals", json=body, headers={
+            "Authorization": f"Bearer {self.tokens['processor']}"})
+        assert r.status_code == 200, r.text
+        result: dict[str, Any] = r.json()
+        return result
+
     def authorize(self, holder: Holder, **fields: Any) -> dict[str, Any]:
         self.stan += 1
         body: dict[str, Any] = {
@@ -121,7 +136,7 @@ class Web:
             "Authorization": f"Bearer {self.tokens['processor']}"})
         assert r.status_code == 200, r.text
         answer: dict[str, Any] = r.json()
-        return answer
+        return answer | {"_sent": body}
 
 
 def make_web(tmp_path: Path, clock: Clock) -> Iterator[Web]:

@@ -183,6 +183,20 @@ def test_rejecting_a_verification_suggests_freezing_the_card(web: Web) -> None:
     assert web.authorize(wang, entry_mode="magstripe")["outcome"] != "approve"
 
 
+def test_reversed_and_partly_reversed_transactions_say_so(web: Web) -> None:
+    wang = web.holders["wang"]
+    c = web.sign_in(wang)
+    atm = {"kind": "cash_withdrawal", "terminal": "atm", "merchant_name": "ICBC ATM"}
+    web.reverse(web.authorize(wang, amount=100_000, **atm))
+    web.reverse(web.authorize(wang, amount=50_000, **atm), actual_amount=30_000)
+    html = c.get(f"/cards/{wang.card_id}/transactions").text
+    assert "已冲正：¥1,000.00 已退回" in html
+    assert "部分冲正：实际交易¥300.00，¥200.00 已退回" in html
+    c.get("/lang/en")
+    html = c.get(f"/cards/{wang.card_id}").text  # the overview lists them too
+    assert "¥1,000.00 given back" in html and "¥300.00 took place, ¥200.00 given back" in html
+
+
 def test_transactions_explain_each_decision_in_plain_words(web: Web) -> None:
     wang = web.holders["wang"]
     c = web.sign_in(wang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from smartguard.adapters.sql.codec import (
@@ -100,6 +101,15 @@ _REV_COLUMNS = (
 )
 
 
+def _reversal(row: Row) -> ReversalRecord:
+    return ReversalRecord(
+        id=row[0], key=(row[1], row[2], row[3]), original_key=(row[4], row[5], row[6]),
+        received_at=dt_req(row[7]), status=ReversalStatus(row[8]), card_id=row[9],
+        authorization_id=row[10], amount=row[11], applied_at=dt(row[12]),
+        actual_amount=row[13],
+    )
+
+
 class SqlReversals:
     def __init__(self, db: Db) -> None:
         self.db = db
@@ -108,18 +118,22 @@ class SqlReversals:
         row = self.db.one(
             f"SELECT {_REV_COLUMNS} FROM reversals WHERE original_acquirer_id = ? "
             "AND original_stan = ? AND original_transmission_time = ?", original_key)
-        if row is None:
-            return None
-        return ReversalRecord(
-            id=row[0], key=(row[1], row[2], row[3]), original_key=(row[4], row[5], row[6]),
-            received_at=dt_req(row[7]), status=ReversalStatus(row[8]), card_id=row[9],
-            authorization_id=row[10], amount=row[11], applied_at=dt(row[12]),
-            actual_amount=row[13],
-        )
+        return _reversal(row) if row is not None else None
 
     def pending(self, original_key: Key) -> ReversalRecord | None:
         record = self.by_original(original_key)
         return record if record and record.status is ReversalStatus.PENDING else None
+
+    def applied_to(self, authorization_ids: Sequence[str]) -> dict[str, ReversalRecord]:
+        if not authorization_ids:
+            return {}
+        marks = ",".join("?" * len(authorization_ids))
+        rows = self.db.all(
+            f"SELECT {_REV_COLUMNS} FROM reversals WHERE status = ? "
+            f"AND authorization_id IN ({marks})",
+            (ReversalStatus.APPLIED.value, *authorization_ids))
+        found = (_reversal(r) for r in rows)
+        return {r.authorization_id: r for r in found if r.authorization_id}
 
     def add(self, r: ReversalRecord) -> None:
         self.db.execute(

@@ -18,7 +18,7 @@ from smartguard.entrypoints.http_api.views import (
     challenge_view,
     decision_view,
 )
-from smartguard.service_layer import cards
+from smartguard.service_layer import cards, history
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import Role
 
@@ -134,11 +134,11 @@ async def close(card_id: str, request: Request, p: Operator) -> dict[str, Any]:
 def list_decisions(card_id: str, request: Request, p: Holder,
                    limit: Annotated[int, Query(ge=1, le=500)] = 50,
                    language: str = "en") -> list[dict[str, Any]]:
-    def job(uow: UnitOfWork) -> list[Any]:
+    def job(uow: UnitOfWork) -> history.Decided:
         cards.card_for(uow, p.actor, card_id)
-        return uow.authorizations.for_card(card_id, limit)
+        return history.decided(uow, card_id, limit)
 
-    return [decision_view(r, language) for r in _app(request).read(job)]
+    return [decision_view(r, language, back) for r, back in _app(request).read(job)]
 
 
 @router.get("/cards/{card_id}/audit")

@@ -8,7 +8,12 @@ from smartguard.domain.challenges import Challenge
 from smartguard.domain.controls.codec import controls_to_dict, limits_to_dict
 from smartguard.domain.controls.settings import Ceilings
 from smartguard.domain.explain import explain
-from smartguard.service_layer.records import AuditEntry, AuthorizationRecord, CardRecord
+from smartguard.service_layer.records import (
+    AuditEntry,
+    AuthorizationRecord,
+    CardRecord,
+    ReversalRecord,
+)
 
 
 def mask_phone(phone: str) -> str:
@@ -34,7 +39,18 @@ def ceilings_view(c: Ceilings) -> dict[str, Any]:
     }
 
 
-def decision_view(r: AuthorizationRecord, language: str = "en") -> dict[str, Any]:
+def reversal_view(r: ReversalRecord | None) -> dict[str, Any] | None:
+    """The acquirer's reversal applied to a decision: when, what it gave back (card
+    currency) and, for a partial one, the amount that took place (transaction currency)."""
+    if r is None:
+        return None
+    return {"reversal_id": r.id, "at": (r.applied_at or r.received_at).isoformat(),
+            "given_back": r.amount, "actual_amount": r.actual_amount,
+            "partial": r.actual_amount is not None}
+
+
+def decision_view(r: AuthorizationRecord, language: str = "en",
+                  reversal: ReversalRecord | None = None) -> dict[str, Any]:
     q = r.request
     return {
         "authorization_id": r.id, "received_at": r.received_at.isoformat(),
@@ -48,6 +64,7 @@ def decision_view(r: AuthorizationRecord, language: str = "en") -> dict[str, Any
                      "message": explain(v, language)} for v in r.verdicts],
         "balance_after": r.balance_after, "challenge_id": r.challenge_id,
         "reversed_at": r.reversed_at.isoformat() if r.reversed_at else None,
+        "reversal": reversal_view(reversal),
     }
 
 

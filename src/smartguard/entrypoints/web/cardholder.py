@@ -30,9 +30,9 @@ from smartguard.entrypoints.web.sessions import (
     visitor,
 )
 from smartguard.errors import UnknownCard
-from smartguard.service_layer import cards, challenges, sessions, signin
+from smartguard.service_layer import cards, challenges, history, sessions, signin
 from smartguard.service_layer.ports import UnitOfWork
-from smartguard.service_layer.records import AuthorizationRecord, CardRecord
+from smartguard.service_layer.records import CardRecord
 from smartguard.service_layer.web_records import SessionKind
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -181,8 +181,8 @@ async def home(request: Request) -> Response:
     return redirect(request, f"/cards/{card_id}")
 
 
-def recent(uow: UnitOfWork, card_id: str, limit: int) -> list[AuthorizationRecord]:
-    return uow.authorizations.for_card(card_id, limit)
+def recent(uow: UnitOfWork, card_id: str, limit: int) -> history.Decided:
+    return history.decided(uow, card_id, limit)
 
 
 @router.get("/cards/{card_id}")
@@ -194,7 +194,8 @@ async def overview(card_id: str, request: Request) -> Response:
     t = i18n.translator(page.lang)
     return render(request, "overview.html", t("tab.overview"), **page.context("overview"),
                   glance=views.glance(page.record, page.lang), pending=page.pending,
-                  decisions=[views.decision_item(r, page.lang, tz) for r in found],
+                  decisions=[views.decision_item(r, page.lang, tz, reversal=b)
+                             for r, b in found],
                   messages=[views.message_item(m, page.lang, tz) for m in sent],
                   notice=t(request.query_params["done"]) if request.query_params.get(
                       "done") in DONE else None)
@@ -257,4 +258,5 @@ async def transactions(card_id: str, request: Request) -> Response:
     found = await web(request).read(lambda uow: recent(uow, card_id, 50))
     return render(request, "transactions.html", i18n.translator(page.lang)("tab.transactions"),
                   **page.context("transactions"),
-                  decisions=[views.decision_item(r, page.lang, tz) for r in found])
+                  decisions=[views.decision_item(r, page.lang, tz, reversal=b)
+                             for r, b in found])

@@ -17,7 +17,7 @@ from smartguard.entrypoints.web.app import WebRoute, language, redirect, render,
 from smartguard.entrypoints.web.console import ZONE, card_row, operator
 from smartguard.entrypoints.web.sessions import check_form
 from smartguard.errors import UnknownCard
-from smartguard.service_layer import alert_settings, cards
+from smartguard.service_layer import alert_settings, cards, history
 from smartguard.service_layer.alert_settings import mask_phone
 from smartguard.service_layer.messages import OutboxMessage, OutboxStatus
 from smartguard.service_layer.ports import UnitOfWork
@@ -49,8 +49,8 @@ def _story(uow: UnitOfWork, actor: Any, card_id: str, lang: str) -> dict[str, An
         "card": card_row(rec, lang) | {"timezone": tz,
                                        "language": rec.cardholder.language.value},
         "glance": views.glance(rec, lang),
-        "decisions": [views.decision_item(r, lang, tz, advice=False)
-                      for r in uow.authorizations.for_card(card_id, 50)],
+        "decisions": [views.decision_item(r, lang, tz, advice=False, reversal=b)
+                      for r, b in history.decided(uow, card_id, 50)],
         "messages": [_message_row(m, lang) for m in messages],
         "dead": [_message_row(m, lang) for m in dead],
         "challenges": [views.challenge_item(c, lang, tz) | {"status": c.status.value}

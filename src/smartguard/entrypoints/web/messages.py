@@ -172,6 +172,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "outcome.decline": ("已拒绝", "Declined"),
     "outcome.verification_required": ("待您确认", "Needs your confirmation"),
     "decision.approved": ("交易已批准，余额{balance}", "Approved; balance {balance}"),
+    "decision.reversed": ("{at} 已冲正：{amount} 已退回", "Reversed {at}: {amount} given back"),
+    "decision.partly_reversed": ("{at} 部分冲正：实际交易{took}，{amount} 已退回",
+                                 "Partly reversed {at}: {took} took place, {amount} given "
+                                 "back"),
     "decision.advice_verify": ("如果是您本人，请在“待确认交易”中确认后重新支付；"
                                "不是您本人请拒绝并止付。",
                                "If it was you, confirm it under \u201cTo confirm\u201d and pay "

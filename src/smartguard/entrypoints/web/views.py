@@ -17,7 +17,7 @@ from smartguard.domain.periods import local_time
 from smartguard.domain.transactions import MessageKind, TerminalType
 from smartguard.entrypoints.web.i18n import CATALOGUE, translator
 from smartguard.service_layer.messages import OutboxMessage
-from smartguard.service_layer.records import AuthorizationRecord, CardRecord
+from smartguard.service_layer.records import AuthorizationRecord, CardRecord, ReversalRecord
 
 
 def when(at: datetime, timezone: str) -> str:
@@ -82,8 +82,10 @@ def _where(rec: AuthorizationRecord, lang: str) -> str:
 
 
 def decision_item(rec: AuthorizationRecord, lang: str, timezone: str,
-                  advice: bool = True) -> dict[str, Any]:
-    """One decision in plain words; ``advice``: what the cardholder can do about it."""
+                  advice: bool = True, reversal: ReversalRecord | None = None
+                  ) -> dict[str, Any]:
+    """One decision in plain words; ``advice``: what the cardholder can do about it;
+    ``reversal``: the acquirer's reversal applied to it, if any."""
     t = translator(lang)
     q = rec.request
     amount = format_amount(q.amount, q.currency) if q.kind is not \
@@ -95,7 +97,21 @@ def decision_item(rec: AuthorizationRecord, lang: str, timezone: str,
             "outcome_text": t(f"outcome.{rec.outcome.value}"), "what": _what(rec, t),
             "amount": amount, "when": when(rec.received_at, timezone),
             "where": _where(rec, lang), "reasons": reasons,
-            "advice": _advice(rec, t) if advice else ""}
+            "advice": _advice(rec, t) if advice else "",
+            "reversal": _reversal(rec, reversal, t, timezone)}
+
+
+def _reversal(rec: AuthorizationRecord, r: ReversalRecord | None, t: Callable[..., str],
+              timezone: str) -> str:
+    """``Reversed on …: ¥1,000.00 given back``, or for a partial reversal what took place."""
+    if r is None or r.amount is None:
+        return ""
+    back = format_amount(r.amount)
+    at = when(r.applied_at or r.received_at, timezone)
+    if r.actual_amount is None:
+        return t("decision.reversed", at=at, amount=back)
+    took = format_amount(r.actual_amount, rec.request.currency)
+    return t("decision.partly_reversed", at=at, amount=back, took=took)
 
 
 def _advice(rec: AuthorizationRecord, t: Callable[..., str]) -> str:

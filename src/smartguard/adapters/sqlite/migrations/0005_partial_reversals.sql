@@ -2,3 +2,6 @@
 -- original's transaction currency; NULL for a full reversal. `amount` of an applied
 -- reversal is what was given back, in the card's currency.
 ALTER TABLE reversals ADD COLUMN actual_amount INTEGER;
+-- The page, the console and the API show each authorization's reversal.
+CREATE INDEX reversals_authorization ON reversals (authorization_id)
+    WHERE authorization_id IS NOT NULL;
