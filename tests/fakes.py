@@ -254,6 +254,11 @@ class FakeReversals(_Repo):
         return {r.authorization_id: r for r in self.t.reversals.values()
                 if r.authorization_id in wanted and r.status is ReversalStatus.APPLIED}
 
+    def partial_for_card(self, card_id: str) -> dict[str, ReversalRecord]:
+        return {r.authorization_id: r for r in self.t.reversals.values()
+                if r.card_id == card_id and r.authorization_id and r.actual_amount is not None
+                and r.status is ReversalStatus.APPLIED}
+
     def add(self, record: ReversalRecord) -> None:
         if record.id in self.t.reversals or self.by_original(record.original_key):
             raise Conflict("the store refused a duplicate: reversal")

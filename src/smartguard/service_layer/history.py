@@ -3,11 +3,13 @@ domain values."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from smartguard.domain.advisor.history import Past
 from smartguard.domain.agreements import Binding
 from smartguard.domain.state import Agreement
+from smartguard.domain.transactions import MessageKind
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import (
     AgreementRecord,
@@ -19,15 +21,35 @@ from smartguard.service_layer.records import (
 HISTORY_LIMIT = 10_000
 
 
-def past(r: AuthorizationRecord) -> Past:
-    return Past(r.id, r.received_at, r.request, r.outcome, r.verdicts, r.balance_after,
-                r.reversed_at, r.challenge_used)
+def past(r: AuthorizationRecord, partial: ReversalRecord | None = None) -> Past:
+    """``r`` as the advisor reads it. A partially reversed authorization reads as the
+    transaction that took place: the amount that was kept, and the balance it would have
+    left (when the reversal came later, the recorded balance is from before it)."""
+    request, balance = r.request, r.balance_after
+    if partial is not None and partial.actual_amount is not None and partial.amount:
+        request = replace(request, amount=min(partial.actual_amount, request.amount),
+                          billing_amount=request.billing_amount - partial.amount)
+        if not _came_first(partial, r):
+            refund = request.kind is MessageKind.REFUND
+            balance += -partial.amount if refund else partial.amount
+    return Past(r.id, r.received_at, request, r.outcome, r.verdicts, balance, r.reversed_at,
+                r.challenge_used)
+
+
+def _came_first(reversal: ReversalRecord, r: AuthorizationRecord) -> bool:
+    """Did the reversal arrive before its original? By the guard's clock, and within one
+    clock reading by their ids, which are made in order (``context.new_id``)."""
+    def order(record_id: str) -> str:
+        return record_id.partition("_")[2]
+
+    return (reversal.received_at, order(reversal.id)) < (r.received_at, order(r.id))
 
 
 def history(uow: UnitOfWork, card_id: str, since: datetime) -> tuple[Past, ...]:
     """The card's authorizations received since ``since``, oldest first."""
     records = uow.authorizations.for_card(card_id, HISTORY_LIMIT, since)
-    return tuple(past(r) for r in reversed(records))
+    partial = uow.reversals.partial_for_card(card_id)
+    return tuple(past(r, partial.get(r.id)) for r in reversed(records))
 
 
 Decided = list[tuple[AuthorizationRecord, ReversalRecord | None]]

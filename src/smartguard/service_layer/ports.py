@@ -90,6 +90,10 @@ class ReversalRepository(Protocol):
         """The applied reversals of these authorizations, by authorization id."""
         ...
 
+    def partial_for_card(self, card_id: str) -> dict[str, ReversalRecord]:
+        """The card's applied partial reversals, by authorization id."""
+        ...
+
     def resolve(
         self, reversal_id: str, status: ReversalStatus, authorization_id: str, at: datetime,
         amount: int | None,

@@ -57,7 +57,8 @@ TIGHT = controls(
 
 OPS = st.sampled_from([
     "atm_home", "atm_away", "atm_abroad", "pos", "magstripe", "online", "quick", "refund",
-    "inquiry", "reverse_last", "posting", "freeze", "unfreeze", "travel",
+    "inquiry", "reverse_last", "partly_reverse_last", "posting", "freeze", "unfreeze",
+    "travel",
 ])
 AMOUNTS = st.sampled_from([cny(50), cny(300), cny(700), cny(900)])
 GAPS = st.sampled_from([timedelta(minutes=7), timedelta(hours=5), timedelta(hours=13),
@@ -82,9 +83,10 @@ def _play(world: World, card, steps) -> None:
     last = None
     for op, amount, gap in steps:
         world.clock.advance(seconds=gap.total_seconds())
-        if op == "reverse_last":
+        if op in ("reverse_last", "partly_reverse_last"):
             if last is not None:
-                world.reverse(reversal_of(last), card)
+                actual = last.amount // 3 if op == "partly_reverse_last" else None
+                world.reverse(reversal_of(last, actual=actual or None), card)
             last = None
             continue
         last = None
@@ -123,6 +125,25 @@ def test_replaying_a_history_under_its_own_settings_gives_back_every_recorded_an
     decisions = replay(past, TIGHT, _surroundings(world, card))
     assert [(d.outcome, d.verdicts) for d in decisions] == \
         [(p.outcome, p.verdicts) for p in past]
+
+
+@pytest.mark.parametrize("first", [False, True])
+def test_a_partly_reversed_withdrawal_reads_as_what_was_paid_out(first: bool) -> None:
+    """The advisor sees ¥300 paid out of ¥500 asked, with the balance before it, whether
+    the partial reversal came after the withdrawal or (an advice) before it."""
+    world = World(beijing(9, date="2026-01-20"))
+    card = world.enrol(balance=cny(3_000))
+    asked = atm_withdrawal(cny(500), region="CN-HA")
+    if first:
+        world.reverse(reversal_of(asked, actual=cny(300)), card)
+    world.authorize(card, asked)
+    if not first:
+        world.clock.advance(minutes=1)
+        world.reverse(reversal_of(asked, actual=cny(300)), card)
+    (p,) = hist.history(world.view(), card.card_id, beijing(0, date="2026-01-01"))
+    assert (p.request.amount, p.request.billing_amount) == (cny(300), cny(300))
+    assert (p.balance_before, p.balance_after, p.moved) == (cny(3_000), cny(2_700), -cny(300))
+    assert world.balance(card) == cny(2_700)
 
 
 def _history_in_henan_with_two_trips(world: World, card):

@@ -135,6 +135,13 @@ class SqlReversals:
         found = (_reversal(r) for r in rows)
         return {r.authorization_id: r for r in found if r.authorization_id}
 
+    def partial_for_card(self, card_id: str) -> dict[str, ReversalRecord]:
+        rows = self.db.all(
+            f"SELECT {_REV_COLUMNS} FROM reversals WHERE card_id = ? AND status = ? "
+            "AND actual_amount IS NOT NULL", (card_id, ReversalStatus.APPLIED.value))
+        found = (_reversal(r) for r in rows)
+        return {r.authorization_id: r for r in found if r.authorization_id}
+
     def add(self, r: ReversalRecord) -> None:
         self.db.execute(
             f"INSERT INTO reversals ({_REV_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
