@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,3 +118,50 @@ def test_the_serving_writer_never_waits_on_the_loop_for_another_process(sg: App)
     assert uow.try_begin() is True  # and the busy timeout is back for the rest
     uow.rollback()
     assert uow.db.one("PRAGMA busy_timeout") == (store.BUSY_MS,)
+
+
+def test_without_savepoints_a_job_that_wrote_and_failed_still_undoes_only_itself(
+        sg: App) -> None:
+    """Jobs run without a savepoint while the store can tell a failed job wrote nothing;
+    one that fails after writing makes the batch run again with savepoints: its writes
+    are gone, its neighbours' kept, every caller gets its own answer."""
+    import asyncio
+
+    from smartguard.domain.cards import Cardholder
+    from smartguard.domain.errors import InvalidInput
+
+    def add(i: int) -> Any:
+        def job(uow: cards.UnitOfWork) -> str:
+            uow.cardholders.add(Cardholder(f"chd_{i}", "H", "+8613800138000"), sg.ctx.clock())
+            return f"chd_{i}"
+        return job
+
+    def wrote_then_failed(uow: cards.UnitOfWork) -> None:
+        add(90)(uow)
+        raise InvalidInput("field", "after a write")
+
+    def failed_first(uow: cards.UnitOfWork) -> None:
+        raise InvalidInput("field", "before any write")
+
+    runs: list[str] = []
+
+    def counted(uow: cards.UnitOfWork) -> str:
+        runs.append("x")
+        return add(1)(uow)
+
+    async def scenario() -> list[Any]:
+        writer = sg.use_loop_writer(asyncio.get_running_loop())
+        futures = [writer.asubmit(j) for j in (counted, failed_first, wrote_then_failed,
+                                                add(2))]
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        await writer.aclose()
+        assert writer.stats.batches == 1
+        return results
+
+    results = asyncio.run(scenario())
+    assert results[0] == "chd_1" and results[3] == "chd_2"
+    assert str(results[1]) == "field: before any write"
+    assert str(results[2]) == "field: after a write"
+    assert len(runs) == 2  # the batch ran again, with savepoints
+    stored = sg.read(lambda uow: [uow.cardholders.get(f"chd_{i}") for i in (1, 2, 90)])
+    assert [h is not None for h in stored] == [True, True, False]

@@ -23,7 +23,16 @@ from typing import Any, TypeVar
 import structlog
 
 from smartguard.errors import StoreUnavailable
-from smartguard.service_layer.committer import CommitStats, Job, Outcome, _settle, _Waiter, run_one
+from smartguard.service_layer.committer import (
+    CommitStats,
+    Job,
+    Outcome,
+    Tainted,
+    _settle,
+    _Waiter,
+    run_fast,
+    run_one,
+)
 from smartguard.service_layer.ports import UnitOfWork
 
 T = TypeVar("T")
@@ -99,24 +108,29 @@ class LoopCommitter:
         finally:
             self._task = None
 
-    async def _run_batch(self, batch: list[tuple[Job, _Waiter]]) -> list[Outcome]:
+    async def _run_batch(self, batch: list[tuple[Job, _Waiter]], safe: bool = False
+                         ) -> list[Outcome]:
         uow = self._uow_factory()
+        run = run_one if safe else run_fast
         try:
             await self._begin(uow)
             outcomes = []
             for n, (job, waiter) in enumerate(batch, 1):
-                outcomes.append(run_one(uow, job, waiter))
+                outcomes.append(run(uow, job, waiter))
                 if n % YIELD_EVERY == 0:
                     await asyncio.sleep(0)
             if len(batch) <= INLINE_COMMIT_MAX:
                 uow.commit()
             else:
                 await self._in_thread(uow.commit)
+        except Tainted:
+            await self._in_thread(lambda: uow.__exit__(None, None, None))
+            return await self._run_batch(batch, safe=True)
         except Exception as exc:
             log.error("batch_failed", error=str(exc), jobs=len(batch))
             await self._in_thread(lambda: uow.__exit__(None, None, None))
             if len(batch) > 1:
-                return [o for item in batch for o in await self._run_batch([item])]
+                return [o for item in batch for o in await self._run_batch([item], safe=True)]
             failure = exc if isinstance(exc, StoreUnavailable) else StoreUnavailable(str(exc))
             return [(w, None, failure) for _, w in batch]
         self.stats.batches += 1

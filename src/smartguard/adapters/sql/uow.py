@@ -92,6 +92,12 @@ class SqlUnitOfWork:
         if self._open:
             self.rollback()
 
+    def changes(self) -> int | None:
+        """Rows written on this connection so far (SQLite), or None when the driver does
+        not say (then every job gets a savepoint)."""
+        total: int | None = getattr(self.db.conn, "total_changes", None)
+        return total
+
     def try_begin(self) -> bool:
         """Begin without waiting for another process's write lock: False, with nothing
         begun, when it is held (then :meth:`__enter__` waits for it)."""
