@@ -3,9 +3,9 @@
 A job that fails undoes only its own writes: jobs run in one savepoint each, or, where the
 store can tell whether a failed job wrote anything (SQLite's change counter), without one —
 most failures come before any write — and a batch in which a job failed after writing is
-rolled back and run again with a savepoint per job. The
-results are handed back only after the transaction that holds them has committed: no answer
-leaves before its decision is durable (SPEC 5). While one batch is being committed (an
+rolled back and run again with a savepoint per job. The results are handed back only after
+the transaction that holds them has committed: no answer leaves before its decision is
+durable (SPEC 5). While one batch is being committed (an
 fsync), the next requests queue up and form the next batch, so batches grow with load
 without any artificial wait; ``max_wait`` can add a short wait to grow them further.
 
