@@ -142,9 +142,10 @@ def _card(to: Recipient) -> str:
 def when(moment: datetime, to: Recipient) -> str:
     """Wall-clock time in the cardholder's zone: ``11月25日14:20`` / ``Nov 25 14:20``."""
     local = local_time(moment, to.timezone)
+    clock = f"{local.hour:02d}:{local.minute:02d}"  # (strftime is slow on the hot path)
     if to.language == "zh-CN":
-        return f"{local.month}月{local.day}日{local:%H:%M}"
-    return f"{t.MONTHS_EN[local.month - 1]} {local.day} {local:%H:%M}"
+        return f"{local.month}月{local.day}日{clock}"
+    return f"{t.MONTHS_EN[local.month - 1]} {local.day} {clock}"
 
 
 def _alert(kind: AlertKind, event: str, to: Recipient, template: str, data: dict[str, Any],

@@ -16,12 +16,12 @@ anything a peer sends.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 import structlog
 
 from smartguard.adapters.iso8583.codec import Fields
@@ -49,7 +49,7 @@ class Batcher:
         if not self.items or self.writer.is_closing():
             self.items.clear()
             return
-        payload = json.dumps(self.items, separators=(",", ":")).encode()
+        payload = orjson.dumps(self.items)
         self.items = []
         self.writer.write(len(payload).to_bytes(HEADER, "big") + payload)
 
@@ -61,7 +61,7 @@ async def read_frame(reader: asyncio.StreamReader) -> list[Any] | None:
         size = int.from_bytes(header, "big")
         if size > MAX_FRAME:
             raise ValueError(f"link frame of {size} bytes")
-        items: list[Any] = json.loads(await reader.readexactly(size))
+        items: list[Any] = orjson.loads(await reader.readexactly(size))
         return items
     except (asyncio.IncompleteReadError, ConnectionError):
         return None
