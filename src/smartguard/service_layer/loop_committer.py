@@ -8,9 +8,9 @@ docs/performance.md). While serving, this committer runs the jobs' statements on
 thread, where requests are decoded anyway. ``BEGIN`` runs there too unless it would have
 to wait for another process's write lock, and so does the ``COMMIT`` of a small batch; a
 large batch's ``COMMIT`` (the fsync) goes to a helper thread, during which the loop goes on
-reading and answering. The guarantees
-are the same: one transaction per batch, a savepoint per job, results settled only after
-the COMMIT that holds them; a batch that fails at commit is retried job by job.
+reading and answering. The guarantees are the same: one transaction per batch, a failed
+job undoes only its own writes (see committer.py), results settled only after the COMMIT
+that holds them; a batch that fails at commit is retried job by job.
 """
 
 from __future__ import annotations
