@@ -27,7 +27,7 @@ from smartguard.domain.transactions import (
 from smartguard.entrypoints.http_api.auth import Principal, check_role, parse_body, require
 from smartguard.service_layer import authorize as az
 from smartguard.service_layer import postings, reverse
-from smartguard.service_layer.records import AuthorizationRecord, Role
+from smartguard.service_layer.records import AuthorizationRecord, ReversalStatus, Role
 
 router = APIRouter(prefix="/v1", tags=["authorization"])
 Amount = Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)]
@@ -229,7 +229,7 @@ async def reverse_endpoint(body: ReversalIn, request: Request, _: Processor) -> 
     rec = result.record
     return ReversalOut(reversal_id=rec.id, status=rec.status.value,
                        authorization_id=rec.authorization_id, repeat=result.repeat,
-                       given_back=rec.amount if rec.status.value == "applied" else None)
+                       given_back=rec.amount if rec.status is ReversalStatus.APPLIED else None)
 
 
 class PostingIn(Strict):

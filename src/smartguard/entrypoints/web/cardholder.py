@@ -181,16 +181,12 @@ async def home(request: Request) -> Response:
     return redirect(request, f"/cards/{card_id}")
 
 
-def recent(uow: UnitOfWork, card_id: str, limit: int) -> history.Decided:
-    return history.decided(uow, card_id, limit)
-
-
 @router.get("/cards/{card_id}")
 async def overview(card_id: str, request: Request) -> Response:
     page = await card_page(request, card_id)
     tz = page.record.cardholder.timezone
     found, sent = await web(request).read(
-        lambda uow: (recent(uow, card_id, 5), uow.outbox.list(None, None, card_id, 5)))
+        lambda uow: (history.decided(uow, card_id, 5), uow.outbox.list(None, None, card_id, 5)))
     t = i18n.translator(page.lang)
     return render(request, "overview.html", t("tab.overview"), **page.context("overview"),
                   glance=views.glance(page.record, page.lang), pending=page.pending,
@@ -255,7 +251,7 @@ async def answer(card_id: str, challenge_id: str, answer: str, request: Request)
 async def transactions(card_id: str, request: Request) -> Response:
     page = await card_page(request, card_id)
     tz = page.record.cardholder.timezone
-    found = await web(request).read(lambda uow: recent(uow, card_id, 50))
+    found = await web(request).read(lambda uow: history.decided(uow, card_id, 50))
     return render(request, "transactions.html", i18n.translator(page.lang)("tab.transactions"),
                   **page.context("transactions"),
                   decisions=[views.decision_item(r, page.lang, tz, reversal=b)
