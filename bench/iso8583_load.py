@@ -19,8 +19,9 @@ The traffic is a realistic mix over the population (bench/iso8583_traffic.py): a
 lock and limit declines, verification, inquiries, refunds, duplicates and reversals.
 Progress is printed every second; each phase reports throughput, p50/p95/p99/p99.9
 latency, errors (answers 30/96, unanswered requests), response codes, and the server's and
-client's CPU time per request. The last line gives medians and SmartGuard's closed-loop
-throughput as a ratio of the baseline's.
+client's CPU time per request. Both servers run side by side and their runs alternate, so
+drift of the shared machine moves both alike. The last lines give medians and
+SmartGuard's closed-loop throughput as a ratio of the baseline's (median of the pairs).
 """
 
 from __future__ import annotations
@@ -95,51 +96,69 @@ def report(name: str, phase: Phase, server_cpu: float, own_cpu: float) -> dict[s
     return s
 
 
-async def measure(name: str, port: int, pid: int, pans: list[str], args: argparse.Namespace,
-                  seed: int) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
-    await closed_loop(port, pans, seed, args.connections, args.window, 1.0, name, quiet=True)
-    closed, opened = [], []
-    for i in range(args.runs):
-        c0, o0 = cpu_seconds(pid), client_cpu()
-        phase = await closed_loop(port, pans, seed + i + 1, args.connections, args.window,
-                                  args.seconds, f"{name} closed {i + 1}")
-        closed.append(report(f"{name} closed loop run {i + 1} ({args.connections} conns x "
-                             f"{args.window})", phase, cpu_seconds(pid) - c0,
-                             client_cpu() - o0))
-    for i in range(args.runs):
-        c0, o0 = cpu_seconds(pid), client_cpu()
-        phase = await open_loop(port, pans, seed + 100 + i, args.connections, args.rate,
-                                args.seconds, f"{name} open {i + 1}")
-        opened.append(report(f"{name} open loop run {i + 1} at {args.rate:.0f}/s", phase,
-                             cpu_seconds(pid) - c0, client_cpu() - o0))
-    return closed, opened
+async def closed_run(name: str, port: int, pid: int, pans: list[str],
+                     args: argparse.Namespace, seed: int, i: int) -> dict[str, float]:
+    c0, o0 = cpu_seconds(pid), client_cpu()
+    phase = await closed_loop(port, pans, seed, args.connections, args.window, args.seconds,
+                              f"{name} closed {i}")
+    return report(f"{name} closed loop run {i} ({args.connections} conns x {args.window})",
+                  phase, cpu_seconds(pid) - c0, client_cpu() - o0)
+
+
+async def open_run(name: str, port: int, pid: int, pans: list[str], args: argparse.Namespace,
+                   seed: int, i: int) -> dict[str, float]:
+    c0, o0 = cpu_seconds(pid), client_cpu()
+    phase = await open_loop(port, pans, seed, args.connections, args.rate, args.seconds,
+                            f"{name} open {i}")
+    return report(f"{name} open loop run {i} at {args.rate:.0f}/s", phase,
+                  cpu_seconds(pid) - c0, client_cpu() - o0)
 
 
 async def main_async(args: argparse.Namespace, data: Path, pans: list[str]) -> None:
+    """Both servers run side by side and their runs alternate (SmartGuard run 1, baseline
+    run 1, SmartGuard run 2, ...), so a machine that drifts faster or slower during the
+    benchmark moves both alike; the ratio is taken per pair of runs."""
     med = statistics.median
-    results = {}
-    targets = [("smartguard", start_smartguard)] + \
-        ([("baseline", start_baseline)] if not args.no_baseline else [])
-    for name, start in targets:
+    servers: dict[str, tuple[int, subprocess.Popen[bytes]]] = {}
+    try:
         port = free_port()
-        proc = start(data, port) if name == "smartguard" else start(port)  # type: ignore[operator]
-        try:
-            results[name] = await measure(name, port, proc.pid, pans, args, 1000)
-        finally:
+        servers["smartguard"] = (port, start_smartguard(data, port))
+        if not args.no_baseline:
+            port = free_port()
+            servers["baseline"] = (port, start_baseline(port))
+        for name, (port, _) in servers.items():  # warm up
+            await closed_loop(port, pans, 1000, args.connections, args.window, 1.0, name,
+                              quiet=True)
+        closed: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
+        opened: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
+        for i in range(1, args.runs + 1):
+            for name, (port, proc) in servers.items():
+                closed[name].append(await closed_run(name, port, proc.pid, pans, args,
+                                                     1000 + i, i))
+        for i in range(1, args.runs + 1):
+            for name, (port, proc) in servers.items():
+                opened[name].append(await open_run(name, port, proc.pid, pans, args,
+                                                   1100 + i, i))
+    finally:
+        for _, proc in servers.values():
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=60)
     lines = []
-    for name, (closed, opened) in results.items():
-        lines.append(f"{name}: closed loop {med(x['throughput'] for x in closed):,.0f}/s "
-                     f"({med(x['server_us'] for x in closed):.0f} us server CPU/req), open "
-                     f"loop at {args.rate:.0f}/s p99 {med(x['p99'] for x in opened):.2f} ms "
-                     f"p50 {med(x['p50'] for x in opened):.2f} ms")
+    for name in servers:
+        lines.append(
+            f"{name}: closed loop {med(x['throughput'] for x in closed[name]):,.0f}/s "
+            f"({med(x['server_us'] for x in closed[name]):.0f} us server CPU/req), open loop "
+            f"at {args.rate:.0f}/s p99 {med(x['p99'] for x in opened[name]):.2f} ms "
+            f"p50 {med(x['p50'] for x in opened[name]):.2f} ms")
     print("MEDIANS: " + "; ".join(lines))
-    if "baseline" in results:
-        sg = med(x["throughput"] for x in results["smartguard"][0])
-        base = med(x["throughput"] for x in results["baseline"][0])
-        print(f"RATIO: SmartGuard / protocol-only baseline = {sg / base:.2f} "
-              f"({sg:,.0f} / {base:,.0f} per second)")
+    if "baseline" in servers:
+        pairs = [sg["throughput"] / base["throughput"]
+                 for sg, base in zip(closed["smartguard"], closed["baseline"], strict=True)]
+        sg_med = med(x["throughput"] for x in closed["smartguard"])
+        base_med = med(x["throughput"] for x in closed["baseline"])
+        print(f"RATIO: SmartGuard / protocol-only baseline = {med(pairs):.3f} (median of the "
+              f"pairs {' · '.join(f'{r:.3f}' for r in pairs)}; medians {sg_med:,.0f} / "
+              f"{base_med:,.0f} per second)")
 
 
 def main() -> None:

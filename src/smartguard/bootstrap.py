@@ -14,7 +14,7 @@ from smartguard.config import Settings
 from smartguard.domain.errors import InvalidInput
 from smartguard.service_layer.committer import Committer
 from smartguard.service_layer.context import Context
-from smartguard.service_layer.loop_committer import LoopCommitter
+from smartguard.service_layer.loop_committer import INLINE_COMMIT_MAX, LoopCommitter
 from smartguard.service_layer.ports import UnitOfWork
 
 if TYPE_CHECKING:
@@ -39,7 +39,11 @@ class App:
         thread committer finishes what it holds first; call ``aclose`` on the result before
         :meth:`close`."""
         self.committer.stop()
-        self.committer = LoopCommitter(self.writer, loop, self.settings.commit_max_batch)
+        # With ISO 8583 front processes the loop has no decoding to do while a batch's
+        # COMMIT waits for the disk, so every batch commits inline (loop_committer.py).
+        inline = None if self.settings.iso_workers > 0 else INLINE_COMMIT_MAX
+        self.committer = LoopCommitter(self.writer, loop, self.settings.commit_max_batch,
+                                       inline)
         return self.committer
 
     def write(self, job: Callable[[UnitOfWork], T]) -> T:

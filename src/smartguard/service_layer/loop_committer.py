@@ -8,7 +8,8 @@ docs/performance.md). While serving, this committer runs the jobs' statements on
 thread, where requests are decoded anyway. ``BEGIN`` runs there too unless it would have
 to wait for another process's write lock, and so does the ``COMMIT`` of a small batch; a
 large batch's ``COMMIT`` (the fsync) goes to a helper thread, during which the loop goes on
-reading and answering. The guarantees are the same: one transaction per batch, a failed
+reading and answering (unless ``inline_commit_max`` is None: then every batch commits on
+the loop). The guarantees are the same: one transaction per batch, a failed
 job undoes only its own writes (see committer.py), results settled only after the COMMIT
 that holds them; a batch that fails at commit is retried job by job.
 """
@@ -44,7 +45,9 @@ YIELD_EVERY = 16
 #: hand-offs cost more than the fsync they would let the loop work through (measured at
 #: 1,000 ISO 8583 requests/s: p50 4.0 -> 1.5 ms, p99 11 -> 5.5 ms, CPU per request -20 %).
 #: Larger batches (high load) commit in the helper thread, so the loop goes on decoding
-#: while the disk syncs.
+#: while the disk syncs. A process whose loop does not decode (the core behind ISO 8583
+#: front processes) passes None: every batch inline, since the thread's hand-offs and GIL
+#: waits then only stretch the COMMIT (closed loop +8 %, docs/performance.md).
 INLINE_COMMIT_MAX = 32
 
 
@@ -54,10 +57,12 @@ class LoopCommitter:
         uow_factory: Callable[[], UnitOfWork],
         loop: asyncio.AbstractEventLoop,
         max_batch: int = 128,
+        inline_commit_max: int | None = INLINE_COMMIT_MAX,
     ) -> None:
         self._uow_factory = uow_factory
         self._loop = loop
         self._max_batch = max_batch
+        self._inline_max = inline_commit_max
         self._pending: list[tuple[Job, _Waiter]] = []
         self._task: asyncio.Task[None] | None = None
         self._closed = False
@@ -119,7 +124,7 @@ class LoopCommitter:
                 outcomes.append(run(uow, job, waiter))
                 if n % YIELD_EVERY == 0:
                     await asyncio.sleep(0)
-            if len(batch) <= INLINE_COMMIT_MAX:
+            if self._inline_max is None or len(batch) <= self._inline_max:
                 uow.commit()
             else:
                 await self._in_thread(uow.commit)

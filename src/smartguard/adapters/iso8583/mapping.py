@@ -25,8 +25,7 @@ from smartguard.domain.transactions import (
     ReversalRequest,
     TerminalType,
 )
-from smartguard.service_layer.authorize import AuthorizationResult, CardRef
-from smartguard.service_layer.reverse import ReversalResult
+from smartguard.service_layer.authorize import CardRef
 
 AUTHORIZATIONS = frozenset({"0100", "0200"})
 REVERSALS = frozenset({"0400", "0401", "0420", "0421"})
@@ -218,12 +217,6 @@ def balance_field(balance: int, currency: str) -> str:
     return f"0002{ALPHA_TO_NUMERIC.get(currency, '000')}{sign}{abs(balance):012d}"
 
 
-def authorization_answer(fields: Fields, result: AuthorizationResult) -> Fields:
-    r = result.record
-    return answer_fields(fields, r.response_code, r.approval_code, r.balance_after,
-                         result.card.account.currency)
-
-
 def answer_fields(fields: Fields, code: str, approval_code: str | None, balance: int,
                   currency: str) -> Fields:
     """0110/0210: the request's key and reference fields, 39, 38 when approved, 54."""
@@ -235,7 +228,7 @@ def answer_fields(fields: Fields, code: str, approval_code: str | None, balance:
     return answer
 
 
-def reversal_answer(fields: Fields, result: ReversalResult) -> Fields:
+def reversal_answer(fields: Fields) -> Fields:
     answer = _echo(fields, REVERSAL_ECHO, response_mti(fields["t"]) or "0410")
     answer["39"] = APPROVED  # acknowledged, whatever it changed (SPEC 5)
     return answer

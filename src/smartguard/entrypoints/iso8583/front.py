@@ -1,10 +1,11 @@
 """An ISO 8583 front process: connections, framing and the codec (``iso_workers > 0``).
 
 Started by the core process (:mod:`smartguard.entrypoints.iso8583.workers`) with the
-listening socket's file descriptor and the path of the core's Unix socket. It answers
-network management (0800) and undecodable messages itself, forwards authorizations and
-reversals to the core (:mod:`.link`) and encodes the answers. It never sees the secret:
-PANs are hashed in the core. On SIGTERM it stops accepting, answers what it accepted and
+listening socket's file descriptor and the path of the core's Unix socket; the secret that
+keys PAN hashes comes on its standard input (one line of hex). It answers network
+management (0800) and messages it cannot decode or map itself, sends mapped authorizations
+and reversals to the core (:mod:`.link`: PAN hashes, never PANs) and encodes the answers
+from their outcomes. On SIGTERM it stops accepting, answers what it accepted and
 exits; if the core goes away it closes every connection at once and exits (an answer it no
 longer can give must not be guessed).
 """
@@ -16,6 +17,7 @@ import asyncio
 import json
 import signal
 import socket
+import sys
 from pathlib import Path
 
 import structlog
@@ -24,44 +26,26 @@ from smartguard.adapters.iso8583 import codec
 from smartguard.config import Settings
 from smartguard.entrypoints import logs
 from smartguard.entrypoints.iso8583 import limits, tls_context
-from smartguard.entrypoints.iso8583.handler import (
-    Reply,
-    answer_other,
-    decode_or_answer,
-    encode_or_close,
-    needs_store,
-)
+from smartguard.entrypoints.iso8583.handler import GatewayHandler
 from smartguard.entrypoints.iso8583.link import FrontLink
 from smartguard.entrypoints.iso8583.server import IsoServer
+from smartguard.service_layer.context import Context
 
 log = structlog.get_logger("smartguard.iso8583")
 
-#: The settings a front needs (no secrets: it never hashes a PAN).
+#: The settings a front needs on its command line (the secret comes on standard input).
 FRONT_SETTINGS = (
     "iso_idle_timeout_s", "iso_max_message_bytes", "iso_max_in_flight",
     "iso_shutdown_grace_s", "iso_tls_cert", "iso_tls_key", "iso_tls_client_ca", "log_level",
 )
 
 
-class FrontHandler:
-    def __init__(self, link: FrontLink) -> None:
-        self.link = link
-
-    def handle(self, message: bytes, reply: Reply) -> None:
-        fields = decode_or_answer(message, reply)
-        if fields is None:
-            return
-        if needs_store(fields):
-            self.link.send(fields, lambda answer: encode_or_close(answer, reply))
-        else:
-            answer_other(fields, reply)
-
-
-async def run_front(fd: int, core: Path, settings: Settings) -> None:
+async def run_front(fd: int, core: Path, settings: Settings, secret: bytes) -> None:
     link = FrontLink(core)
     await link.connect()
     sock = socket.socket(fileno=fd)
-    server = IsoServer(FrontHandler(link), "", 0, limits(settings), tls_context(settings), sock)
+    handler = GatewayHandler(Context(secret=secret).hash_pan, link.send)
+    server = IsoServer(handler, "", 0, limits(settings), tls_context(settings), sock)
     await server.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -88,9 +72,12 @@ def main(argv: list[str] | None = None) -> None:
     values = {k: v for k, v in json.loads(args.settings).items() if k in FRONT_SETTINGS}
     settings = Settings(**values)
     logs.configure(settings.log_level)
+    secret = bytes.fromhex(sys.stdin.readline().strip())
+    if not secret:
+        raise SystemExit("the front expects the secret on its standard input")
     import uvloop
 
-    uvloop.run(run_front(args.fd, args.core, settings))
+    uvloop.run(run_front(args.fd, args.core, settings, secret))
 
 
 if __name__ == "__main__":

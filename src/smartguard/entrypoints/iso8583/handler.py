@@ -10,9 +10,8 @@ answers on one connection may leave in another order than their requests came.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 import structlog
 
@@ -20,8 +19,14 @@ from smartguard import errors as e
 from smartguard.adapters.iso8583 import codec
 from smartguard.adapters.iso8583 import mapping as m
 from smartguard.bootstrap import App
-from smartguard.service_layer import authorize as az
-from smartguard.service_layer import reverse as rv
+from smartguard.entrypoints.iso8583.work import (
+    Done,
+    StorePart,
+    Work,
+    answer_for,
+    failed,
+    to_work,
+)
 
 Reply = Callable[[bytes | None], None]
 log = structlog.get_logger("smartguard.iso8583")
@@ -73,75 +78,40 @@ def answer_other(fields: codec.Fields, reply: Reply) -> None:
                         reply)
 
 
-FieldsReply = Callable[[codec.Fields | None], None]
-
-
-class FieldsHandler:
-    """Authorizations (0100/0200) and reversals (04x0/04x1) through the group-commit writer,
-    from decoded fields to answer fields: the part of the gateway that needs the store.
-    ``reply`` gets the answer's fields, or None when there is nothing to answer."""
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-        self.hash_pan = app.ctx.hash_pan
-
-    def handle_fields(self, fields: codec.Fields, reply: FieldsReply) -> None:
-        try:
-            if fields["t"] in m.AUTHORIZATIONS:
-                self._authorize(fields, reply)
-            else:
-                self._reverse(fields, reply)
-        except e.SmartGuardError as exc:
-            self._failed(fields, exc, reply)
-
-    def _authorize(self, fields: codec.Fields, reply: FieldsReply) -> None:
-        ref, request, given = m.to_authorization(fields, self.hash_pan)
-        ctx = self.app.ctx
-        future = self.app.committer.asubmit(
-            lambda uow: az.authorize(uow, ctx, ref, request, billing_given=given))
-        future.add_done_callback(lambda f: self._done(fields, f, m.authorization_answer, reply))
-
-    def _reverse(self, fields: codec.Fields, reply: FieldsReply) -> None:
-        reversal, ref = m.to_reversal(fields, self.hash_pan)
-        ctx = self.app.ctx
-        future = self.app.committer.asubmit(lambda uow: rv.reverse(uow, ctx, reversal, ref))
-        future.add_done_callback(lambda f: self._done(fields, f, m.reversal_answer, reply))
-
-    def _done(self, fields: codec.Fields, future: asyncio.Future[Any],
-              answer: Callable[[codec.Fields, Any], codec.Fields], reply: FieldsReply) -> None:
-        error = future.exception()
-        if error is None:
-            reply(answer(fields, future.result()))
-        else:
-            self._failed(fields, error, reply)
-
-    @staticmethod
-    def _failed(fields: codec.Fields, exc: BaseException, reply: FieldsReply) -> None:
-        code = m.response_code_for(exc)
-        if code == m.SYSTEM_ERROR:
-            log.error("request_failed", mti=fields.get("t"), stan=fields.get("11"),
-                      error=f"{type(exc).__name__}: {exc}")
-        elif code == m.FORMAT_ERROR:
-            log.warning("format_error", mti=fields.get("t"), stan=fields.get("11"),
-                        reason=str(exc))
-        reply(m.error_answer(fields, code))
-
-
 def needs_store(fields: codec.Fields) -> bool:
     return fields["t"] in m.AUTHORIZATIONS or fields["t"] in m.REVERSALS
 
 
-class SmartGuardHandler:
-    """The whole gateway in one process: decode, then the store's part, then encode."""
+#: Hands mapped work to the store part: in this process, or over the link to the core.
+Send = Callable[[Work, Done], None]
 
-    def __init__(self, app: App) -> None:
-        self.core = FieldsHandler(app)
+
+class GatewayHandler:
+    """Decode; answer network management and bad input at once; map authorizations and
+    reversals (hashing the PAN), ``send`` them to the store part and encode its outcome."""
+
+    def __init__(self, hash_pan: Callable[[str], str], send: Send) -> None:
+        self.hash_pan = hash_pan
+        self.send = send
 
     def handle(self, message: bytes, reply: Reply) -> None:
         fields = decode_or_answer(message, reply)
         if fields is None:
             return
-        if needs_store(fields):
-            self.core.handle_fields(fields, lambda answer: encode_or_close(answer, reply))
-        else:
+        if not needs_store(fields):
             answer_other(fields, reply)
+            return
+        try:
+            work = to_work(fields, self.hash_pan)
+        except e.SmartGuardError as exc:
+            outcome = failed(exc, fields.get("t"), fields.get("11"))
+            encode_or_close(answer_for(fields, outcome), reply)
+            return
+        self.send(work, lambda outcome: encode_or_close(answer_for(fields, outcome), reply))
+
+
+class SmartGuardHandler(GatewayHandler):
+    """The whole gateway in one process."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app.ctx.hash_pan, StorePart(app).submit)

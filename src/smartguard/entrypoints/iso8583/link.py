@@ -1,16 +1,17 @@
 """The link between ISO 8583 front processes and the core process.
 
-With ``iso_workers > 0`` the TCP connections, the framing and the pyiso8583 codec run in
-front processes, and only the part that needs the store runs in the core process (the one
-that owns the writer): Python runs one thread at a time per process, so this puts the
-codec and the decisions on different cores. A front sends the decoded fields of each
-authorization or reversal over a Unix socket and encodes the answer fields it gets back.
+With ``iso_workers > 0`` the TCP connections, the framing, the pyiso8583 codec and the
+mapping to domain requests run in front processes, and only the part that needs the store
+runs in the core process (the one that owns the writer): Python runs one thread at a time
+per process, so this puts the protocol work and the decisions on different cores. A front
+sends each mapped authorization or reversal over a Unix socket (:func:`.work.work_to_wire`:
+plain values, the PAN already hashed) and builds the answer from the outcome it gets back.
 
 Wire format, both ways: a 4-byte big-endian length, then a JSON array of
-``[request id, fields]`` pairs (fields are ``{"t": MTI, "2": ..., ...}``; an answer of
-``null`` means "close the connection"). Each side writes at most one frame per turn of its
-event loop, so many requests share one write. JSON, not pickle: the core never runs
-anything a peer sends.
+``[request id, item]`` pairs: front to core the item is the wire form of the work, core
+to front it is the :data:`~.work.Outcome`. Each side writes at most one frame per turn of
+its event loop, so many requests share one write. JSON, not pickle: neither side ever runs
+anything its peer sends.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from typing import Any
 import orjson
 import structlog
 
-from smartguard.adapters.iso8583.codec import Fields
+from smartguard.entrypoints.iso8583.work import Done, Outcome, Work, work_to_wire
 
 log = structlog.get_logger("smartguard.iso8583")
 
 HEADER = 4
 MAX_FRAME = 64 * 1024 * 1024
-Item = tuple[int, Fields | None]
+Item = tuple[int, Any]
 
 
 class Batcher:
@@ -40,10 +41,10 @@ class Batcher:
         self.writer = writer
         self.items: list[Item] = []
 
-    def add(self, rid: int, fields: Fields | None) -> None:
+    def add(self, rid: int, item: Any) -> None:
         if not self.items:
             asyncio.get_running_loop().call_soon(self.flush)
-        self.items.append((rid, fields))
+        self.items.append((rid, item))
 
     def flush(self) -> None:
         if not self.items or self.writer.is_closing():
@@ -67,23 +68,24 @@ async def read_frame(reader: asyncio.StreamReader) -> list[Any] | None:
         return None
 
 
-FieldsHandle = Callable[[Fields, Callable[[Fields | None], None]], None]
+#: The core's side of a request: the wire item and where its outcome goes.
+Serve = Callable[[list[Any], Done], None]
 
 
-def _answer_to(out: Batcher, rid: int) -> Callable[[Fields | None], None]:
-    def answer(fields: Fields | None) -> None:
-        out.add(rid, fields)
+def _answer_to(out: Batcher, rid: int) -> Done:
+    def answer(outcome: Outcome) -> None:
+        out.add(rid, outcome)
 
     return answer
 
 
 class CoreLink:
     """In the core process: serves the fronts' requests with ``handle`` (the gateway's
-    store part), answering each on the connection it came from."""
+    store part, given each wire item), answering each on the connection it came from."""
 
     name = "iso8583-core-link"
 
-    def __init__(self, path: Path, handle: FieldsHandle) -> None:
+    def __init__(self, path: Path, handle: Serve) -> None:
         self.path = path
         self.handle = handle
         self._server: asyncio.AbstractServer | None = None
@@ -112,8 +114,8 @@ class CoreLink:
         out = Batcher(writer)
         try:
             while (items := await read_frame(reader)) is not None:
-                for rid, fields in items:
-                    self.handle(fields, _answer_to(out, rid))
+                for rid, item in items:
+                    self.handle(item, _answer_to(out, rid))
         except (ValueError, OSError) as exc:
             log.error("core_link_broken", error=str(exc))
         finally:
@@ -129,12 +131,12 @@ class CoreLink:
 
 
 class FrontLink:
-    """In a front process: sends fields to the core and calls back with the answer."""
+    """In a front process: sends work to the core and calls back with the outcome."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._next = 0
-        self._waiting: dict[int, Callable[[Fields | None], None]] = {}
+        self._waiting: dict[int, Done] = {}
         self.closed = asyncio.Event()
 
     async def connect(self) -> None:
@@ -142,18 +144,18 @@ class FrontLink:
         self._out = Batcher(writer)
         self._reader_task = asyncio.create_task(self._read(reader))
 
-    def send(self, fields: Fields, on_answer: Callable[[Fields | None], None]) -> None:
+    def send(self, work: Work, done: Done) -> None:
         self._next += 1
-        self._waiting[self._next] = on_answer
-        self._out.add(self._next, fields)
+        self._waiting[self._next] = done
+        self._out.add(self._next, work_to_wire(work))
 
     async def _read(self, reader: asyncio.StreamReader) -> None:
         try:
             while (items := await read_frame(reader)) is not None:
-                for rid, answer in items:
+                for rid, outcome in items:
                     callback = self._waiting.pop(rid, None)
                     if callback is not None:
-                        callback(answer)
+                        callback(tuple(outcome))
         finally:
             self.closed.set()  # the core is gone: the front must stop (see front.py)
 

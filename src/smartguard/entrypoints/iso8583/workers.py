@@ -1,6 +1,8 @@
 """The ISO 8583 gateway split over processes (``iso_workers > 0``): this core side owns
 the listening socket, the link's Unix socket and the writer; ``iso_workers`` front
-processes (:mod:`.front`) accept connections on the shared socket and do the codec.
+processes (:mod:`.front`) accept connections on the shared socket, do the codec and map
+requests (they get the secret that keys PAN hashes through a pipe, never on their command
+line or in their environment, so the PAN never leaves the process that received it).
 A front that dies is started again; stopping asks each front to answer what it accepted
 first, then closes the link."""
 
@@ -15,13 +17,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import structlog
 
 from smartguard.bootstrap import App
 from smartguard.entrypoints.iso8583.front import FRONT_SETTINGS
-from smartguard.entrypoints.iso8583.handler import FieldsHandler
 from smartguard.entrypoints.iso8583.link import CoreLink
+from smartguard.entrypoints.iso8583.work import Done, StorePart, failed, work_from_wire
 
 log = structlog.get_logger("smartguard.iso8583")
 
@@ -32,8 +35,10 @@ class IsoWorkers:
     def __init__(self, sg: App, count: int) -> None:
         self.settings = sg.settings
         self.count = count
+        self._secret = sg.ctx.secret
         self._dir = Path(tempfile.mkdtemp(prefix="sg-iso-"))
-        self.link = CoreLink(self._dir / "core.sock", FieldsHandler(sg).handle_fields)
+        self._store = StorePart(sg)
+        self.link = CoreLink(self._dir / "core.sock", self._serve)
         self.port = sg.settings.iso_port
         self._fronts: list[subprocess.Popen[bytes]] = []
         self._stopping = False
@@ -48,6 +53,15 @@ class IsoWorkers:
         self._watch = asyncio.create_task(self._supervise())
         log.info("iso8583_listening", host=self.settings.iso_host, port=self.port,
                  fronts=self.count)
+
+    def _serve(self, item: list[Any], done: Done) -> None:
+        """One request from a front: its mapped work, through the store part."""
+        try:
+            work = work_from_wire(item)
+        except Exception as exc:  # a front speaking another version: a bug, answer 96
+            done(failed(RuntimeError(f"bad link item: {type(exc).__name__}"), None, None))
+            return
+        self._store.submit(work, done)
 
     def _bound_socket(self) -> socket.socket:
         """Bound but not listening: the port accepts connections only once a front
@@ -66,10 +80,14 @@ class IsoWorkers:
     def _spawn(self) -> subprocess.Popen[bytes]:
         values = {k: getattr(self.settings, k) for k in FRONT_SETTINGS}
         fd = self._sock.fileno()
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "smartguard.entrypoints.iso8583.front", "--fd", str(fd),
              "--core", str(self.link.path), "--settings", json.dumps(values)],
-            pass_fds=(fd,))
+            pass_fds=(fd,), stdin=subprocess.PIPE)
+        assert proc.stdin is not None
+        proc.stdin.write(self._secret.hex().encode() + b"\n")  # hashes PANs in the front
+        proc.stdin.close()
+        return proc
 
     async def _supervise(self) -> None:
         while not self._stopping:
