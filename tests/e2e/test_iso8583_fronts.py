@@ -17,6 +17,7 @@ import pytest
 
 from smartguard.bootstrap import bootstrap
 from smartguard.config import load
+from smartguard.domain.pan import with_check_digit
 from tests.iso_client import Client, enrol, network, purchase, reversal
 
 
@@ -67,6 +68,25 @@ def test_front_process_answers_like_the_single_process_gateway(
         again = client.request(purchase(5, amount=80_000))
         assert again["39"] == "00"
         assert again["54"].endswith(f"{20_000:012d}")
+    finally:
+        client.close()
+
+
+def test_front_answers_what_it_cannot_map_and_the_core_what_it_cannot_find(
+    served: tuple[subprocess.Popen[bytes], int]
+) -> None:
+    """The front maps requests itself (with the secret that keys PAN hashes, given on its
+    standard input): a field the profile refuses is answered there, a PAN hashed there
+    finds the card in the core, an unknown PAN does not."""
+    _, port = served
+    client = Client(port)
+    try:
+        assert client.request(purchase(20, **{"3": "990000"}))["39"] == "12"
+        assert client.request(purchase(21, **{"4": "00000000001X"}))["39"] == "13"
+        assert client.request(purchase(22, **{"43": "Shop".ljust(36) + "ZZCN"}))["39"] == "30"
+        assert client.request(purchase(23, pan=with_check_digit("621226000000000")))[
+            "39"] == "14"
+        assert client.request(purchase(24, amount=1_000))["39"] == "00"
     finally:
         client.close()
 

@@ -123,3 +123,35 @@ def test_other_threads_can_submit_while_the_loop_runs() -> None:
         return result
 
     assert asyncio.run(scenario()) == "chd_7"
+
+
+@pytest.mark.parametrize(("inline_max", "in_thread"), [(8, True), (None, False)])
+def test_large_batches_commit_in_the_helper_thread_unless_told_to_commit_inline(
+        inline_max: int | None, in_thread: bool) -> None:
+    """A batch larger than ``inline_commit_max`` commits in the helper thread (the loop
+    goes on decoding); with None (a core behind ISO 8583 fronts) every batch commits on
+    the loop's own thread."""
+    import threading
+
+    store = FakeStore()
+    threads: list[str] = []
+
+    def factory() -> UnitOfWork:
+        uow = store.uow()
+        commit = uow.commit
+
+        def traced() -> None:
+            threads.append(threading.current_thread().name)
+            commit()
+
+        uow.commit = traced  # type: ignore[method-assign]
+        return uow
+
+    async def scenario() -> None:
+        c = LoopCommitter(factory, asyncio.get_running_loop(), inline_commit_max=inline_max)
+        await asyncio.gather(*[c.asubmit(add_holder(i)) for i in range(40)])
+        await c.aclose()
+
+    asyncio.run(scenario())
+    assert threads
+    assert all((name != threading.main_thread().name) is in_thread for name in threads)
