@@ -27,6 +27,7 @@ SmartGuard's closed-loop throughput as a ratio of the baseline's (median of the 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import resource
 import signal
 import statistics
@@ -72,8 +73,12 @@ def start_smartguard(data: Path, iso_port: int) -> subprocess.Popen[bytes]:
     return proc
 
 
+BASELINE_PROCESSES = 1  # set from --baseline-processes
+
+
 def start_baseline(port: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, str(BENCH.parent / "iso8583_baseline.py"), "--port", str(port)]
+    cmd = [sys.executable, str(BENCH.parent / "iso8583_baseline.py"), "--port", str(port),
+           "--processes", str(BASELINE_PROCESSES)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     wait_port(port, proc)
     return proc
@@ -84,34 +89,61 @@ def client_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def report(name: str, phase: Phase, server_cpu: float, own_cpu: float) -> dict[str, float]:
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in text.split()]
+
+
+def cpu_pair(pid: int) -> tuple[float, float]:
+    """CPU seconds of the server's main process, and of it with its child processes (the
+    ISO 8583 fronts, or the baseline's responders)."""
+    main = cpu_seconds(pid)
+    total = main
+    for child in children(pid):
+        with contextlib.suppress(OSError):  # a front restarting
+            total += cpu_seconds(child)
+    return main, total
+
+
+def report(name: str, phase: Phase, server_cpu: tuple[float, float], own_cpu: float
+           ) -> dict[str, float]:
     s = phase.summary()
     n = max(phase.answered, 1)
-    s["server_us"], s["client_us"] = server_cpu / n * 1e6, own_cpu / n * 1e6
+    s["main_us"], s["server_us"] = server_cpu[0] / n * 1e6, server_cpu[1] / n * 1e6
+    s["client_us"] = own_cpu / n * 1e6
     codes = dict(sorted(phase.codes.items()))
     print(f"{name}: {s['throughput']:,.0f}/s  p50 {s['p50']:.2f} ms  p95 {s['p95']:.2f} ms  "
           f"p99 {s['p99']:.2f} ms  p99.9 {s['p99.9']:.2f} ms  errors {phase.errors}  "
-          f"server CPU {s['server_us']:.0f} us/req  client CPU {s['client_us']:.0f} us/req  "
+          f"server CPU {s['server_us']:.0f} us/req (main process {s['main_us']:.0f})  "
+          f"client CPU {s['client_us']:.0f} us/req  "
           f"codes {codes}", flush=True)
     return s
 
 
 async def closed_run(name: str, port: int, pid: int, pans: list[str],
                      args: argparse.Namespace, seed: int, i: int) -> dict[str, float]:
-    c0, o0 = cpu_seconds(pid), client_cpu()
+    c0, o0 = cpu_pair(pid), client_cpu()
     phase = await closed_loop(port, pans, seed, args.connections, args.window, args.seconds,
                               f"{name} closed {i}")
     return report(f"{name} closed loop run {i} ({args.connections} conns x {args.window})",
-                  phase, cpu_seconds(pid) - c0, client_cpu() - o0)
+                  phase, since(pid, c0), client_cpu() - o0)
 
 
 async def open_run(name: str, port: int, pid: int, pans: list[str], args: argparse.Namespace,
                    seed: int, i: int) -> dict[str, float]:
-    c0, o0 = cpu_seconds(pid), client_cpu()
+    c0, o0 = cpu_pair(pid), client_cpu()
     phase = await open_loop(port, pans, seed, args.connections, args.rate, args.seconds,
                             f"{name} open {i}")
-    return report(f"{name} open loop run {i} at {args.rate:.0f}/s", phase,
-                  cpu_seconds(pid) - c0, client_cpu() - o0)
+    return report(f"{name} open loop run {i} at {args.rate:.0f}/s", phase, since(pid, c0),
+                  client_cpu() - o0)
+
+
+def since(pid: int, before: tuple[float, float]) -> tuple[float, float]:
+    now = cpu_pair(pid)
+    return now[0] - before[0], now[1] - before[1]
 
 
 async def main_async(args: argparse.Namespace, data: Path, pans: list[str]) -> None:
@@ -147,7 +179,8 @@ async def main_async(args: argparse.Namespace, data: Path, pans: list[str]) -> N
     for name in servers:
         lines.append(
             f"{name}: closed loop {med(x['throughput'] for x in closed[name]):,.0f}/s "
-            f"({med(x['server_us'] for x in closed[name]):.0f} us server CPU/req), open loop "
+            f"({med(x['server_us'] for x in closed[name]):.0f} us server CPU/req, main process "
+            f"{med(x['main_us'] for x in closed[name]):.0f}), open loop "
             f"at {args.rate:.0f}/s p99 {med(x['p99'] for x in opened[name]):.2f} ms "
             f"p50 {med(x['p50'] for x in opened[name]):.2f} ms")
     print("MEDIANS: " + "; ".join(lines))
@@ -174,9 +207,11 @@ def main() -> None:
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--workers", type=int, default=1,
                     help="ISO 8583 front processes for SmartGuard (iso_workers)")
+    ap.add_argument("--baseline-processes", type=int, default=1,
+                    help="responder processes for the baseline (the ratio's definition: 1)")
     args = ap.parse_args()
-    global WORKERS
-    WORKERS = args.workers
+    global WORKERS, BASELINE_PROCESSES
+    WORKERS, BASELINE_PROCESSES = args.workers, args.baseline_processes
     import uvloop
 
     with tempfile.TemporaryDirectory(prefix="sg-iso-bench-") as tmp:

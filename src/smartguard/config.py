@@ -32,7 +32,7 @@ class Settings:
     iso_shutdown_grace_s: float = 10.0  # on stop, time to answer what was accepted
     iso_tls_cert: str = ""  # PEM certificate chain; with iso_tls_key, the port speaks TLS
     iso_tls_key: str = ""
-    iso_workers: int = 0  # >0: connections and codec in that many front processes
+    iso_workers: int = 0  # >0: connections, codec and mapping in that many front processes
     iso_tls_client_ca: str = ""  # when set, clients must present a certificate it signed
     secret: bytes = field(default=b"", repr=False)  # keys PAN and code hashes; never printed
     challenge_validity: timedelta = timedelta(minutes=10)
