@@ -20,6 +20,7 @@ import uvicorn
 
 from smartguard.bootstrap import App
 from smartguard.entrypoints.http_api.app import create_asgi
+from smartguard.entrypoints.runtime import settle_heap
 
 log = structlog.get_logger("smartguard.serve")
 
@@ -112,6 +113,7 @@ async def run(
             await svc.start()
             started.append(svc)
             log.info("service_started", service=svc.name)
+        settle_heap()
         ready_task = asyncio.create_task(_when_started(server, on_ready))
         await server.serve()
         ready_task.cancel()

@@ -29,6 +29,7 @@ from smartguard.entrypoints.iso8583 import limits, tls_context
 from smartguard.entrypoints.iso8583.handler import GatewayHandler
 from smartguard.entrypoints.iso8583.link import FrontLink
 from smartguard.entrypoints.iso8583.server import IsoServer
+from smartguard.entrypoints.runtime import settle_heap
 from smartguard.service_layer.context import Context
 
 log = structlog.get_logger("smartguard.iso8583")
@@ -47,6 +48,7 @@ async def run_front(fd: int, core: Path, settings: Settings, secret: bytes) -> N
     handler = GatewayHandler(Context(secret=secret).hash_pan, link.send)
     server = IsoServer(handler, "", 0, limits(settings), tls_context(settings), sock)
     await server.start()
+    settle_heap()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
