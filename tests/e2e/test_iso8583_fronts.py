@@ -5,6 +5,7 @@ accepted before the processes exit."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -89,6 +90,39 @@ def test_front_answers_what_it_cannot_map_and_the_core_what_it_cannot_find(
         assert client.request(purchase(24, amount=1_000))["39"] == "00"
     finally:
         client.close()
+
+
+def fronts(core: int) -> list[int]:
+    text = Path(f"/proc/{core}/task/{core}/children").read_text()
+    return [int(pid) for pid in text.split()]
+
+
+def test_a_front_that_dies_is_started_again_with_the_secret(
+    served: tuple[subprocess.Popen[bytes], int]
+) -> None:
+    """The supervisor starts a new front, which gets the secret again on its standard
+    input: the card is still found by its PAN hash."""
+    proc, port = served
+    [front] = fronts(proc.pid)
+    os.kill(front, signal.SIGKILL)
+    deadline = time.time() + 30
+    while fronts(proc.pid) in ([], [front]):
+        assert time.time() < deadline, "no new front"
+        time.sleep(0.05)
+    client = None
+    while client is None:
+        try:
+            client = Client(port)
+        except OSError:
+            assert time.time() < deadline, "the new front does not accept"
+            time.sleep(0.05)
+    try:
+        answer = client.request(purchase(30, amount=1_000))
+        assert answer["39"] == "00"
+        assert answer["54"].endswith(f"{99_000:012d}")
+    finally:
+        client.close()
+    assert proc.poll() is None
 
 
 def test_sigterm_answers_every_accepted_request_then_exits(
