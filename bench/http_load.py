@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -252,6 +253,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
         data = Path(tmp) / "data"
         pop = build(data, args.cards)
+        gc.collect()  # the client's own full collections must not stall its measurements
+        gc.freeze()
         port = free_port()
         server = start_server(data, port)
         try:
