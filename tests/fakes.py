@@ -25,7 +25,12 @@ from smartguard.domain.controls.settings import Ceilings, Controls
 from smartguard.domain.decisions import Outcome
 from smartguard.domain.state import Usage
 from smartguard.errors import Conflict, StoreUnavailable
-from smartguard.service_layer.messages import InboundRecord, OutboxMessage, OutboxStatus
+from smartguard.service_layer.messages import (
+    InboundRecord,
+    OutboxMessage,
+    OutboxStatus,
+    worded,
+)
 from smartguard.service_layer.ports import Key
 from smartguard.service_layer.records import (
     AgreementRecord,
@@ -384,7 +389,7 @@ class FakeOutbox(_Repo):
     def add(self, message: OutboxMessage) -> None:
         if message.id in self.t.outbox:
             raise Conflict("the store refused a duplicate: outbox message")
-        self.t.outbox[message.id] = message
+        self.t.outbox[message.id] = worded(message)  # as the SQL adapter reads it back
 
     def add_all(self, messages: list[OutboxMessage]) -> None:
         for message in messages:

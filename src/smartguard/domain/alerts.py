@@ -141,9 +141,13 @@ def _card(to: Recipient) -> str:
 
 def when(moment: datetime, to: Recipient) -> str:
     """Wall-clock time in the cardholder's zone: ``11月25日14:20`` / ``Nov 25 14:20``."""
-    local = local_time(moment, to.timezone)
+    return _when(moment, to.language, to.timezone)
+
+
+def _when(moment: datetime, language: str, timezone: str) -> str:
+    local = local_time(moment, timezone)
     clock = f"{local.hour:02d}:{local.minute:02d}"  # (strftime is slow on the hot path)
-    if to.language == "zh-CN":
+    if language == "zh-CN":
         return f"{local.month}月{local.day}日{clock}"
     return f"{t.MONTHS_EN[local.month - 1]} {local.day} {clock}"
 
@@ -158,18 +162,47 @@ def _alert(kind: AlertKind, event: str, to: Recipient, template: str, data: dict
 
 def balance_change(to: Recipient, m: Movement, at: datetime) -> Alert:
     """3.8: amount, merchant or description, time and new balance."""
-    i = _i(to)
-    way = "debit" if m.amount < 0 else "credit"
-    what = t.KINDS.get(m.source, ("", ""))[i]
-    detail = (f"（{m.description}）" if m.description else "") if i == 0 else \
-        _detail_en(what, m.description)
-    return _alert(
-        AlertKind.BALANCE_CHANGE, f"balance_change.{way}", to, "movement",
-        {"source": m.source, "amount": m.amount, "currency": m.currency,
-         "balance": m.balance, "description": m.description, "at": at.isoformat()},
-        when=when(at, to), what=what if i == 0 else "", move=t.MOVES[way][i],
-        amount=format_amount(abs(m.amount), m.currency), detail=detail,
-        balance=format_amount(m.balance, m.currency))
+    data = movement_data(to.card_id, to.last4, m, at)
+    return Alert(AlertKind.BALANCE_CHANGE, movement_event(m.amount), to,
+                 movement_text(to.language, to.timezone, data), data)
+
+
+def movement_event(amount: int) -> str:
+    return "balance_change.debit" if amount < 0 else "balance_change.credit"
+
+
+def movement_data(card_id: str | None, last4: str, m: Movement, at: datetime
+                  ) -> dict[str, Any]:
+    """What a balance-change alert carries (webhooks get it as is); its text is worded from
+    it by :func:`movement_text`, at once or when the message is read (:func:`word`)."""
+    return {"card_id": card_id, "last4": last4 or None, "source": m.source,
+            "amount": m.amount, "currency": m.currency, "balance": m.balance,
+            "description": m.description, "at": at.isoformat()}
+
+
+def movement_text(language: str, timezone: str, data: Mapping[str, Any]) -> str:
+    """The SMS text of a balance change (3.8) from its :func:`movement_data`."""
+    i = t.index(language)
+    amount, currency, description = data["amount"], data["currency"], data["description"]
+    what = t.KINDS.get(data["source"], ("", ""))[i]
+    detail = (f"（{description}）" if description else "") if i == 0 else \
+        _detail_en(what, description)
+    last4 = data["last4"] or ""
+    at = data["at"]
+    moment = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+    return t.SIGNATURE[i] + t.TEXTS["movement"][i].format(
+        card=t.CARD[i].format(last4=last4), when=_when(moment, language, timezone),
+        what=what if i == 0 else "", move=t.MOVES["debit" if amount < 0 else "credit"][i],
+        amount=format_amount(abs(amount), currency), detail=detail,
+        balance=format_amount(data["balance"], currency))
+
+
+def word(kind: str, language: str, timezone: str | None, data: Mapping[str, Any]) -> str:
+    """The text of an alert stored without one (a balance change is worded when it is
+    read: the authorization's transaction stores only its data)."""
+    if kind != AlertKind.BALANCE_CHANGE or timezone is None:
+        raise ValueError(f"a {kind} alert is stored with its text")
+    return movement_text(language, timezone, data)
 
 
 def _detail_en(what: str, description: str) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from smartguard.domain.alerts import word
 
 
 class OutboxStatus(StrEnum):
@@ -26,7 +28,7 @@ class OutboxMessage:
     event: str  # finer event name, e.g. balance_change.debit, security.frozen
     recipient: str  # the phone for SMS; empty for webhooks (every configured URL)
     language: str
-    text: str  # a one-time code stands in it as alerts.CODE_MARK
+    text: str  # a one-time code stands in it as alerts.CODE_MARK; "": see worded()
     payload: Mapping[str, Any]
     card_id: str | None = None
     cardholder_id: str | None = None
@@ -41,6 +43,16 @@ class OutboxMessage:
     receipt_at: datetime | None = None
     claimed_by: str | None = None
     lease_until: datetime | None = None
+    timezone: str | None = None  # the cardholder's, for a message worded when read
+
+
+def worded(m: OutboxMessage) -> OutboxMessage:
+    """``m`` with its text. A balance change is stored without one (its data and the
+    cardholder's language and zone say it all) and worded here, when a store reads it: the
+    authorization's transaction, the gateway's bound, then writes less (performance.md)."""
+    if m.text:
+        return m
+    return replace(m, text=word(m.kind, m.language, m.timezone, m.payload))
 
 
 @dataclass(frozen=True, slots=True)

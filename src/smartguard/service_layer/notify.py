@@ -36,18 +36,25 @@ def emit(uow: UnitOfWork, ctx: Context, alert: a.Alert,
          prefs: a.AlertPreferences | None = None) -> list[OutboxMessage]:
     """Write ``alert`` to the outbox once per channel the cardholder and the bank chose."""
     if alert.kind in a.SMS_ONLY:
-        channels: frozenset[str] = frozenset({a.DeliveryChannel.SMS.value})
+        channels = sorted(_SMS & ctx.alert_channels)
     else:
         prefs = prefs or preferences_for(uow, alert.to.card_id)
         if not prefs.wants(alert):
             return []
-        channels = frozenset(c.value for c in prefs.channels_for(alert.kind))
+        channels = _channels(ctx, prefs, alert.kind)
     payload = dict(alert.data)
-    written = [_message(ctx, alert, channel, payload)
-               for channel in sorted(channels & ctx.alert_channels)]
+    written = [_message(ctx, alert, channel, payload) for channel in channels]
     if written:
         uow.outbox.add_all(written)
     return written
+
+
+_SMS = frozenset({a.DeliveryChannel.SMS.value})
+
+
+def _channels(ctx: Context, prefs: a.AlertPreferences, kind: a.AlertKind) -> list[str]:
+    """The channels an alert of ``kind`` goes to: the cardholder's and the bank's choice."""
+    return sorted({c.value for c in prefs.channels_for(kind)} & ctx.alert_channels)
 
 
 def _message(ctx: Context, alert: a.Alert, channel: str, payload: dict[str, Any]
@@ -69,15 +76,18 @@ def after_authorization(
     decision: Decision, code: str | None, expires_at: datetime | None,
 ) -> None:
     """Balance change, ATM balance inquiry, decline by a protection, verification code."""
-    to = recipient(card)
     r = record.request
     moved = record.balance_after - card.account.balance
-    movement = None
-    if moved and r.kind is not MessageKind.BALANCE_INQUIRY:
-        movement = a.Movement(r.kind.value, moved, card.account.currency,
-                              record.balance_after, r.merchant_name or r.merchant_id)
+    moves = moved != 0 and r.kind is not MessageKind.BALANCE_INQUIRY
+    if moves:
+        balance_changed(uow, ctx, card, a.Movement(
+            r.kind.value, moved, card.account.currency, record.balance_after,
+            r.merchant_name or r.merchant_id), record.received_at)
+        if code is None:
+            return  # an approved payment raises nothing more (a.authorization)
+    to = recipient(card)
     prefs = preferences_for(uow, card.card.id)
-    for alert in a.authorization(to, r, decision, record.received_at, movement):
+    for alert in a.authorization(to, r, decision, record.received_at, None):
         emit(uow, ctx, alert, prefs)
     if code is not None and record.challenge_id and expires_at is not None:
         emit(uow, ctx, a.verification(to, r, decision, record.challenge_id, code, expires_at,
@@ -87,8 +97,31 @@ def after_authorization(
 def after_balance_change(uow: UnitOfWork, ctx: Context, card: CardRecord, source: str,
                          amount: int, description: str, at: datetime) -> None:
     """A reversal or a posting moved ``amount`` (signed); ``card`` shows the new balance."""
-    m = a.Movement(source, amount, card.account.currency, card.account.balance, description)
-    emit(uow, ctx, a.balance_change(recipient(card), m, at))
+    balance_changed(uow, ctx, card, a.Movement(
+        source, amount, card.account.currency, card.account.balance, description), at)
+
+
+def balance_changed(uow: UnitOfWork, ctx: Context, card: CardRecord, m: a.Movement,
+                    at: datetime) -> None:
+    """The balance-change alert (3.8) of ``m``: the same messages :func:`emit` writes for
+    :func:`a.balance_change`, but stored without their text, which is worded when read
+    (:func:`~smartguard.service_layer.messages.worded`). Every approved payment passes
+    here, on the gateway's bound (docs/performance.md)."""
+    c, h = card.card, card.cardholder
+    prefs = preferences_for(uow, c.id)
+    if not m.amount or abs(m.amount) < prefs.balance_threshold:
+        return
+    channels = _channels(ctx, prefs, a.AlertKind.BALANCE_CHANGE)
+    if not channels:
+        return
+    payload = a.movement_data(c.id, c.last4, m, at)
+    event, created, language = a.movement_event(m.amount), ctx.clock(), h.language.value
+    uow.outbox.add_all([OutboxMessage(
+        id=ctx.new_id("msg"), created_at=created, channel=channel,
+        kind=a.AlertKind.BALANCE_CHANGE.value, event=event,
+        recipient=h.phone if channel == "sms" else "", language=language, text="",
+        payload=payload, card_id=c.id, cardholder_id=h.id, timezone=h.timezone,
+    ) for channel in channels])
 
 
 def after_security_event(uow: UnitOfWork, ctx: Context, card: CardRecord, event: str,

@@ -9,12 +9,17 @@ from datetime import UTC, datetime
 from smartguard.adapters.sql.codec import dt, dt_req, dumps
 from smartguard.adapters.sql.db import Db, Row
 from smartguard.domain.alerts import AlertPreferences, preferences, preferences_to_dict
-from smartguard.service_layer.messages import InboundRecord, OutboxMessage, OutboxStatus
+from smartguard.service_layer.messages import (
+    InboundRecord,
+    OutboxMessage,
+    OutboxStatus,
+    worded,
+)
 
 _COLUMNS = (
     "id, created_at, channel, kind, event, recipient, language, body, payload, card_id, "
     "cardholder_id, sealed, status, attempts, next_attempt_at, last_error, sent_at, "
-    "provider_ref, receipt, receipt_at, claimed_by, lease_until"
+    "provider_ref, receipt, receipt_at, claimed_by, lease_until, timezone"
 )
 
 
@@ -24,13 +29,14 @@ def utc(value: datetime | None) -> str | None:
 
 
 def _message(r: Row) -> OutboxMessage:
-    return OutboxMessage(
+    return worded(OutboxMessage(
         id=r[0], created_at=dt_req(r[1]), channel=r[2], kind=r[3], event=r[4],
         recipient=r[5], language=r[6], text=r[7], payload=json.loads(r[8]), card_id=r[9],
         cardholder_id=r[10], sealed=r[11], status=OutboxStatus(r[12]), attempts=r[13],
         next_attempt_at=dt(r[14]), last_error=r[15], sent_at=dt(r[16]), provider_ref=r[17],
         receipt=r[18], receipt_at=dt(r[19]), claimed_by=r[20], lease_until=dt(r[21]),
-    )
+        timezone=r[22],
+    ))
 
 
 class SqlOutbox:
@@ -52,10 +58,10 @@ class SqlOutbox:
                 m.text, payload, m.card_id, m.cardholder_id, m.sealed, m.status.value,
                 m.attempts, utc(m.next_attempt_at), m.last_error, utc(m.sent_at),
                 m.provider_ref, m.receipt, utc(m.receipt_at), m.claimed_by,
-                utc(m.lease_until)))
+                utc(m.lease_until), m.timezone))
         self.db.executemany(
             f"INSERT INTO outbox ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-            "?,?)", rows)
+            "?,?,?)", rows)
 
     def get(self, message_id: str) -> OutboxMessage | None:
         row = self.db.one(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (message_id,))
