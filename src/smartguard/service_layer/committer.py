@@ -46,6 +46,32 @@ class _Waiter:
         self.loop = loop
 
 
+class Call:
+    """A job's end for a caller on the committer's loop that wants neither a future nor a
+    turn of the loop: ``fn(result, error)`` is called as the batch settles (future-like, so
+    :func:`_settle` treats it as any other)."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[[Any, BaseException | None], None]) -> None:
+        self.fn = fn
+
+    def done(self) -> bool:
+        return False
+
+    def set_result(self, result: Any) -> None:
+        self._call(result, None)
+
+    def set_exception(self, error: BaseException) -> None:
+        self._call(None, error)
+
+    def _call(self, result: Any, error: BaseException | None) -> None:
+        try:
+            self.fn(result, error)
+        except Exception:  # one caller's bug must not keep the rest of the batch waiting
+            log.exception("job_callback_failed")
+
+
 Outcome = tuple[_Waiter, Any, BaseException | None]
 
 

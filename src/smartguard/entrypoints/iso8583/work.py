@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -35,6 +36,9 @@ from smartguard.domain.transactions import (
 from smartguard.service_layer import authorize as az
 from smartguard.service_layer import reverse as rv
 from smartguard.service_layer.authorize import CardRef
+from smartguard.service_layer.context import Context
+from smartguard.service_layer.loop_committer import LoopCommitter
+from smartguard.service_layer.ports import UnitOfWork
 
 log = structlog.get_logger("smartguard.iso8583")
 
@@ -100,23 +104,36 @@ class StorePart:
 
     def submit(self, work: Work, done: Done) -> None:
         ctx, committer = self.app.ctx, self.app.committer
-        future: asyncio.Future[Any]
+        job: Callable[[Any], Any]
         outcome: Callable[[Any], Outcome]
         if isinstance(work, Authorize):
-            future = committer.asubmit(lambda uow: az.authorize(
-                uow, ctx, work.ref, work.request, billing_given=work.billing_given))
+            job = partial(_authorize, ctx, work)
             stan, outcome = work.request.stan, _authorized
         else:
-            future = committer.asubmit(lambda uow: rv.reverse(uow, ctx, work.reversal,
-                                                              work.ref))
+            job = partial(_reverse, ctx, work)
             stan, outcome = work.reversal.stan, _reversed
-        future.add_done_callback(lambda f: _settled(f, outcome, stan, done))
+
+        def end(result: Any, error: BaseException | None) -> None:
+            done(outcome(result) if error is None else failed(error, None, stan))
+
+        if isinstance(committer, LoopCommitter):  # serving: no future per request
+            committer.submit_call(job, end)
+            return
+        committer.asubmit(job).add_done_callback(partial(_ended, end))
 
 
-def _settled(future: asyncio.Future[Any], outcome: Callable[[Any], Outcome], stan: str,
-             done: Done) -> None:
+def _ended(end: Callable[[Any, BaseException | None], None], future: asyncio.Future[Any]
+           ) -> None:
     error = future.exception()
-    done(outcome(future.result()) if error is None else failed(error, None, stan))
+    end(None if error is not None else future.result(), error)
+
+
+def _authorize(ctx: Context, work: Authorize, uow: UnitOfWork) -> az.AuthorizationResult:
+    return az.authorize(uow, ctx, work.ref, work.request, billing_given=work.billing_given)
+
+
+def _reverse(ctx: Context, work: Reverse, uow: UnitOfWork) -> rv.ReversalResult:
+    return rv.reverse(uow, ctx, work.reversal, work.ref)
 
 
 def _reversed(result: rv.ReversalResult) -> Outcome:
