@@ -165,3 +165,21 @@ def test_without_savepoints_a_job_that_wrote_and_failed_still_undoes_only_itself
     assert len(runs) == 2  # the batch ran again, with savepoints
     stored = sg.read(lambda uow: [uow.cardholders.get(f"chd_{i}") for i in (1, 2, 90)])
     assert [h is not None for h in stored] == [True, True, False]
+
+
+def test_the_outbox_adds_only_new_messages(sg: App) -> None:
+    from dataclasses import replace
+
+    from smartguard.service_layer.messages import OutboxMessage, OutboxStatus
+
+    fresh = OutboxMessage(id="msg_1", created_at=sg.ctx.clock(), channel="sms",
+                          kind="security", event="security.frozen", recipient="+8613800000001",
+                          language="zh-CN", text="【SmartGuard】x", payload={"a": 1},
+                          sealed="s3aled")
+    sg.write(lambda uow: uow.outbox.add_all([fresh, replace(fresh, id="msg_2", sealed=None)]))
+    got = sg.read(lambda uow: uow.outbox.get("msg_1"))
+    assert got is not None and got.sealed == "s3aled" and got.status is OutboxStatus.PENDING
+    assert got.attempts == 0 and got.text == fresh.text and dict(got.payload) == {"a": 1}
+    assert sg.read(lambda uow: uow.outbox.get("msg_2")).sealed is None  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="not new"):
+        sg.write(lambda uow: uow.outbox.add(replace(fresh, id="msg_3", attempts=1)))
