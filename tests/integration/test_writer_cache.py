@@ -112,3 +112,15 @@ def test_after_a_phone_change_alerts_go_to_the_new_number(sg: App) -> None:
     sms = sg.read(lambda uow: uow.outbox.list(None, "sms", card_id, 50))
     newest = max(sms, key=lambda m: m.created_at.isoformat() + m.id)
     assert newest.recipient == "+8613900000009"
+
+
+def test_the_cache_rebuilds_card_records_field_by_field() -> None:
+    """CachedAccounts.adjust_balance builds the new record directly (not with
+    dataclasses.replace): a field added to either class must be carried there too."""
+    from dataclasses import fields
+
+    from smartguard.domain.cards import Account
+    from smartguard.service_layer.records import CardRecord
+
+    assert [f.name for f in fields(Account)] == ["id", "cardholder_id", "currency", "balance"]
+    assert [f.name for f in fields(CardRecord)] == ["card", "cardholder", "account", "controls"]

@@ -27,7 +27,7 @@ from smartguard.adapters.sql.ledger import SqlReversals
 from smartguard.adapters.sql.misc import SqlCeilings
 from smartguard.adapters.sql.outbox import SqlAlertPreferences
 from smartguard.domain.alerts import AlertPreferences
-from smartguard.domain.cards import CardStatus
+from smartguard.domain.cards import Account, CardStatus
 from smartguard.domain.controls.settings import Ceilings, Controls
 from smartguard.domain.state import Usage
 from smartguard.service_layer.ports import Key
@@ -134,9 +134,11 @@ class CachedAccounts(SqlAccounts):
         balance = super().adjust_balance(account_id, delta)
         for card_id in self.cache.by_account.get(account_id, ()):
             hit = self.cache.cards.get(card_id)
-            if hit is not None:
-                account = replace(hit.account, balance=balance)
-                self.cache.cards[card_id] = replace(hit, account=account)
+            if hit is not None:  # (built directly: dataclasses.replace costs 3x more)
+                a = hit.account
+                self.cache.cards[card_id] = CardRecord(
+                    hit.card, hit.cardholder, Account(a.id, a.cardholder_id, a.currency, balance),
+                    hit.controls)
         return balance
 
 
