@@ -85,6 +85,15 @@ def test_reversal_writes_a_credit_alert_with_the_restored_balance(world, card):
     assert last.payload["balance"] == cny(10_000)
 
 
+def test_a_reversal_that_moves_nothing_writes_no_balance_alert(world, card):
+    inquiry, purchase = balance_inquiry(), pos_purchase(cny(100))
+    world.authorize(card, inquiry)
+    world.reverse(reversal_of(inquiry))
+    world.authorize(card, purchase)
+    world.reverse(reversal_of(purchase, actual=cny(100)))  # all of it took place
+    assert events(world) == ["balance_inquiry", "balance_change.debit"]
+
+
 def test_posting_writes_a_balance_change_alert(world, card):
     world.run(postings.post, Posting("P1", card.account_id, cny(500), "Salary"))
     assert outbox(world)[-1].payload["description"] == "Salary"
