@@ -262,12 +262,26 @@ def authorization(to: Recipient, r: AuthorizationRequest, d: Decision, at: datet
     found: list[Alert] = []
     if movement is not None and movement.amount != 0:
         found.append(balance_change(to, movement, at))
-    if r.kind is MessageKind.BALANCE_INQUIRY and r.terminal in SELF_SERVICE \
-            and d.outcome is Outcome.APPROVE:
+    if _inquiry_alert(r, d):
         found.append(balance_inquiry(to, r, at))
-    if d.outcome is Outcome.DECLINE and d.primary in CARDHOLDER_REASONS:
+    if _decline_alert(d):
         found.append(decline(to, r, d, at))
     return found
+
+
+def raises_more(r: AuthorizationRequest, d: Decision) -> bool:
+    """Whether :func:`authorization` raises anything besides a balance change (so the
+    usual approval or a decline by a bank limit costs no recipient and no preferences)."""
+    return _inquiry_alert(r, d) or _decline_alert(d)
+
+
+def _inquiry_alert(r: AuthorizationRequest, d: Decision) -> bool:
+    return r.kind is MessageKind.BALANCE_INQUIRY and r.terminal in SELF_SERVICE \
+        and d.outcome is Outcome.APPROVE
+
+
+def _decline_alert(d: Decision) -> bool:
+    return d.outcome is Outcome.DECLINE and d.primary in CARDHOLDER_REASONS
 
 
 def security(to: Recipient, event: str, at: datetime, **details: str) -> Alert:

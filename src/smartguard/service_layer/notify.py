@@ -83,8 +83,8 @@ def after_authorization(
         balance_changed(uow, ctx, card, a.Movement(
             r.kind.value, moved, card.account.currency, record.balance_after,
             r.merchant_name or r.merchant_id), record.received_at)
-        if code is None:
-            return  # an approved payment raises nothing more (a.authorization)
+    if code is None and not a.raises_more(r, decision):
+        return  # the usual approval, or a decline by a bank limit: nothing more to say
     to = recipient(card)
     prefs = preferences_for(uow, card.card.id)
     for alert in a.authorization(to, r, decision, record.received_at, None):

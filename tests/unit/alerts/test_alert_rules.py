@@ -45,6 +45,16 @@ def test_decline_for_insufficient_funds_raises_no_alert():
     assert a.authorization(TO, pos_purchase(), d, NOW, None) == []
 
 
+@pytest.mark.parametrize("reason", list(Reason))
+@pytest.mark.parametrize("outcome", list(Outcome))
+@pytest.mark.parametrize("request_", [pos_purchase(), balance_inquiry(),
+                                      balance_inquiry(terminal=TerminalType.POS)])
+def test_raises_more_says_whether_anything_but_a_balance_change_is_raised(
+        reason, outcome, request_):
+    d = Decision(outcome, () if outcome is Outcome.APPROVE else (Verdict(reason),))
+    assert a.raises_more(request_, d) == bool(a.authorization(TO, request_, d, NOW, None))
+
+
 def test_default_preferences_send_every_alert_by_sms_and_webhook():
     assert a.AlertPreferences().channels_for(a.AlertKind.DECLINE) == a.ALL_CHANNELS
 
