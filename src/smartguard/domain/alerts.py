@@ -68,8 +68,12 @@ class AlertPreferences:
 
     def wants(self, alert: Alert) -> bool:
         if alert.kind is AlertKind.BALANCE_CHANGE:
-            return abs(int(alert.data["amount"])) >= self.balance_threshold
+            return self.wants_movement(int(alert.data["amount"]))
         return True
+
+    def wants_movement(self, amount: int) -> bool:
+        """Whether a balance change of ``amount`` (signed) is worth an alert."""
+        return amount != 0 and abs(amount) >= self.balance_threshold
 
 
 def preferences(channels: Mapping[str, list[str]], balance_threshold: int) -> AlertPreferences:
@@ -188,8 +192,7 @@ def movement_text(language: str, timezone: str, data: Mapping[str, Any]) -> str:
     detail = (f"（{description}）" if description else "") if i == 0 else \
         _detail_en(what, description)
     last4 = data["last4"] or ""
-    at = data["at"]
-    moment = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+    moment = datetime.fromisoformat(data["at"])
     return t.SIGNATURE[i] + t.TEXTS["movement"][i].format(
         card=t.CARD[i].format(last4=last4), when=_when(moment, language, timezone),
         what=what if i == 0 else "", move=t.MOVES["debit" if amount < 0 else "credit"][i],

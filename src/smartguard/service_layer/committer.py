@@ -181,6 +181,15 @@ class Committer:
             self._queue.put((job, _Waiter(future, loop)))
         return future
 
+    def submit_call(self, job: Callable[[UnitOfWork], T],
+                    fn: Callable[[T | None, BaseException | None], None]) -> None:
+        """Submit ``job`` from the running event loop; ``fn(result, error)`` runs on that
+        loop once the transaction holding the job's writes has committed (or failed)."""
+        if self._thread is None:
+            fn(None, StoreUnavailable("the writer is not running"))
+        else:
+            self._queue.put((job, _Waiter(Call(fn), asyncio.get_running_loop())))
+
     def _loop(self) -> None:
         stopping = False
         while not stopping:

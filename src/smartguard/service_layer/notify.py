@@ -109,7 +109,7 @@ def balance_changed(uow: UnitOfWork, ctx: Context, card: CardRecord, m: a.Moveme
     here, on the gateway's bound (docs/performance.md)."""
     c, h = card.card, card.cardholder
     prefs = preferences_for(uow, c.id)
-    if not m.amount or abs(m.amount) < prefs.balance_threshold:
+    if not prefs.wants_movement(m.amount):
         return
     channels = _channels(ctx, prefs, a.AlertKind.BALANCE_CHANGE)
     if not channels:

@@ -155,3 +155,43 @@ def test_large_batches_commit_in_the_helper_thread_unless_told_to_commit_inline(
     asyncio.run(scenario())
     assert threads
     assert all((name != threading.main_thread().name) is in_thread for name in threads)
+
+
+@pytest.mark.parametrize("kind", ["loop", "thread"])
+def test_submit_call_calls_back_on_the_loop_after_the_commit(kind: str) -> None:
+    from smartguard.service_layer.committer import Committer
+
+    store = FakeStore()
+    calls: list[tuple[Any, Any, bool, bool]] = []
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        c: Any = LoopCommitter(store.uow, loop) if kind == "loop" else Committer(store.uow)
+        if kind == "thread":
+            c.start()
+        done = asyncio.Event()
+
+        def fn(result: Any, error: BaseException | None) -> None:
+            committed = store.uow().cardholders.get("chd_1") is not None
+            calls.append((result, error, committed, asyncio.get_running_loop() is loop))
+            if len(calls) == 3:
+                done.set()
+
+        def broken(result: Any, error: BaseException | None) -> None:
+            raise RuntimeError("a caller's bug")
+
+        c.submit_call(add_holder(1), broken)
+        c.submit_call(add_holder(1), fn)  # a duplicate id: refused, nothing kept
+        c.submit_call(bad, fn)
+        c.submit_call(add_holder(2), fn)
+        await asyncio.wait_for(done.wait(), 5)
+        if kind == "loop":
+            await c.aclose()
+        else:
+            c.stop()
+
+    asyncio.run(scenario())
+    assert [r for r, _, _, _ in calls] == [None, None, "chd_2"]
+    assert [type(e).__name__ for _, e, _, _ in calls[:2]] == ["Conflict", "InvalidInput"]
+    assert all(committed and on_loop for _, _, committed, on_loop in calls)
+    assert store.uow().cardholders.get("chd_99") is None

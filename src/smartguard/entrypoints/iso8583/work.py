@@ -12,7 +12,6 @@ PAN), so the core, the bound of the gateway, does only what needs the store.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -37,7 +36,6 @@ from smartguard.service_layer import authorize as az
 from smartguard.service_layer import reverse as rv
 from smartguard.service_layer.authorize import CardRef
 from smartguard.service_layer.context import Context
-from smartguard.service_layer.loop_committer import LoopCommitter
 from smartguard.service_layer.ports import UnitOfWork
 
 log = structlog.get_logger("smartguard.iso8583")
@@ -116,16 +114,7 @@ class StorePart:
         def end(result: Any, error: BaseException | None) -> None:
             done(outcome(result) if error is None else failed(error, None, stan))
 
-        if isinstance(committer, LoopCommitter):  # serving: no future per request
-            committer.submit_call(job, end)
-            return
-        committer.asubmit(job).add_done_callback(partial(_ended, end))
-
-
-def _ended(end: Callable[[Any, BaseException | None], None], future: asyncio.Future[Any]
-           ) -> None:
-    error = future.exception()
-    end(None if error is not None else future.result(), error)
+        committer.submit_call(job, end)  # no future per request: the core's hot path
 
 
 def _authorize(ctx: Context, work: Authorize, uow: UnitOfWork) -> az.AuthorizationResult:
