@@ -157,10 +157,7 @@ class Committer:
 
     def submit(self, job: Callable[[UnitOfWork], T]) -> Future[T]:
         future: Future[T] = Future()
-        if self._thread is None:
-            future.set_exception(StoreUnavailable("the writer is not running"))
-        else:
-            self._queue.put((job, _Waiter(future)))
+        self._put(job, _Waiter(future))
         return future
 
     def run(self, job: Callable[[UnitOfWork], T]) -> T:
@@ -175,20 +172,20 @@ class Committer:
         that loop once the transaction holding the job's writes has committed."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        if self._thread is None:
-            future.set_exception(StoreUnavailable("the writer is not running"))
-        else:
-            self._queue.put((job, _Waiter(future, loop)))
+        self._put(job, _Waiter(future, loop))
         return future
 
     def submit_call(self, job: Callable[[UnitOfWork], T],
                     fn: Callable[[T | None, BaseException | None], None]) -> None:
         """Submit ``job`` from the running event loop; ``fn(result, error)`` runs on that
         loop once the transaction holding the job's writes has committed (or failed)."""
+        self._put(job, _Waiter(Call(fn), asyncio.get_running_loop()))
+
+    def _put(self, job: Job, waiter: _Waiter) -> None:
         if self._thread is None:
-            fn(None, StoreUnavailable("the writer is not running"))
+            waiter.future.set_exception(StoreUnavailable("the writer is not running"))
         else:
-            self._queue.put((job, _Waiter(Call(fn), asyncio.get_running_loop())))
+            self._queue.put((job, waiter))
 
     def _loop(self) -> None:
         stopping = False

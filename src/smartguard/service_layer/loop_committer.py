@@ -76,12 +76,7 @@ class LoopCommitter:
     def asubmit(self, job: Callable[[UnitOfWork], T]) -> asyncio.Future[T]:
         """Submit ``job`` from the loop's thread; settled after its batch commits."""
         future: asyncio.Future[T] = self._loop.create_future()
-        if self._closed:
-            future.set_exception(StoreUnavailable("the writer is stopping"))
-            return future
-        self._pending.append((job, _Waiter(future, self._loop)))
-        if self._task is None:
-            self._task = self._loop.create_task(self._drain())
+        self._put(job, _Waiter(future, self._loop))
         return future
 
     def submit_call(self, job: Callable[[UnitOfWork], T],
@@ -89,10 +84,13 @@ class LoopCommitter:
         """Submit ``job`` from the loop's thread; ``fn(result, error)`` runs on the loop
         once its batch has committed (or failed), with no future in between: the ISO 8583
         core's path, where every request costs the bound."""
+        self._put(job, _Waiter(Call(fn), self._loop))
+
+    def _put(self, job: Job, waiter: _Waiter) -> None:
         if self._closed:
-            fn(None, StoreUnavailable("the writer is stopping"))
+            waiter.future.set_exception(StoreUnavailable("the writer is stopping"))
             return
-        self._pending.append((job, _Waiter(Call(fn), self._loop)))
+        self._pending.append((job, waiter))
         if self._task is None:
             self._task = self._loop.create_task(self._drain())
 
