@@ -108,7 +108,7 @@ class FakeStore:
     def uow(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self)
 
-    __call__ = uow  # a FakeStore is a UnitOfWorkFactory
+    __call__ = uow  # a FakeStore makes units of work as a store's writer does
 
 
 class _Repo:
@@ -533,7 +533,7 @@ class FakeAttempts(_Repo):
 
 
 class FakeUnitOfWork:
-    """Implements :class:`smartguard.service_layer.ports.UnitOfWork` in memory."""
+    """Implements :class:`smartguard.service_layer.ports.BatchUnitOfWork` in memory."""
 
     def __init__(self, store: FakeStore) -> None:
         self.store = store
@@ -560,11 +560,26 @@ class FakeUnitOfWork:
         self.attempts = FakeAttempts(self)
 
     def __enter__(self) -> Self:
+        self.begin()
+        return self
+
+    def begin(self) -> None:
         if self.store.fail_on_enter:
             raise StoreUnavailable("fake store: cannot begin a transaction")
         self.tables = self.store.committed.copy()
         self._open = True
-        return self
+
+    def try_begin(self) -> bool:
+        self.begin()
+        return True
+
+    def changes(self) -> int | None:
+        """A digest of every table: it moves whenever a write changed one."""
+        return hash(repr(self.tables))
+
+    def abort(self) -> None:
+        if self._open:
+            self.rollback()
 
     def __exit__(
         self,

@@ -7,60 +7,45 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from types import ModuleType
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from smartguard.adapters.sqlite import store as sqlite_store
 from smartguard.config import Settings
 from smartguard.domain.errors import InvalidInput
-from smartguard.service_layer.committer import Committer
 from smartguard.service_layer.context import Context
-from smartguard.service_layer.loop_committer import INLINE_COMMIT_MAX, LoopCommitter
-from smartguard.service_layer.ports import UnitOfWork
-
-if TYPE_CHECKING:
-    from smartguard.adapters.postgres.store import PostgresStore
+from smartguard.service_layer.loop_writer import INLINE_COMMIT_MAX, LoopWriter
+from smartguard.service_layer.ports import Store, UnitOfWork
+from smartguard.service_layer.thread_writer import ThreadWriter
+from smartguard.service_layer.writer import BatchRunner, Writer
 
 T = TypeVar("T")
 
 
 @dataclass
 class App:
-    """A running SmartGuard: settings, the use-case context, the writer and readers."""
+    """A running SmartGuard: settings, the use-case context, the store and its writer."""
 
     settings: Settings
     ctx: Context
-    committer: Committer | LoopCommitter
-    reader: Callable[[], UnitOfWork]
-    writer: Callable[[], UnitOfWork]  # the writer connection's units of work
-    _close: Callable[[], None]
-
-    def use_loop_writer(self, loop: asyncio.AbstractEventLoop) -> LoopCommitter:
-        """While serving: write on the event loop's thread (see loop_committer.py). The
-        thread committer finishes what it holds first; call ``aclose`` on the result before
-        :meth:`close`."""
-        self.committer.stop()
-        # With ISO 8583 front processes the loop has no decoding to do while a batch's
-        # COMMIT waits for the disk, so every batch commits inline (loop_committer.py).
-        inline = None if self.settings.iso_workers > 0 else INLINE_COMMIT_MAX
-        self.committer = LoopCommitter(self.writer, loop, self.settings.commit_max_batch,
-                                       inline)
-        return self.committer
+    store: Store
+    writer: Writer
 
     def write(self, job: Callable[[UnitOfWork], T]) -> T:
         """Run ``job`` on the writer and return its committed result."""
-        return self.committer.run(job)
+        return self.writer.run(job)
 
     async def awrite(self, job: Callable[[UnitOfWork], T]) -> T:
-        return await self.committer.arun(job)
+        return await self.writer.arun(job)
 
     def read(self, job: Callable[[UnitOfWork], T]) -> T:
         """Run a read-only ``job`` on this thread's read connection."""
-        with self.reader() as uow:
+        with self.store.reader() as uow:
             return job(uow)
 
     def close(self) -> None:
-        self.committer.stop()
-        self._close()
+        """Stop the writer (after ``await writer.aclose()`` on a loop) and the store."""
+        self.writer.close()
+        self.store.close()
 
 
 def upgrade(settings: Settings) -> list[str]:
@@ -72,7 +57,11 @@ def upgrade(settings: Settings) -> list[str]:
     return sqlite_store.upgrade(settings.sqlite_path)
 
 
-def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None) -> App:
+def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None,
+              loop: asyncio.AbstractEventLoop | None = None) -> App:
+    """Wire SmartGuard. The writer is chosen here, once: on ``loop`` when one is given (a
+    serving process: jobs run on the loop's thread, see loop_writer.py), else on a thread
+    of its own (the command line, tests)."""
     upgrade(settings)
     ctx = Context(
         secret=settings.secret,
@@ -82,17 +71,26 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None) -
     )
     if clock is not None:
         ctx = replace(ctx, clock=clock)
-    store: sqlite_store.SqliteStore | PostgresStore
+    store: Store
     if is_postgres(settings):
         store = postgres().PostgresStore(settings.database_url)
     else:
         store = sqlite_store.SqliteStore(settings.sqlite_path)
-    committer = Committer(
-        store.writer, settings.commit_max_batch, settings.commit_max_wait_ms / 1000
-    )
-    committer.start()
-    return App(settings, ctx, committer, store.reader, store.writer, store.close)
+    return App(settings, ctx, store, _writer(settings, store, loop))
 
+
+def _writer(settings: Settings, store: Store, loop: asyncio.AbstractEventLoop | None
+            ) -> Writer:
+    runner = BatchRunner(store.writer)
+    if loop is not None:
+        # With ISO 8583 front processes the loop has no decoding to do while a batch's
+        # COMMIT waits for the disk, so every batch commits inline (loop_writer.py).
+        inline = None if settings.iso_workers > 0 else INLINE_COMMIT_MAX
+        return LoopWriter(runner, loop, settings.commit_max_batch, inline)
+    writer = ThreadWriter(runner, settings.commit_max_batch,
+                          settings.commit_max_wait_ms / 1000)
+    writer.start()
+    return writer
 
 
 def postgres() -> ModuleType:

@@ -22,6 +22,11 @@ adapter border.
     │   ├── Unauthenticated     no or unknown API key (HTTP 401)
     │   └── Forbidden           key lacks the role or does not own the card (HTTP 403)
     └── StoreUnavailable        the database failed; authorizations fail closed (ISO 96)
+        └── StoreConflict       a transient conflict (deadlock, serialization failure):
+                                the writer runs the batch again; seen only if it persists
+
+A programming error that could only hang, a job run synchronously from the writer's own
+event loop, raises :class:`smartguard.service_layer.writer.WriterMisuse` (a RuntimeError).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ __all__ = [
     "InvalidState",
     "NotFound",
     "SmartGuardError",
+    "StoreConflict",
     "StoreUnavailable",
     "Unauthenticated",
     "UnknownAccount",
@@ -107,3 +113,7 @@ class Forbidden(AuthError):
 
 class StoreUnavailable(SmartGuardError):
     code = "store_unavailable"
+
+
+class StoreConflict(StoreUnavailable):
+    code = "store_conflict"

@@ -168,7 +168,7 @@ def test_a_partial_reversal_gives_back_what_the_atm_did_not_dispense(
 def test_network_management_is_answered_without_the_store(
     sg: App, client: Client, code: str, expected: str
 ) -> None:
-    sg.committer.stop()  # no writer: 0800 must not need one
+    sg.writer.close()  # no writer: 0800 must not need one
     answer = client.request(network(5, code))
     assert (answer["t"], answer["39"], answer["70"], answer["11"]) == \
         ("0810", expected, code, "000005")
@@ -178,7 +178,7 @@ def test_authorization_fails_closed_with_96_when_the_store_is_unavailable(
     sg: App, client: Client
 ) -> None:
     enrol(sg)
-    sg.committer.stop()
+    sg.writer.close()
     assert client.request(purchase(1))["39"] == "96"
 
 
@@ -210,7 +210,7 @@ def test_stop_answers_every_request_it_accepted_then_closes(sg: App) -> None:
     gw = Gateway(__import__("smartguard.entrypoints.iso8583.handler",
                             fromlist=["x"]).SmartGuardHandler(sg))
     release = threading.Event()
-    sg.committer.submit(lambda uow: release.wait(10))  # hold the writer
+    threading.Thread(target=sg.write, args=(lambda uow: release.wait(10),)).start()  # hold
     c = Client(gw.port)
     for stan in range(1, 51):
         c.send(purchase(stan, amount=100))

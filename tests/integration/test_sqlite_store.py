@@ -16,9 +16,16 @@ from smartguard.domain.pan import with_check_digit
 from smartguard.errors import StoreUnavailable
 from smartguard.service_layer import cards
 from smartguard.service_layer.context import Actor
+from smartguard.service_layer.loop_writer import LoopWriter
+from smartguard.service_layer.writer import BatchRunner
 from tests.conftest import Clock
 
 ACTOR = Actor("test", "test")
+
+
+def loop_writer(sg: App, loop: Any) -> LoopWriter:
+    """A writer on ``loop`` over ``sg``'s store, as ``serve`` wires it."""
+    return LoopWriter(BatchRunner(sg.store.writer), loop)
 
 
 @pytest.fixture
@@ -92,14 +99,14 @@ def test_the_serving_writer_never_waits_on_the_loop_for_another_process(sg: App)
     other = sqlite3.connect(sg.settings.sqlite_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # e.g. `smartguard cards enrol` mid-transaction
     t0 = time.monotonic()
-    assert sg.writer().try_begin() is False  # at once, nothing begun
+    assert sg.store.writer().try_begin() is False  # at once, nothing begun
     assert time.monotonic() - t0 < 1
 
     async def scenario() -> tuple[str, float]:
         loop = asyncio.get_running_loop()
-        writer = sg.use_loop_writer(loop)
-        job = writer.asubmit(lambda uow: uow.cardholders.add(
-            Cardholder("chd_x", "H", "+8613800138000"), sg.ctx.clock()) or "done")
+        writer = loop_writer(sg, loop)
+        job = asyncio.ensure_future(writer.arun(lambda uow: uow.cardholders.add(
+            Cardholder("chd_x", "H", "+8613800138000"), sg.ctx.clock()) or "done"))
         ticks = 0.0
         started = loop.time()
         while loop.time() - started < 0.3:  # the loop keeps turning meanwhile
@@ -114,57 +121,10 @@ def test_the_serving_writer_never_waits_on_the_loop_for_another_process(sg: App)
     other.close()
     assert result == "done" and ticks >= 20
     assert sg.read(lambda uow: uow.cardholders.get("chd_x")) is not None
-    uow = sg.writer()
+    uow = sg.store.writer()
     assert uow.try_begin() is True  # and the busy timeout is back for the rest
     uow.rollback()
     assert uow.db.one("PRAGMA busy_timeout") == (store.BUSY_MS,)
-
-
-def test_without_savepoints_a_job_that_wrote_and_failed_still_undoes_only_itself(
-        sg: App) -> None:
-    """Jobs run without a savepoint while the store can tell a failed job wrote nothing;
-    one that fails after writing makes the batch run again with savepoints: its writes
-    are gone, its neighbours' kept, every caller gets its own answer."""
-    import asyncio
-
-    from smartguard.domain.cards import Cardholder
-    from smartguard.domain.errors import InvalidInput
-
-    def add(i: int) -> Any:
-        def job(uow: cards.UnitOfWork) -> str:
-            uow.cardholders.add(Cardholder(f"chd_{i}", "H", "+8613800138000"), sg.ctx.clock())
-            return f"chd_{i}"
-        return job
-
-    def wrote_then_failed(uow: cards.UnitOfWork) -> None:
-        add(90)(uow)
-        raise InvalidInput("field", "after a write")
-
-    def failed_first(uow: cards.UnitOfWork) -> None:
-        raise InvalidInput("field", "before any write")
-
-    runs: list[str] = []
-
-    def counted(uow: cards.UnitOfWork) -> str:
-        runs.append("x")
-        return add(1)(uow)
-
-    async def scenario() -> list[Any]:
-        writer = sg.use_loop_writer(asyncio.get_running_loop())
-        futures = [writer.asubmit(j) for j in (counted, failed_first, wrote_then_failed,
-                                                add(2))]
-        results = await asyncio.gather(*futures, return_exceptions=True)
-        await writer.aclose()
-        assert writer.stats.batches == 1
-        return results
-
-    results = asyncio.run(scenario())
-    assert results[0] == "chd_1" and results[3] == "chd_2"
-    assert str(results[1]) == "field: before any write"
-    assert str(results[2]) == "field: after a write"
-    assert len(runs) == 2  # the batch ran again, with savepoints
-    stored = sg.read(lambda uow: [uow.cardholders.get(f"chd_{i}") for i in (1, 2, 90)])
-    assert [h is not None for h in stored] == [True, True, False]
 
 
 def test_the_outbox_adds_only_new_messages(sg: App) -> None:

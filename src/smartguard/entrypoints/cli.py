@@ -62,15 +62,15 @@ def serve(config: Path | None, data_dir: Path | None, host: str | None, port: in
           iso_port: int | None, no_iso: bool, iso_workers: int | None,
           log_level: str | None) -> None:
     """Serve the HTTP API (and the ISO 8583 gateway) until interrupted."""
-    from smartguard.entrypoints.serve import event_loop_runner, run
+    from smartguard.entrypoints.serve import event_loop_runner
+    from smartguard.entrypoints.serve import serve as serve_main
 
     settings = _settings(config, data_dir=data_dir, http_host=host, http_port=port,
                          iso_port=iso_port, iso_enabled=False if no_iso else None,
                          iso_workers=iso_workers,
                          log_level=log_level)
     logs.configure(settings.log_level)
-    sg = bootstrap(settings)
-    event_loop_runner()(run(sg, settings.http_host, settings.http_port))
+    event_loop_runner()(serve_main(settings))
 
 
 @main.group()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shutil
 import unicodedata
@@ -255,32 +256,37 @@ def run_demo(data_dir: Path, port: int, iso_port: int, exit_after: bool) -> int:
     quiet = replace(base_settings.alerts, notifier=replace(base_settings.alerts.notifier,
                                                            enabled=False))
     settings = replace(base_settings, http_port=port, iso_port=iso_port, alerts=quiet)
-    sg = bootstrap(settings, clock=clock)
-    tokens, enrolled = _enrol(sg)
-    today = datetime.now(ZONE).date()
-    demo_history.seed(sg, clock, enrolled["zhang"], today)
     base = f"http://{host}:{port}"
-    click.echo(f"Demo data in {data_dir}/ — {len(HOLDERS)} cardholders enrolled; "
-               "Zhang Jianguo's last 60 days are on record.\n")
-    click.echo("A scripted day of traffic (times in Beijing time):\n")
 
-    codes: list[Any] = []  # the task printing sign-in codes (kept referenced)
+    async def main() -> None:
+        sg = bootstrap(settings, clock=clock, loop=asyncio.get_running_loop())
+        today = datetime.now(ZONE).date()
+        # Written from a helper thread, one job after another (the history's clock moves
+        # between them), while the loop carries out the writer's batches.
+        tokens, enrolled = await asyncio.to_thread(_enrol, sg)
+        await asyncio.to_thread(demo_history.seed, sg, clock, enrolled["zhang"], today)
+        click.echo(f"Demo data in {data_dir}/ — {len(HOLDERS)} cardholders enrolled; "
+                   "Zhang Jianguo's last 60 days are on record.\n")
+        click.echo("A scripted day of traffic (times in Beijing time):\n")
+        codes: list[Any] = []  # the task printing sign-in codes (kept referenced)
 
-    async def on_ready() -> bool:
-        player = Player(base, tokens, enrolled, clock)
-        player.day = today  # the day Zhang's history leads up to
-        try:
-            await player.play()
-            await player.advise()
-        finally:
-            await player.close()
-        _alerts(sg, datetime.combine(today, time(0), ZONE))
-        if exit_after:
-            return True
-        _instructions(base, iso_port, tokens, enrolled)
-        codes.append(demo_web.start(sg))
-        return False
+        async def on_ready() -> bool:
+            player = Player(base, tokens, enrolled, clock)
+            player.day = today  # the day Zhang's history leads up to
+            try:
+                await player.play()
+                await player.advise()
+            finally:
+                await player.close()
+            _alerts(sg, datetime.combine(today, time(0), ZONE))
+            if exit_after:
+                return True
+            _instructions(base, iso_port, tokens, enrolled)
+            codes.append(demo_web.start(sg))
+            return False
+
+        await run(sg, host, port, on_ready)
 
     with contextlib.suppress(KeyboardInterrupt):
-        event_loop_runner()(run(sg, host, port, on_ready))
+        event_loop_runner()(main())
     return 0

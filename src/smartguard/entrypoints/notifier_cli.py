@@ -25,9 +25,9 @@ def notifier(config: Path | None, data_dir: Path | None, log_level: str | None) 
     at once, beside or instead of the one inside ``serve``."""
     settings = _settings(config, data_dir=data_dir, log_level=log_level)
     logs.configure(settings.log_level)
-    sg = bootstrap(settings)
 
     async def run() -> None:
+        sg = bootstrap(settings, loop=asyncio.get_running_loop())
         service = NotifierService(sg)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -38,9 +38,8 @@ def notifier(config: Path | None, data_dir: Path | None, log_level: str | None) 
             await stop.wait()
         finally:
             await service.stop()
+            await sg.writer.aclose()
+            sg.close()
 
-    try:
-        with contextlib.suppress(KeyboardInterrupt):
-            event_loop_runner()(run())
-    finally:
-        sg.close()
+    with contextlib.suppress(KeyboardInterrupt):
+        event_loop_runner()(run())

@@ -2,7 +2,9 @@
 
 Background services (the ISO 8583 server, the notifier, ...) implement :class:`Service`
 and are listed by :func:`services`; they start before HTTP accepts requests and stop, in
-reverse order, after it has drained. The writer stops last, after answering what it took.
+reverse order, after it has drained. The writer stops last, after answering what it took;
+it should run on the serving loop (``bootstrap(settings, loop=...)``, as :func:`serve`
+does).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any, Protocol
 import structlog
 import uvicorn
 
-from smartguard.bootstrap import App
+from smartguard.bootstrap import App, bootstrap
+from smartguard.config import Settings
 from smartguard.entrypoints.http_api.app import create_asgi
 from smartguard.entrypoints.runtime import settle_heap
 
@@ -87,6 +90,13 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
+async def serve(settings: Settings) -> None:
+    """``smartguard serve``: SmartGuard wired with its writer on this loop, served until
+    SIGINT/SIGTERM."""
+    sg = bootstrap(settings, loop=asyncio.get_running_loop())
+    await run(sg, settings.http_host, settings.http_port)
+
+
 async def run(
     sg: App,
     host: str,
@@ -102,7 +112,6 @@ async def run(
     server = _Server(config)
     started: list[Service] = []
     loop = asyncio.get_running_loop()
-    writer = sg.use_loop_writer(loop)
     if threading.current_thread() is threading.main_thread():
         # A stop asked for while the services start (the ISO port may already accept)
         # must still be graceful: uvicorn installs its own handlers only once it serves.
@@ -121,7 +130,7 @@ async def run(
         for svc in reversed(started):
             await svc.stop()
             log.info("service_stopped", service=svc.name)
-        await writer.aclose()
+        await sg.writer.aclose()
         sg.close()
 
 

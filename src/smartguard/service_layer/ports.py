@@ -266,7 +266,35 @@ class UnitOfWork(Protocol):
         ...
 
 
-class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+class BatchUnitOfWork(UnitOfWork, Protocol):
+    """What the writer's batch runner needs of a unit of work beyond :class:`UnitOfWork`
+    (``service_layer/writer.py``)."""
+
+    def begin(self) -> None:
+        """Open the transaction, waiting for another process's write lock if need be."""
+        ...
+
+    def try_begin(self) -> bool:
+        """Open it only if that needs no wait: False, with nothing begun, otherwise."""
+        ...
+
+    def changes(self) -> int | None:
+        """A number that moves whenever the transaction's state changed (a row written, or
+        on PostgreSQL a statement that failed, which aborts the transaction); None when
+        the store cannot tell, and every job then runs in a savepoint."""
+        ...
+
+    def abort(self) -> None:
+        """End the transaction without committing, whatever state it is in; never
+        raises."""
+        ...
+
+
+class Store(Protocol):
+    """Where units of work come from: the one writer's, and a reader's per thread."""
+
+    def writer(self) -> BatchUnitOfWork: ...
+    def reader(self) -> UnitOfWork: ...
+    def close(self) -> None: ...
 
 

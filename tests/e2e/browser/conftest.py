@@ -145,18 +145,17 @@ def site(tmp_path: Path, clock: Clock, server: tuple[Served, Switch]) -> Iterato
     at 12:00 Beijing time (tests move it); writes on the server's loop, as in ``serve``."""
     served, switch = server
     base = f"http://127.0.0.1:{served.port}"
-    sg = bootstrap(load(None, data_dir=tmp_path / "data"), clock=clock)
+    sg = bootstrap(load(None, data_dir=tmp_path / "data"), clock=clock, loop=served.loop)
     tokens = {r.value: sg.write(lambda uow, r=r: keys.create_key(uow, sg.ctx, r)[1])
               for r in Role}
     holders = {"wang": enrol(sg, "王芳 Wang Fang", "+8613800000001", 1),
                "li": enrol(sg, "Li Wei", "+8613800000002", 2)}
     app = create_asgi(sg)
     found = Site(base, sg, clock, tokens, holders)
-    writer = sg.use_loop_writer(served.loop)
     switch.app = app
     yield found
     switch.app = None
-    asyncio.run_coroutine_threadsafe(writer.aclose(), served.loop).result(10)
+    asyncio.run_coroutine_threadsafe(sg.writer.aclose(), served.loop).result(10)
     sg.close()
 
 

@@ -16,6 +16,8 @@ from smartguard.adapters.sql.uow import SqlUnitOfWork
 from smartguard.errors import StoreUnavailable
 
 MIGRATIONS = "smartguard.adapters.postgres.migrations"
+#: What PostgreSQL reports as transient: the writer runs the batch again (40P01, 40001).
+TRANSIENT = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 
 
 def connect(url: str) -> psycopg.Connection[Any]:
@@ -29,7 +31,8 @@ def connect(url: str) -> psycopg.Connection[Any]:
 
 def wrap(conn: psycopg.Connection[Any]) -> Db:
     return Db(conn, placeholder="%s", errors=(psycopg.Error,),
-              integrity=(psycopg.errors.IntegrityError,), for_update=" FOR UPDATE")
+              integrity=(psycopg.errors.IntegrityError,), conflicts=TRANSIENT,
+              for_update=" FOR UPDATE")
 
 
 def migrations() -> list[tuple[int, str, str]]:

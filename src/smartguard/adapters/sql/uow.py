@@ -77,11 +77,14 @@ class SqlUnitOfWork:
             self.alert_preferences = CachedAlertPreferences(db, cache)
 
     def __enter__(self) -> Self:
+        self.begin()
+        return self
+
+    def begin(self) -> None:
         self.db.execute(self._begin)
         self._open = True
         if self._cache is not None:
             self._cache.check(self.db)
-        return self
 
     def __exit__(
         self,
@@ -93,20 +96,18 @@ class SqlUnitOfWork:
             self.rollback()
 
     def changes(self) -> int | None:
-        """Rows written on this connection so far (SQLite), or None when the driver does
-        not say (then every job gets a savepoint)."""
-        total: int | None = getattr(self.db.conn, "total_changes", None)
-        return total
+        """Moves whenever this transaction wrote (see :meth:`Db.changes`)."""
+        return self.db.changes()
 
     def try_begin(self) -> bool:
         """Begin without waiting for another process's write lock: False, with nothing
         begun, when it is held (then :meth:`__enter__` waits for it)."""
         if self._nowait is None:
-            self.__enter__()
+            self.begin()
             return True
         self.db.execute(self._nowait[0])
         try:
-            self.__enter__()
+            self.begin()
             return True
         except StoreUnavailable:  # "database is locked"
             return False
@@ -123,6 +124,10 @@ class SqlUnitOfWork:
             self._cache.clear()
         with suppress(Exception):
             self.db.execute("ROLLBACK")
+
+    def abort(self) -> None:
+        if self._open:
+            self.rollback()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

@@ -101,7 +101,7 @@ class StorePart:
         self.app = app
 
     def submit(self, work: Work, done: Done) -> None:
-        ctx, committer = self.app.ctx, self.app.committer
+        ctx, writer = self.app.ctx, self.app.writer
         job: Callable[[Any], Any]
         outcome: Callable[[Any], Outcome]
         if isinstance(work, Authorize):
@@ -114,7 +114,7 @@ class StorePart:
         def end(result: Any, error: BaseException | None) -> None:
             done(outcome(result) if error is None else failed(error, None, stan))
 
-        committer.submit_call(job, end)  # no future per request: the core's hot path
+        writer.submit_call(job, end)  # no future per request: the core's hot path
 
 
 def _authorize(ctx: Context, work: Authorize, uow: UnitOfWork) -> az.AuthorizationResult:

@@ -1,0 +1,324 @@
+"""The writer: the one seam every write of SmartGuard goes through (group commit).
+
+Entry points hand it jobs (``lambda uow: use_case(uow, ctx, ...)``) through the
+:class:`Writer` protocol: :meth:`~Writer.run` from a plain thread, :meth:`~Writer.arun`
+from a coroutine, :meth:`~Writer.submit_call` with a callback (the ISO 8583 hot path, no
+future per request). Jobs waiting at the same moment form one batch, and the
+:class:`BatchRunner` here keeps every promise about a batch, in one place:
+
+- one transaction per batch; results are handed back only after its COMMIT (no answer
+  leaves before its decision is durable, SPEC 5);
+- jobs run in order, each against the state its predecessors left in the transaction;
+- a job that fails undoes only its own writes: jobs run without a savepoint while the store
+  can tell that a failed job wrote nothing (:meth:`BatchUnitOfWork.changes`); a batch in
+  which a job failed after writing is rolled back and run again with a savepoint per job;
+- a transient conflict the store reports (:class:`~smartguard.errors.StoreConflict`: a
+  deadlock, a serialization failure) reruns the batch, a bounded number of times;
+- a batch that still fails after it began is retried job by job, so that one job's
+  failure never takes its neighbours down; a batch that could not even begin fails every
+  job at once (the store is unavailable: authorizations fail closed).
+
+The runner is written once, without I/O of its own: it is a generator that yields the
+steps that may block (begin, commit, abort) and the points where it can pause, and a
+*scheduler* carries them out. There are two (:mod:`.thread_writer`, :mod:`.loop_writer`),
+chosen once in :func:`smartguard.bootstrap.bootstrap`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Protocol, TypeVar
+
+import structlog
+
+from smartguard.errors import SmartGuardError, StoreConflict, StoreUnavailable
+from smartguard.service_layer.ports import BatchUnitOfWork, UnitOfWork
+
+T = TypeVar("T")
+Job = Callable[[UnitOfWork], Any]
+#: ``fn(result, error)``: how a caller of :meth:`Writer.submit_call` learns a job's end.
+Callback = Callable[[Any, BaseException | None], None]
+log = structlog.get_logger("smartguard.writer")
+
+#: Jobs run between two pauses of a batch (the event loop serves I/O there).
+PAUSE_EVERY = 16
+#: Reruns of a whole batch after a transient conflict, before job by job.
+CONFLICT_RETRIES = 5
+
+
+class WriterMisuse(RuntimeError):
+    """A job was run in a way that could only hang: synchronously from the event loop that
+    carries out the writer's batches, or from inside a job."""
+
+
+class Writer(Protocol):
+    """What every entry point uses to run a job; the result comes back after its COMMIT."""
+
+    @property
+    def stats(self) -> WriterStats: ...
+
+    def run(self, job: Callable[[UnitOfWork], T]) -> T:
+        """Run ``job`` and wait for its committed result (or its error). From a thread;
+        never from a running event loop's thread (:class:`WriterMisuse`)."""
+        ...
+
+    async def arun(self, job: Callable[[UnitOfWork], T]) -> T:
+        """The same from a coroutine."""
+        ...
+
+    def submit_call(self, job: Callable[[UnitOfWork], T],
+                    fn: Callable[[T | None, BaseException | None], None]) -> None:
+        """From a running event loop: ``fn(result, error)`` is called on that loop once
+        the transaction holding the job's writes has committed (or failed)."""
+        ...
+
+    async def aclose(self) -> None:
+        """Refuse new jobs and finish every job accepted."""
+        ...
+
+    def close(self) -> None:
+        """The same from a thread (after :meth:`aclose`, if the writer runs on a loop)."""
+        ...
+
+
+@dataclass
+class WriterStats:
+    batches: int = 0
+    jobs: int = 0
+    largest: int = 0
+    conflicts: int = 0  # transient conflicts the store reported (each reran a batch)
+
+
+class Ticket:
+    """A job waiting to run, and where its end goes: a future (a thread's or a loop's) or
+    a callback. The runner sets ``result`` and ``error``; :meth:`settle` hands them on."""
+
+    __slots__ = ("error", "fn", "future", "job", "loop", "result")
+
+    def __init__(self, job: Job, future: Any = None, fn: Callback | None = None,
+                 loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self.job = job
+        self.future = future
+        self.fn = fn
+        self.loop = loop  # where the end must be handed on (None: any thread)
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    def fail(self, error: BaseException) -> None:
+        self.result, self.error = None, error
+
+    def settle(self) -> None:
+        if self.fn is not None:
+            try:
+                self.fn(self.result, self.error)
+            except Exception:  # one caller's bug must not keep the rest of a batch waiting
+                log.exception("job_callback_failed")
+            return
+        future = self.future
+        if future.done():  # cancelled by its caller
+            return
+        if self.error is not None:
+            future.set_exception(self.error)
+        else:
+            future.set_result(self.result)
+
+
+def settle_all(tickets: list[Ticket]) -> None:
+    for ticket in tickets:
+        ticket.settle()
+
+
+class Io(Enum):
+    """The steps of a batch that may wait for the store; a scheduler decides where they
+    run (the loop's thread or a helper thread)."""
+
+    BEGIN = "begin"  # open the transaction, waiting for another process's lock if need be
+    COMMIT = "commit"  # the fsync
+    ABORT = "abort"  # roll back; never raises
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    io: Io | None  # None: a pause
+    uow: BatchUnitOfWork | None = None
+    seconds: float = 0.0  # for a pause: how long (0: let others run once)
+    size: int = 0  # the batch's size, for a scheduler that commits small batches inline
+
+
+Batch = Generator[Step, Any, None]
+
+
+class Tainted(Exception):
+    """A job failed after writing, outside a savepoint: the batch must be rolled back and
+    run again with a savepoint per job."""
+
+
+class _BeginFailed(Exception):
+    """The transaction could not be opened: nothing ran, every job fails at once."""
+
+
+class BatchRunner:
+    """Runs batches of tickets on units of work from ``uow_factory`` (see the module's
+    docstring for the promises). :meth:`batch` is driven by a scheduler."""
+
+    def __init__(self, uow_factory: Callable[[], BatchUnitOfWork],
+                 conflict_retries: int = CONFLICT_RETRIES) -> None:
+        self._factory = uow_factory
+        self._retries = conflict_retries
+        self.stats = WriterStats()
+
+    def batch(self, tickets: list[Ticket]) -> Batch:
+        """Run ``tickets`` and set each one's result or error; once this generator is
+        exhausted, every ticket may be settled."""
+        safe, conflicts = False, 0
+        while True:
+            try:
+                yield from self._attempt(tickets, safe)
+                break
+            except Tainted:
+                safe = True  # rolled back: again, with a savepoint per job
+            except StoreConflict as exc:
+                conflicts += 1
+                self.stats.conflicts += 1
+                if conflicts > self._retries:
+                    yield from self._one_by_one(tickets, exc)
+                    return
+                log.info("batch_conflict_retried", jobs=len(tickets), attempt=conflicts,
+                         error=str(exc))
+                yield Step(None, seconds=_backoff(conflicts))
+            except _BeginFailed as exc:
+                failure = _unavailable(exc.__cause__ or exc)
+                log.error("batch_not_begun", jobs=len(tickets), error=str(failure))
+                for ticket in tickets:
+                    ticket.fail(failure)
+                return
+            except Exception as exc:
+                yield from self._one_by_one(tickets, exc)
+                return
+        self.stats.batches += 1
+        self.stats.jobs += len(tickets)
+        self.stats.largest = max(self.stats.largest, len(tickets))
+
+    def _one_by_one(self, tickets: list[Ticket], exc: Exception) -> Batch:
+        """The batch failed after it began: one job's failure (a lock it lost, a bug at
+        COMMIT) must not fail its neighbours; each runs again on its own."""
+        if len(tickets) == 1:
+            failure = _unavailable(exc)
+            log.error("job_failed_in_store", error=str(failure))
+            tickets[0].fail(failure)
+            return
+        log.error("batch_failed", error=str(exc), jobs=len(tickets))
+        for ticket in tickets:
+            yield from self.batch([ticket])
+
+    def _attempt(self, tickets: list[Ticket], safe: bool) -> Batch:
+        uow = self._factory()
+        try:
+            yield Step(Io.BEGIN, uow)
+        except Exception as exc:
+            raise _BeginFailed() from exc
+        try:
+            if safe:
+                for n, ticket in enumerate(tickets, 1):
+                    _run_in_savepoint(uow, ticket)
+                    if n % PAUSE_EVERY == 0:
+                        yield Step(None)
+            else:
+                changes = uow.changes
+                for n, ticket in enumerate(tickets, 1):
+                    _run_fast(uow, ticket, changes)
+                    if n % PAUSE_EVERY == 0:
+                        yield Step(None)
+            yield Step(Io.COMMIT, uow, size=len(tickets))
+        except GeneratorExit:  # the scheduler gave up on this batch (its loop stopped)
+            uow.abort()
+            raise
+        except BaseException:
+            yield Step(Io.ABORT, uow)
+            raise
+
+
+def _run_fast(uow: UnitOfWork, ticket: Ticket, changes: Callable[[], int | None]) -> None:
+    """Run a job without a savepoint: most failures (an unknown card, a duplicate, bad
+    input) come before any write, and a savepoint is two statements on the hot path."""
+    before = changes()
+    if before is None:  # the store cannot tell what a failed job wrote
+        _run_in_savepoint(uow, ticket)
+        return
+    try:
+        ticket.result, ticket.error = ticket.job(uow), None
+    except StoreUnavailable:
+        raise  # the store failed, not the job: the batch's business
+    except Exception as exc:
+        if changes() != before:
+            raise Tainted() from exc
+        _job_failed(ticket, exc)
+
+
+def _run_in_savepoint(uow: UnitOfWork, ticket: Ticket) -> None:
+    try:
+        with uow.savepoint():
+            ticket.result, ticket.error = ticket.job(uow), None
+    except StoreUnavailable:
+        raise
+    except Exception as exc:
+        _job_failed(ticket, exc)
+
+
+def _job_failed(ticket: Ticket, exc: Exception) -> None:
+    if not isinstance(exc, SmartGuardError):
+        log.exception("job_failed")  # a bug in one job must not sink the batch
+    ticket.fail(exc)
+
+
+def _unavailable(exc: BaseException) -> StoreUnavailable:
+    return exc if isinstance(exc, StoreUnavailable) else StoreUnavailable(str(exc))
+
+
+def _backoff(attempt: int) -> float:
+    """1, 2, 4 ... ms (up to 50), with full jitter: two nodes that met on a lock do not
+    meet again at once."""
+    return random.uniform(0, min(0.05, 0.001 * 2 ** attempt))
+
+
+def drive(batch: Batch, do: Callable[[Step], Any]) -> None:
+    """Carry a batch out synchronously, ``do`` running each step."""
+    value: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            step = batch.throw(error) if error is not None else batch.send(value)
+        except StopIteration:
+            return
+        value = error = None
+        try:
+            value = do(step)
+        except BaseException as exc:
+            error = exc
+
+
+async def adrive(batch: Batch, do: Callable[[Step], Any]) -> None:
+    """Carry a batch out on an event loop, awaiting ``do(step)`` for each step."""
+    value: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            step = batch.throw(error) if error is not None else batch.send(value)
+        except StopIteration:
+            return
+        value = error = None
+        try:
+            value = await do(step)
+        except BaseException as exc:
+            error = exc
+
+
+def running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
