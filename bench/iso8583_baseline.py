@@ -3,7 +3,7 @@ mapping and answer encoding, with nothing decided and nothing stored.
 
     python bench/iso8583_baseline.py --port 9583
 
-It is SmartGuard's own gateway handler with the store part replaced: every authorization is
+It is SmartGuard's own gateway with the store part replaced: every authorization is
 answered "approved" (with a fixed approval code and balance), every reversal acknowledged,
 0800 and bad input answered as by SmartGuard. bench/iso8583_load.py starts it and compares
 SmartGuard's throughput with this one's, measured by the same client. ``--processes N``
@@ -22,13 +22,19 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from smartguard.entrypoints.iso8583.handler import GatewayHandler
+from smartguard.entrypoints.iso8583.gateway import (
+    ACKNOWLEDGED,
+    AnswerKind,
+    Authorize,
+    Done,
+    Gateway,
+    StoreAnswer,
+    Work,
+)
 from smartguard.entrypoints.iso8583.server import IsoServer
-from smartguard.entrypoints.iso8583.work import Authorize, Done, Outcome, Work
 from smartguard.service_layer.context import Context
 
-APPROVED: Outcome = ("a", "00", "123456", 100_000_000, "CNY")
-ACKNOWLEDGED: Outcome = ("r", "00", None, None, None)
+APPROVED = StoreAnswer(AnswerKind.DECIDED, "00", "123456", 100_000_000, "CNY")
 
 
 def nothing_stored(work: Work, done: Done) -> None:
@@ -37,10 +43,10 @@ def nothing_stored(work: Work, done: Done) -> None:
     done(APPROVED if isinstance(work, Authorize) else ACKNOWLEDGED)
 
 
-def protocol_only() -> GatewayHandler:
-    """SmartGuard's own gateway handler (decode, map, hash the PAN, answer, encode) with
+def protocol_only() -> Gateway:
+    """SmartGuard's own gateway (decode, map, hash the PAN, answer, encode) with
     :func:`nothing_stored` where the writer would be."""
-    return GatewayHandler(Context(secret=b"baseline").hash_pan, nothing_stored)
+    return Gateway(Context(secret=b"baseline").hash_pan, nothing_stored)
 
 
 async def serve(port: int, sock: socket.socket | None) -> None:

@@ -16,7 +16,7 @@ from smartguard.adapters.iso8583 import codec
 from smartguard.bootstrap import App
 from smartguard.domain.controls import settings as s
 from smartguard.domain.pan import with_check_digit
-from smartguard.entrypoints.iso8583.handler import Handler, SmartGuardHandler
+from smartguard.entrypoints.iso8583.gateway import Handler, gateway_for
 from smartguard.entrypoints.iso8583.server import IsoServer, Limits
 from smartguard.service_layer import cards
 from smartguard.service_layer.context import Actor
@@ -130,7 +130,7 @@ class Gateway:
 @contextmanager
 def gateway(sg: App, limits: Limits | None = None,
             tls: ssl.SSLContext | None = None) -> Iterator[Gateway]:
-    gw = Gateway(SmartGuardHandler(sg), limits, tls)
+    gw = Gateway(gateway_for(sg), limits, tls)
     try:
         yield gw
     finally:

@@ -12,6 +12,7 @@ import pytest
 from smartguard.bootstrap import App
 from smartguard.domain.controls import settings as s
 from smartguard.domain.pan import with_check_digit
+from smartguard.entrypoints.iso8583.gateway import gateway_for
 from tests.iso_client import (
     GUANGZHOU_SHOP,
     Client,
@@ -207,8 +208,7 @@ def test_many_connections_at_once_are_served_and_stay_exact(sg: App, gw: Gateway
 
 def test_stop_answers_every_request_it_accepted_then_closes(sg: App) -> None:
     enrol(sg, balance=100_000_000)
-    gw = Gateway(__import__("smartguard.entrypoints.iso8583.handler",
-                            fromlist=["x"]).SmartGuardHandler(sg))
+    gw = Gateway(gateway_for(sg))
     release = threading.Event()
     threading.Thread(target=sg.write, args=(lambda uow: release.wait(10),)).start()  # hold
     c = Client(gw.port)

@@ -1,5 +1,5 @@
 """The ISO 8583 gateway: a TCP server (``server``) and what it does with each message
-(``handler``). :func:`service` builds it from the settings for ``smartguard serve``."""
+(``gateway``). :func:`service` builds it from the settings for ``smartguard serve``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from smartguard.bootstrap import App
 from smartguard.config import Settings
 from smartguard.domain.errors import InvalidInput
-from smartguard.entrypoints.iso8583.handler import SmartGuardHandler
+from smartguard.entrypoints.iso8583.gateway import gateway_for
 from smartguard.entrypoints.iso8583.server import IsoServer, Limits
 
 if TYPE_CHECKING:
@@ -52,4 +52,4 @@ def service(sg: App) -> IsoServer | IsoWorkers:
         from smartguard.entrypoints.iso8583.workers import IsoWorkers
 
         return IsoWorkers(sg, s.iso_workers)
-    return IsoServer(SmartGuardHandler(sg), s.iso_host, s.iso_port, limits(s), tls_context(s))
+    return IsoServer(gateway_for(sg), s.iso_host, s.iso_port, limits(s), tls_context(s))

@@ -26,7 +26,7 @@ from smartguard.adapters.iso8583 import codec
 from smartguard.config import Settings
 from smartguard.entrypoints import logs
 from smartguard.entrypoints.iso8583 import limits, tls_context
-from smartguard.entrypoints.iso8583.handler import GatewayHandler
+from smartguard.entrypoints.iso8583.gateway import Gateway
 from smartguard.entrypoints.iso8583.link import FrontLink
 from smartguard.entrypoints.iso8583.server import IsoServer
 from smartguard.entrypoints.runtime import settle_heap
@@ -45,7 +45,7 @@ async def run_front(fd: int, core: Path, settings: Settings, secret: bytes) -> N
     link = FrontLink(core)
     await link.connect()
     sock = socket.socket(fileno=fd)
-    handler = GatewayHandler(Context(secret=secret).hash_pan, link.send)
+    handler = Gateway(Context(secret=secret).hash_pan, link.send)
     server = IsoServer(handler, "", 0, limits(settings), tls_context(settings), sock)
     await server.start()
     settle_heap()

@@ -4,14 +4,18 @@ With ``iso_workers > 0`` the TCP connections, the framing, the pyiso8583 codec a
 mapping to domain requests run in front processes, and only the part that needs the store
 runs in the core process (the one that owns the writer): Python runs one thread at a time
 per process, so this puts the protocol work and the decisions on different cores. A front
-sends each mapped authorization or reversal over a Unix socket (:func:`.work.work_to_wire`:
-plain values, the PAN already hashed) and builds the answer from the outcome it gets back.
+sends each mapped authorization or reversal over a Unix socket (the PAN already hashed)
+and builds the answer from the :class:`~.gateway.StoreAnswer` it gets back.
 
-Wire format, both ways: a 4-byte big-endian length, then a JSON array of
-``[request id, item]`` pairs: front to core the item is the wire form of the work, core
-to front it is the :data:`~.work.Outcome`. Each side writes at most one frame per turn of
-its event loop, so many requests share one write. JSON, not pickle: neither side ever runs
-anything its peer sends.
+Wire format, both ways: a 4-byte big-endian length, then a JSON array of messages, the
+typed values below as JSON objects (orjson writes the dataclasses by their field names):
+front to core :class:`WorkMessage` (``{"id": 7, "authorize": {"ref": {"pan_hash": ...},
+"request": {...}, "billing_given": true}, "reverse": null}``), core to front
+:class:`AnswerMessage` (``{"id": 7, "answer": {"kind": "decided", "response_code":
+"00", ...}}``). Each side writes at most one frame per turn of its event loop, so many
+requests share one write. JSON, not pickle: neither side ever runs anything its peer
+sends; anything else than these shapes is refused (the core answers 96: a front and its
+core disagreeing is a bug, never guessed around).
 """
 
 from __future__ import annotations
@@ -19,32 +23,114 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 import structlog
 
-from smartguard.entrypoints.iso8583.work import Done, Outcome, Work, work_to_wire
+from smartguard.domain.transactions import (
+    AuthorizationRequest,
+    EntryMode,
+    MessageKind,
+    ReversalRequest,
+    TerminalType,
+)
+from smartguard.entrypoints.iso8583.gateway import (
+    AnswerKind,
+    Authorize,
+    Done,
+    Reverse,
+    StoreAnswer,
+    Work,
+)
+from smartguard.service_layer.authorize import CardRef
 
 log = structlog.get_logger("smartguard.iso8583")
 
+
+@dataclass(frozen=True, slots=True)
+class WorkMessage:
+    """Front to core: one piece of mapped work (exactly one of the two is set)."""
+
+    id: int
+    authorize: Authorize | None = None
+    reverse: Reverse | None = None
+
+    @classmethod
+    def of(cls, rid: int, work: Work) -> WorkMessage:
+        if isinstance(work, Authorize):
+            return cls(rid, authorize=work)
+        return cls(rid, reverse=work)
+
+    @property
+    def work(self) -> Work:
+        found = self.authorize or self.reverse
+        if found is None:
+            raise ValueError("a work message carries no work")
+        return found
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> WorkMessage:
+        a, r = d["authorize"], d["reverse"]
+        if (a is None) == (r is None):
+            raise ValueError("a work message carries one authorize or one reverse")
+        if a is not None:
+            return cls(d["id"], authorize=Authorize(
+                _ref(a["ref"]), _request(a["request"]), bool(a["billing_given"])))
+        ref = r["ref"]
+        return cls(d["id"], reverse=Reverse(ReversalRequest(**r["reversal"]),
+                                            _ref(ref) if ref is not None else None))
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerMessage:
+    """Core to front: the answer to the work message with the same id."""
+
+    id: int
+    answer: StoreAnswer
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> AnswerMessage:
+        a = d["answer"]
+        return cls(d["id"], StoreAnswer(_ANSWER_KINDS[a["kind"]], a["response_code"],
+                                        a["approval_code"], a["balance"], a["currency"]))
+
+
+# Enum members by value: a dict lookup costs a fraction of calling the enum class.
+_KINDS = {k.value: k for k in MessageKind}
+_TERMINALS = {k.value: k for k in TerminalType}
+_ENTRY_MODES = {k.value: k for k in EntryMode}
+_ANSWER_KINDS = {k.value: k for k in AnswerKind}
+
+
+def _ref(d: dict[str, Any]) -> CardRef:
+    return CardRef(pan_hash=d["pan_hash"], card_id=d["card_id"])
+
+
+def _request(d: dict[str, Any]) -> AuthorizationRequest:
+    d["kind"] = _KINDS[d["kind"]]
+    d["terminal"] = _TERMINALS[d["terminal"]]
+    d["entry_mode"] = _ENTRY_MODES[d["entry_mode"]]
+    return AuthorizationRequest(**d)
+
+
 HEADER = 4
 MAX_FRAME = 64 * 1024 * 1024
-Item = tuple[int, Any]
 
 
 class Batcher:
-    """Collects items and writes them as one frame on the next turn of the loop."""
+    """Collects messages and writes them as one frame on the next turn of the loop."""
 
     def __init__(self, writer: asyncio.StreamWriter) -> None:
         self.writer = writer
-        self.items: list[Item] = []
+        self.items: list[WorkMessage | AnswerMessage] = []
 
-    def add(self, rid: int, item: Any) -> None:
+    def add(self, message: WorkMessage | AnswerMessage) -> None:
         if not self.items:
             asyncio.get_running_loop().call_soon(self.flush)
-        self.items.append((rid, item))
+        self.items.append(message)
 
     def flush(self) -> None:
         if not self.items or self.writer.is_closing():
@@ -55,33 +141,33 @@ class Batcher:
         self.writer.write(len(payload).to_bytes(HEADER, "big") + payload)
 
 
-async def read_frame(reader: asyncio.StreamReader) -> list[Any] | None:
-    """The next frame's items, or None at the end of the stream."""
+async def read_frame(reader: asyncio.StreamReader) -> list[dict[str, Any]] | None:
+    """The next frame's messages (as JSON objects), or None at the end of the stream."""
     try:
         header = await reader.readexactly(HEADER)
         size = int.from_bytes(header, "big")
         if size > MAX_FRAME:
             raise ValueError(f"link frame of {size} bytes")
-        items: list[Any] = orjson.loads(await reader.readexactly(size))
+        items: list[dict[str, Any]] = orjson.loads(await reader.readexactly(size))
         return items
     except (asyncio.IncompleteReadError, ConnectionError):
         return None
 
 
-#: The core's side of a request: the wire item and where its outcome goes.
-Serve = Callable[[list[Any], Done], None]
+#: The core's side of a request: its work and where its answer goes.
+Serve = Callable[[Work, Done], None]
 
 
 def _answer_to(out: Batcher, rid: int) -> Done:
-    def answer(outcome: Outcome) -> None:
-        out.add(rid, outcome)
+    def answer(found: StoreAnswer) -> None:
+        out.add(AnswerMessage(rid, found))
 
     return answer
 
 
 class CoreLink:
     """In the core process: serves the fronts' requests with ``handle`` (the gateway's
-    store part, given each wire item), answering each on the connection it came from."""
+    store part), answering each on the connection it came from."""
 
     name = "iso8583-core-link"
 
@@ -114,13 +200,24 @@ class CoreLink:
         out = Batcher(writer)
         try:
             while (items := await read_frame(reader)) is not None:
-                for rid, item in items:
-                    self.handle(item, _answer_to(out, rid))
+                for item in items:
+                    self._serve_one(item, out)
         except (ValueError, OSError) as exc:
             log.error("core_link_broken", error=str(exc))
         finally:
             self._peers.discard(task)
             writer.close()
+
+    def _serve_one(self, item: dict[str, Any], out: Batcher) -> None:
+        try:
+            message = WorkMessage.from_json(item)
+        except Exception as exc:  # a front speaking another version: a bug, answer 96
+            log.error("core_link_bad_message", error=type(exc).__name__)
+            rid = item.get("id") if isinstance(item, dict) else None
+            if isinstance(rid, int):
+                out.add(AnswerMessage(rid, StoreAnswer(AnswerKind.REFUSED, "96")))
+            return
+        self.handle(message.work, _answer_to(out, message.id))
 
     async def stop(self) -> None:
         if self._server is not None:
@@ -147,15 +244,16 @@ class FrontLink:
     def send(self, work: Work, done: Done) -> None:
         self._next += 1
         self._waiting[self._next] = done
-        self._out.add(self._next, work_to_wire(work))
+        self._out.add(WorkMessage.of(self._next, work))
 
     async def _read(self, reader: asyncio.StreamReader) -> None:
         try:
             while (items := await read_frame(reader)) is not None:
-                for rid, outcome in items:
-                    callback = self._waiting.pop(rid, None)
+                for item in items:
+                    message = AnswerMessage.from_json(item)
+                    callback = self._waiting.pop(message.id, None)
                     if callback is not None:
-                        callback(tuple(outcome))
+                        callback(message.answer)
         finally:
             self.closed.set()  # the core is gone: the front must stop (see front.py)
 

@@ -22,7 +22,7 @@ from typing import cast
 import structlog
 
 from smartguard.adapters.iso8583 import codec
-from smartguard.entrypoints.iso8583.handler import Handler
+from smartguard.entrypoints.iso8583.gateway import Handler
 
 log = structlog.get_logger("smartguard.iso8583")
 

@@ -17,14 +17,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import structlog
 
 from smartguard.bootstrap import App
 from smartguard.entrypoints.iso8583.front import FRONT_SETTINGS
+from smartguard.entrypoints.iso8583.gateway import StorePart
 from smartguard.entrypoints.iso8583.link import CoreLink
-from smartguard.entrypoints.iso8583.work import Done, StorePart, failed, work_from_wire
 
 log = structlog.get_logger("smartguard.iso8583")
 
@@ -37,8 +36,7 @@ class IsoWorkers:
         self.count = count
         self._secret = sg.ctx.secret
         self._dir = Path(tempfile.mkdtemp(prefix="sg-iso-"))
-        self._store = StorePart(sg)
-        self.link = CoreLink(self._dir / "core.sock", self._serve)
+        self.link = CoreLink(self._dir / "core.sock", StorePart(sg).submit)
         self.port = sg.settings.iso_port
         self._fronts: list[subprocess.Popen[bytes]] = []
         self._stopping = False
@@ -53,15 +51,6 @@ class IsoWorkers:
         self._watch = asyncio.create_task(self._supervise())
         log.info("iso8583_listening", host=self.settings.iso_host, port=self.port,
                  fronts=self.count)
-
-    def _serve(self, item: list[Any], done: Done) -> None:
-        """One request from a front: its mapped work, through the store part."""
-        try:
-            work = work_from_wire(item)
-        except Exception as exc:  # a front speaking another version: a bug, answer 96
-            done(failed(RuntimeError(f"bad link item: {type(exc).__name__}"), None, None))
-            return
-        self._store.submit(work, done)
 
     def _bound_socket(self) -> socket.socket:
         """Bound but not listening: the port accepts connections only once a front

@@ -1,0 +1,232 @@
+"""The ISO 8583 gateway: what SmartGuard does with one message, from its bytes to its answer.
+
+**decode** (the codec: bytes -> fields; a message that cannot be read is answered 30 or
+closes the connection) -> **map** (:mod:`smartguard.adapters.iso8583.mapping`: fields ->
+an :class:`Authorize` or :class:`Reverse`, the PAN hashed here and going no further;
+network management is answered at once, without the store) -> **submit** (the work goes
+to the store part: in this process :class:`StorePart` runs the use case through the
+writer; with front processes the link carries it to the core's) -> **answer** (the
+:class:`StoreAnswer` and the request's fields -> the answer's fields -> bytes).
+
+:class:`Gateway.handle` is called with one message (no length header) and a ``reply``
+callable, and calls ``reply`` exactly once: with the encoded answer (length header
+included), with ``b""`` when there is nothing to answer, or with None to close the
+connection. Answers on one connection may leave in another order than their requests came:
+each leaves when the transaction holding its decision has committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import partial
+from typing import Any, Protocol
+
+import structlog
+
+from smartguard import errors as e
+from smartguard.adapters.iso8583 import codec
+from smartguard.adapters.iso8583 import mapping as m
+from smartguard.bootstrap import App
+from smartguard.domain.decisions import APPROVED
+from smartguard.domain.transactions import AuthorizationRequest, ReversalRequest
+from smartguard.service_layer import authorize as az
+from smartguard.service_layer import reverse as rv
+from smartguard.service_layer.authorize import CardRef
+from smartguard.service_layer.context import Context
+from smartguard.service_layer.ports import UnitOfWork
+
+Reply = Callable[[bytes | None], None]
+log = structlog.get_logger("smartguard.iso8583")
+
+
+class Handler(Protocol):
+    def handle(self, message: bytes, reply: Reply) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Authorize:
+    """A mapped authorization (0100/0200)."""
+
+    ref: CardRef
+    request: AuthorizationRequest
+    billing_given: bool  # field 6 was sent
+
+
+@dataclass(frozen=True, slots=True)
+class Reverse:
+    """A mapped reversal (04x0/04x1); ``ref`` is None when field 2 was not sent."""
+
+    reversal: ReversalRequest
+    ref: CardRef | None
+
+
+Work = Authorize | Reverse
+
+
+class AnswerKind(StrEnum):
+    DECIDED = "decided"  # an authorization was decided: code, approval code, balance
+    ACKNOWLEDGED = "acknowledged"  # a reversal was taken (always 00, whatever it changed)
+    REFUSED = "refused"  # the request could not be decided: only a response code
+
+
+@dataclass(frozen=True, slots=True)
+class StoreAnswer:
+    """What the store part answers for one piece of work."""
+
+    kind: AnswerKind
+    response_code: str
+    approval_code: str | None = None
+    balance: int | None = None
+    currency: str | None = None
+
+
+ACKNOWLEDGED = StoreAnswer(AnswerKind.ACKNOWLEDGED, APPROVED)
+Done = Callable[[StoreAnswer], None]
+#: Hands mapped work to the store part: in this process, or over the link to the core.
+Submit = Callable[[Work, Done], None]
+
+
+class Gateway:
+    """Decode; answer network management and bad input at once; map authorizations and
+    reversals (hashing the PAN), ``submit`` them to the store part, encode its answer."""
+
+    def __init__(self, hash_pan: Callable[[str], str], submit: Submit) -> None:
+        self.hash_pan = hash_pan
+        self.submit = submit
+
+    def handle(self, message: bytes, reply: Reply) -> None:
+        fields = _decode_or_answer(message, reply)
+        if fields is None:
+            return
+        if fields["t"] not in m.AUTHORIZATIONS and fields["t"] not in m.REVERSALS:
+            _answer_other(fields, reply)
+            return
+        try:
+            work = to_work(fields, self.hash_pan)
+        except e.SmartGuardError as exc:
+            encode_or_close(answer_fields(fields, failed(exc, fields.get("t"),
+                                                         fields.get("11"))), reply)
+            return
+        self.submit(work, lambda answer: encode_or_close(answer_fields(fields, answer),
+                                                         reply))
+
+
+def gateway_for(app: App) -> Gateway:
+    """The whole gateway in one process: the store part is a call."""
+    return Gateway(app.ctx.hash_pan, StorePart(app).submit)
+
+
+def to_work(fields: codec.Fields, hash_pan: Callable[[str], str]) -> Work:
+    """Map an authorization (0100/0200) or a reversal (04x0/04x1); raises
+    :class:`~smartguard.errors.InvalidInput` for a field the profile does not accept."""
+    if fields["t"] in m.AUTHORIZATIONS:
+        ref, request, given = m.to_authorization(fields, hash_pan)
+        return Authorize(ref, request, given)
+    reversal, card = m.to_reversal(fields, hash_pan)
+    return Reverse(reversal, card)
+
+
+class StorePart:
+    """The part of the gateway that needs the store: runs mapped work through the writer
+    and calls ``done`` with the answer once the transaction holding it has committed."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def submit(self, work: Work, done: Done) -> None:
+        ctx = self.app.ctx
+        job: Callable[[UnitOfWork], Any]
+        answer: Callable[[Any], StoreAnswer]
+        if isinstance(work, Authorize):
+            job, answer = partial(_authorize, ctx, work), _decided
+            stan = work.request.stan
+        else:
+            job, answer = partial(_reverse, ctx, work), _acknowledged
+            stan = work.reversal.stan
+
+        def end(result: Any, error: BaseException | None) -> None:
+            done(answer(result) if error is None else failed(error, None, stan))
+
+        self.app.writer.submit_call(job, end)  # no future per request: the hot path
+
+
+def _authorize(ctx: Context, work: Authorize, uow: UnitOfWork) -> az.AuthorizationResult:
+    return az.authorize(uow, ctx, work.ref, work.request, billing_given=work.billing_given)
+
+
+def _reverse(ctx: Context, work: Reverse, uow: UnitOfWork) -> rv.ReversalResult:
+    return rv.reverse(uow, ctx, work.reversal, work.ref)
+
+
+def _decided(result: az.AuthorizationResult) -> StoreAnswer:
+    r = result.record
+    return StoreAnswer(AnswerKind.DECIDED, r.response_code, r.approval_code, r.balance_after,
+                       result.card.account.currency)
+
+
+def _acknowledged(result: rv.ReversalResult) -> StoreAnswer:
+    return ACKNOWLEDGED
+
+
+def failed(exc: BaseException, mti: str | None, stan: str | None) -> StoreAnswer:
+    """The answer for ``exc``: its response code, logged when it is ours to look at."""
+    code = m.response_code_for(exc)
+    if code == m.SYSTEM_ERROR:
+        log.error("request_failed", mti=mti, stan=stan, error=f"{type(exc).__name__}: {exc}")
+    elif code == m.FORMAT_ERROR:
+        log.warning("format_error", mti=mti, stan=stan, reason=str(exc))
+    return StoreAnswer(AnswerKind.REFUSED, code)
+
+
+def answer_fields(fields: codec.Fields, answer: StoreAnswer) -> codec.Fields | None:
+    """The answer's fields (None: nothing can be answered, close the connection)."""
+    if answer.kind is AnswerKind.DECIDED and answer.balance is not None and \
+            answer.currency is not None:
+        return m.answer_fields(fields, answer.response_code, answer.approval_code,
+                               answer.balance, answer.currency)
+    if answer.kind is AnswerKind.ACKNOWLEDGED:
+        return m.reversal_answer(fields)
+    return m.error_answer(fields, answer.response_code)
+
+
+def encode_or_close(fields: codec.Fields | None, reply: Reply) -> None:
+    """Send ``fields``; when there is no answer to give or it cannot be encoded, close."""
+    if fields is None:
+        reply(None)
+        return
+    try:
+        reply(codec.encode(fields))
+    except Exception as exc:  # an echoed field our spec cannot carry
+        log.warning("answer_not_encodable", mti=fields.get("t"), stan=fields.get("11"),
+                    error=type(exc).__name__)
+        reply(None)
+
+
+def _decode_or_answer(message: bytes, reply: Reply) -> codec.Fields | None:
+    """The message's fields, or None after answering a format error (code 30) when its
+    MTI and STAN can be read, or closing the connection when they cannot."""
+    try:
+        return codec.decode(message)
+    except codec.FrameError as exc:
+        answer = m.error_answer(exc.fields, m.FORMAT_ERROR)
+        log.warning("format_error", reason=exc.reason, mti=exc.fields.get("t"),
+                    stan=exc.fields.get("11"), answered=answer is not None)
+        encode_or_close(answer, reply)
+        return None
+
+
+def _answer_other(fields: codec.Fields, reply: Reply) -> None:
+    """A message SmartGuard does not handle: 0810 for network management, 12 (invalid
+    transaction) for another request; a response sent to us is logged and dropped."""
+    mti = fields.get("t", "")
+    if mti in m.NETWORK:
+        log.info("network_management", code=fields.get("70"),
+                 action=m.NETWORK_CODES.get(fields.get("70", ""), "unknown"))
+        encode_or_close(m.network_answer(fields), reply)
+    elif m.response_mti(mti) is None:
+        log.warning("unexpected_message", mti=mti)
+        reply(b"")
+    else:
+        encode_or_close(m.error_answer(fields, m.INVALID_TRANSACTION), reply)
