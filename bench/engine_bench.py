@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from datetime import time as clock_time
 
 from smartguard.domain.cards import CardStatus
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.engine import decide
 from smartguard.domain.state import CardState, Usage
 from smartguard.domain.transactions import (

@@ -10,7 +10,7 @@ from typing import Any
 
 from smartguard.bootstrap import bootstrap
 from smartguard.config import load
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.pan import with_check_digit
 from smartguard.domain.transactions import Channel
 from smartguard.service_layer import cards, keys

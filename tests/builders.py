@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from smartguard.domain.cards import CardStatus
-from smartguard.domain.controls.settings import (
+from smartguard.domain.controls.values import (
     DEFAULT_CEILINGS,
     Ceilings,
     ChannelLimits,

@@ -21,7 +21,7 @@ from typing import Any, Self
 from smartguard.domain.alerts import AlertPreferences
 from smartguard.domain.cards import Account, Card, Cardholder, CardStatus
 from smartguard.domain.challenges import Challenge, ChallengeStatus
-from smartguard.domain.controls.settings import Ceilings, Controls
+from smartguard.domain.controls.values import Ceilings, Controls
 from smartguard.domain.decisions import Outcome
 from smartguard.domain.state import Usage
 from smartguard.errors import Conflict, StoreUnavailable

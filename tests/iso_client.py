@@ -14,7 +14,7 @@ import uvloop
 
 from smartguard.adapters.iso8583 import codec
 from smartguard.bootstrap import App
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.pan import with_check_digit
 from smartguard.entrypoints.iso8583.gateway import Handler, gateway_for
 from smartguard.entrypoints.iso8583.server import IsoServer, Limits

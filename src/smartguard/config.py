@@ -12,7 +12,7 @@ from typing import Any
 
 from smartguard.alerts_config import TABLES as ALERT_TABLES
 from smartguard.alerts_config import AlertSettings, from_tables
-from smartguard.domain.controls.settings import DEFAULT_CEILINGS, Ceilings, ChannelLimits
+from smartguard.domain.controls.values import DEFAULT_CEILINGS, Ceilings, ChannelLimits
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.transactions import Channel
 

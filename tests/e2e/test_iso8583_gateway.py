@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from smartguard.bootstrap import App
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.pan import with_check_digit
 from smartguard.entrypoints.iso8583.gateway import gateway_for
 from tests.iso_client import (

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from smartguard.bootstrap import App
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from tests.iso_client import GUANGZHOU_SHOP, PAN, enrol, gateway, network, purchase, reversal
 
 PEERS = Path(__file__).resolve().parents[1] / "peers"

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from smartguard.bootstrap import App
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.decisions import Outcome, Reason
 from smartguard.domain.pan import with_check_digit
 from smartguard.domain.transactions import (

@@ -7,7 +7,7 @@ from itertools import count
 
 from smartguard.bootstrap import App, bootstrap
 from smartguard.config import Settings
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.pan import with_check_digit
 from smartguard.domain.transactions import (
     AuthorizationRequest,

@@ -26,7 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from smartguard.bootstrap import bootstrap
 from smartguard.config import load
-from smartguard.domain.controls.settings import ChannelLimits
+from smartguard.domain.controls.values import ChannelLimits
 from smartguard.domain.decisions import Outcome
 from smartguard.domain.pan import with_check_digit
 from smartguard.domain.periods import counter_keys

@@ -9,7 +9,7 @@ import pytest
 
 from smartguard.bootstrap import App, bootstrap
 from smartguard.config import load
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.pan import with_check_digit
 from smartguard.domain.transactions import (
@@ -101,12 +101,12 @@ def test_a_failed_job_leaves_nothing_stale_in_the_cache(sg: App) -> None:
 
 
 def test_after_a_phone_change_alerts_go_to_the_new_number(sg: App) -> None:
-    from smartguard.service_layer import alert_settings
+    from smartguard.service_layer import alert_preferences
 
     card_id, _ = enrol(sg)
     purchase(sg, 100)  # the card, with its holder's phone, is now cached
     holder = sg.read(lambda uow: uow.cards.get(card_id)).cardholder.id
-    sg.write(lambda uow: alert_settings.change_phone(
+    sg.write(lambda uow: alert_preferences.change_phone(
         uow, sg.ctx, ACTOR, holder, "+8613900000009"))
     purchase(sg, 200)
     sms = sg.read(lambda uow: uow.outbox.list(None, "sms", card_id, 50))

@@ -14,9 +14,8 @@ from enum import StrEnum
 
 from smartguard.domain import alert_texts as t
 from smartguard.domain.alerts import Alert, AlertKind, Recipient
-from smartguard.domain.controls.settings import check_amount
 from smartguard.domain.errors import InvalidInput
-from smartguard.domain.money import format_amount
+from smartguard.domain.money import check_amount, format_amount
 from smartguard.domain.state import AgreementStatus
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from smartguard.domain.errors import InvalidInput
+
 
 @dataclass(frozen=True, slots=True)
 class Province:
@@ -354,9 +356,25 @@ def normalize_country(value: str) -> str | None:
     return v if v in COUNTRIES else None
 
 
-def is_overseas(country: str) -> bool:
-    """Overseas (境外) is every country but mainland China; HK, MO and TW are overseas."""
-    return country != "CN"
+def country_code(raw: str, field: str) -> str:
+    """The ISO 3166-1 alpha-2 code ``raw`` names: the one check every entry point makes
+    (HTTP, ISO 8583, protections, travel); raises :class:`InvalidInput` for ``field``."""
+    code = normalize_country(raw)
+    if code is None:
+        raise InvalidInput(field, f"'{raw.strip()}' is not an ISO 3166-1 country code",
+                           "unknown_country")
+    return code
+
+
+def province_code(raw: str, field: str) -> str:
+    """The ``CN-XX`` code of the mainland province ``raw`` names (ISO 3166-2:CN letters or
+    GB/T 2260 digits); raises :class:`InvalidInput` for ``field``."""
+    code = normalize_province(raw)
+    if code is None or code not in PROVINCES:
+        raise InvalidInput(field, f"'{raw.strip()}' is not a mainland province "
+                           "(省/直辖市/自治区); Hong Kong, Macao and Taiwan are overseas",
+                           "unknown_province")
+    return code
 
 
 def place_name(code: str, language: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from smartguard.domain.errors import InvalidInput
+
 _TWO_PLACES = """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BRL BSD BTN BWP
 BYN BZD CAD CDF CHF CNY COP CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP
 GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT LAK LBP LKR LRD LSL MAD
@@ -29,6 +31,23 @@ ALPHA_TO_NUMERIC = {v: k for k, v in NUMERIC_CURRENCIES.items()}
 
 #: The largest amount SmartGuard accepts: 12 digits, the width of ISO 8583 field 4.
 MAX_AMOUNT = 999_999_999_999
+
+
+
+def check_amount(field: str, value: int, zero: bool = False) -> int:
+    """A whole number of minor units above zero (or zero, when ``zero``), at most
+    :data:`MAX_AMOUNT`: the one amount check of every entry point; raises
+    :class:`InvalidInput` (``invalid_amount``) for ``field``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(field, "must be a whole number of minor units (fen)",
+                           "invalid_amount")
+    if value < 0 or (value == 0 and not zero):
+        raise InvalidInput(field, "must be greater than zero", "invalid_amount")
+    if value > MAX_AMOUNT:
+        raise InvalidInput(field, "is larger than any amount SmartGuard accepts",
+                           "invalid_amount")
+    return value
+
 
 _SYMBOLS = {"CNY": "¥", "USD": "US$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "HKD": "HK$"}
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from smartguard.domain.cards import CardStatus
-from smartguard.domain.controls.settings import DEFAULT_CEILINGS, Ceilings, Controls
+from smartguard.domain.controls.values import DEFAULT_CEILINGS, Ceilings, Controls
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,10 @@ from smartguard.domain.alerts import Alert, AlertKind, Recipient, when
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.geography import (
     OVERSEAS_DIVISIONS,
-    PROVINCES,
+    country_code,
     normalize_country,
-    normalize_province,
     place_name,
+    province_code,
 )
 from smartguard.domain.periods import zone
 
@@ -43,14 +43,11 @@ def travel_place(raw: str, field: str = "place") -> tuple[str, PlaceKind]:
     if value in OVERSEAS_DIVISIONS:
         return OVERSEAS_DIVISIONS[value], PlaceKind.OVERSEAS
     if value.startswith("CN-") or value.isdigit():
-        code = normalize_province(value)
-        if code is None or code not in PROVINCES:
-            raise InvalidInput(field, f"'{raw}' is not a mainland province", "unknown_province")
-        return code, PlaceKind.REGION
-    country = normalize_country(value)
-    if country is None:
+        return province_code(value, field), PlaceKind.REGION
+    if normalize_country(value) is None:
         raise InvalidInput(field, f"'{raw}' is neither a province (CN-XX) nor an ISO 3166-1 "
                            "country code", "unknown_place")
+    country = country_code(value, field)
     if country == "CN":
         raise InvalidInput(field, "give the province (CN-XX) for a trip in mainland China",
                            "province_required")

@@ -13,7 +13,7 @@ import click
 
 from smartguard.bootstrap import App, bootstrap
 from smartguard.config import load
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.entrypoints.advisor_text import preview_lines, report_lines
 from smartguard.entrypoints.http_api.advisor_views import (
     agreement_view,

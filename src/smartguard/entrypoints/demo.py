@@ -23,7 +23,7 @@ from smartguard.entrypoints.advisor_text import preview_lines, report_lines
 from smartguard.entrypoints.demo_data import HOLDERS, SCRIPT, Step
 from smartguard.entrypoints.serve import event_loop_runner, port_free, run
 from smartguard.service_layer import cards, keys
-from smartguard.service_layer.alert_settings import mask_phone
+from smartguard.service_layer.alert_preferences import mask_phone
 from smartguard.service_layer.context import Actor, utc_now
 from smartguard.service_layer.records import Role
 

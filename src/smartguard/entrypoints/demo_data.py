@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
 
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.pan import with_check_digit
 from smartguard.domain.transactions import Channel
 

@@ -11,7 +11,7 @@ import click
 from smartguard.bootstrap import App
 from smartguard.domain.alerts import CODE_MARK, AlertKind
 from smartguard.entrypoints.demo_data import HOLDERS
-from smartguard.service_layer.alert_settings import mask_phone
+from smartguard.service_layer.alert_preferences import mask_phone
 from smartguard.service_layer.messages import OutboxMessage, OutboxStatus
 from smartguard.service_layer.ports import UnitOfWork
 

@@ -15,7 +15,7 @@ from smartguard.domain.cards import (
     StatusAction,
     next_status,
 )
-from smartguard.domain.controls.settings import Controls
+from smartguard.domain.controls.values import Controls
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.money import MAX_AMOUNT, normalize_currency
 from smartguard.domain.pan import check_pan, visible_parts

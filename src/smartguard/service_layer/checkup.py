@@ -17,7 +17,7 @@ from smartguard.domain.advisor.recommend import Recommendations
 from smartguard.domain.advisor.subject import LOOKBACK, Subject
 from smartguard.domain.agreements import AgreementAction
 from smartguard.domain.cards import StatusAction
-from smartguard.domain.controls.settings import ChannelLimits, Controls
+from smartguard.domain.controls.values import ChannelLimits, Controls
 from smartguard.errors import Conflict, Forbidden, UnknownCardholder, UnknownFinding
 from smartguard.service_layer import agreements, cards, history, protections
 from smartguard.service_layer.context import Actor, Context

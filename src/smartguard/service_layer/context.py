@@ -20,7 +20,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from smartguard.domain.challenges import DEFAULT_VALIDITY
-from smartguard.domain.controls.settings import DEFAULT_CEILINGS, Ceilings
+from smartguard.domain.controls.values import DEFAULT_CEILINGS, Ceilings
 
 
 def utc_now() -> datetime:

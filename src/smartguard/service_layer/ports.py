@@ -12,7 +12,7 @@ from typing import Protocol, Self
 from smartguard.domain.alerts import AlertPreferences
 from smartguard.domain.cards import Account, Card, Cardholder, CardStatus
 from smartguard.domain.challenges import Challenge, ChallengeStatus
-from smartguard.domain.controls.settings import Ceilings, Controls
+from smartguard.domain.controls.values import Ceilings, Controls
 from smartguard.domain.state import Usage
 from smartguard.service_layer.messages import InboundRecord, OutboxMessage, OutboxStatus
 from smartguard.service_layer.records import (

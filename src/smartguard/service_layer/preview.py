@@ -8,7 +8,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from smartguard.domain.advisor.preview import Preview, Surroundings, preview
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.periods import local_time
 from smartguard.domain.transactions import Channel

@@ -7,9 +7,9 @@ from dataclasses import replace
 from typing import Any
 
 from smartguard.domain.cards import CardStatus
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.controls.codec import controls_to_dict, limits_to_dict
-from smartguard.domain.money import MAX_AMOUNT
+from smartguard.domain.money import MAX_AMOUNT, check_amount
 from smartguard.domain.transactions import Channel
 from smartguard.errors import Forbidden, InvalidInput, InvalidState
 from smartguard.service_layer import notify
@@ -85,7 +85,7 @@ def set_ceilings(
             if value is None:
                 raise InvalidInput(f"ceilings.{ch.value}.{name}", "every ceiling is required")
             s.channel_limits(ch, s.ChannelLimits(**{name: value}), _UNLIMITED)
-    s.check_amount("ceilings.atm_cash_overseas_daily", new.atm_cash_overseas_daily)
+    check_amount("ceilings.atm_cash_overseas_daily", new.atm_cash_overseas_daily)
     old = ceilings_for(uow, ctx, product)
     now = ctx.clock()
     uow.ceilings.put(product, new, now)

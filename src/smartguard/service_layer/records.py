@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from smartguard.domain.cards import Account, Card, Cardholder
-from smartguard.domain.controls.settings import Controls
+from smartguard.domain.controls.values import Controls
 from smartguard.domain.decisions import Outcome, Verdict
 from smartguard.domain.state import AgreementStatus
 from smartguard.domain.transactions import AuthorizationRequest

@@ -20,7 +20,7 @@ def preferences(web: Web, card_id: str) -> dict[str, object]:
     return preferences_to_dict(found)
 
 
-def test_alert_settings_are_saved_audited_and_the_phone_told(web: Web) -> None:
+def test_alert_preferences_are_saved_audited_and_the_phone_told(web: Web) -> None:
     wang = web.holders["wang"]
     c = web.sign_in(wang)
     page = f"/cards/{wang.card_id}/alerts"

@@ -16,7 +16,7 @@ import pytest
 from smartguard.alerts_config import AlertSettings, NotifierSettings, SmppSettings
 from smartguard.bootstrap import App, bootstrap
 from smartguard.config import Settings
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.pan import with_check_digit
 from smartguard.domain.transactions import (
     AuthorizationRequest,

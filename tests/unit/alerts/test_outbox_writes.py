@@ -9,10 +9,10 @@ import pytest
 
 from smartguard.domain.alerts import CODE_MARK, preferences
 from smartguard.domain.cards import StatusAction
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.transactions import Posting
 from smartguard.errors import StoreUnavailable
-from smartguard.service_layer import alert_settings, cards, postings, protections
+from smartguard.service_layer import alert_preferences, cards, postings, protections
 from smartguard.service_layer import authorize as az
 from tests.builders import (
     balance_inquiry,
@@ -100,7 +100,7 @@ def test_posting_writes_a_balance_change_alert(world, card):
 
 
 def test_threshold_keeps_small_changes_quiet(world, card):
-    world.run(alert_settings.set_preferences, card.cardholder, card.card_id,
+    world.run(alert_preferences.set_preferences, card.cardholder, card.card_id,
               preferences({}, cny(1_000)))
     before = len(outbox(world))
     world.authorize(card, pos_purchase(cny(999)))
@@ -119,7 +119,7 @@ def test_changing_a_protection_sends_a_security_alert(world, card):
 
 
 def test_phone_change_alerts_the_old_and_the_new_number(world, card):
-    world.run(alert_settings.change_phone, OPERATOR, card.cardholder_id, "+8613900000002")
+    world.run(alert_preferences.change_phone, OPERATOR, card.cardholder_id, "+8613900000002")
     assert [m.recipient for m in outbox(world)] == ["+8613800138000", "+8613900000002"]
     assert world.card(card).cardholder.phone == "+8613900000002"
     entry = world.view().tables.audit[-1]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.service_layer.messages import OutboxMessage, OutboxStatus
 from smartguard.service_layer.relay import DeliveryFailed, Relay, RetryPolicy
 from tests.builders import cny, large_purchase, pos_purchase

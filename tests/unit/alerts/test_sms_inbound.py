@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from smartguard.domain.cards import CardStatus, StatusAction
 from smartguard.domain.challenges import ChallengeStatus
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.decisions import Reason
 from smartguard.errors import Forbidden
 from smartguard.service_layer import cards

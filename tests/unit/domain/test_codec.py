@@ -7,8 +7,9 @@ from datetime import time
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.controls.codec import controls_from_dict, controls_to_dict
+from smartguard.domain.geography import PROVINCES
 from smartguard.domain.transactions import Channel
 from tests.builders import cny
 
@@ -32,7 +33,7 @@ _limits = st.builds(s.ChannelLimits, st.none() | st.integers(1, cny(5_000)),
 _controls = st.builds(
     s.Controls,
     region_lock=st.builds(s.RegionLock, st.booleans(),
-                          st.lists(st.sampled_from(sorted(s.PROVINCES)), max_size=3,
+                          st.lists(st.sampled_from(sorted(PROVINCES)), max_size=3,
                                    unique=True).map(tuple)),
     overseas_lock=st.builds(s.OverseasLock, st.booleans(),
                             st.lists(st.sampled_from(["HK", "JP", "US", "TW"]), max_size=3,

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smartguard.domain.cards import CardStatus
-from smartguard.domain.controls.settings import NightScope, OverseasLock, Verification
+from smartguard.domain.controls.values import NightScope, OverseasLock, Verification
 from smartguard.domain.decisions import (
     RESPONSE_CODES,
     Decision,

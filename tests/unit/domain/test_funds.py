@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smartguard.domain.cards import CardStatus
-from smartguard.domain.controls.settings import NightScope, Verification
+from smartguard.domain.controls.values import NightScope, Verification
 from smartguard.domain.decisions import Outcome, Reason
 from smartguard.domain.state import Credit
 from smartguard.domain.transactions import EntryMode, MessageKind, TerminalType

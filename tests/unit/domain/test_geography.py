@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from smartguard.domain.errors import InvalidInput
 from smartguard.domain.geography import (
     COUNTRIES,
     PROVINCES,
-    is_overseas,
+    country_code,
     normalize_country,
     normalize_province,
     place_name,
+    province_code,
 )
 from tests.builders import atm_withdrawal
 
@@ -43,12 +45,10 @@ def test_unknown_or_overseas_divisions_are_not_mainland_provinces(raw):
 
 @pytest.mark.parametrize("place", ["HK", "MO", "TW", "JP", "US"])
 def test_hong_kong_macao_taiwan_and_foreign_countries_are_overseas(place):
-    assert is_overseas(place)
     assert not atm_withdrawal(country=place).is_domestic
 
 
 def test_mainland_china_is_domestic():
-    assert not is_overseas("CN")
     assert atm_withdrawal(country="CN").is_domestic
 
 
@@ -73,3 +73,17 @@ def test_country_table_has_alpha_2_codes_only():
 def test_place_names_in_both_languages(code, zh, en):
     assert place_name(code, "zh-CN") == zh
     assert place_name(code, "en") == en
+
+
+@pytest.mark.parametrize(("check", "raw", "code"), [
+    (country_code, "XX", "unknown_country"), (province_code, "CN-HK", "unknown_province"),
+    (province_code, "99", "unknown_province")])
+def test_the_one_place_check_names_the_field_and_the_reason(check, raw, code):
+    with pytest.raises(InvalidInput) as caught:
+        check(raw, "where")
+    assert (caught.value.field, caught.value.code) == ("where", code)
+    assert raw in str(caught.value)
+
+
+def test_the_one_place_check_gives_the_code_the_rest_of_smartguard_uses():
+    assert (country_code(" jp ", "f"), province_code("410000", "f")) == ("JP", "CN-HA")

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smartguard.domain.controls.limits import amount_limit
-from smartguard.domain.controls.settings import DEFAULT_CEILINGS, Ceilings, ChannelLimits
+from smartguard.domain.controls.values import DEFAULT_CEILINGS, Ceilings, ChannelLimits
 from smartguard.domain.decisions import Outcome, Reason
 from smartguard.domain.periods import OVERSEAS_CASH
 from smartguard.domain.state import Agreement, AgreementStatus, Usage

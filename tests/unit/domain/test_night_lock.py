@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smartguard.domain.controls.locks import night_lock as night_rule
-from smartguard.domain.controls.settings import NightLock, NightScope
+from smartguard.domain.controls.values import NightLock, NightScope
 from smartguard.domain.decisions import Outcome, Reason
 from smartguard.domain.periods import local_time
 from tests.builders import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from smartguard.domain.controls.settings import OverseasLock
+from smartguard.domain.controls.values import OverseasLock
 from smartguard.domain.decisions import Outcome, Reason
 from tests.builders import (
     atm_withdrawal,

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from smartguard.domain.controls.locks import region_lock as region_rule
-from smartguard.domain.controls.settings import RegionLock
+from smartguard.domain.controls.values import RegionLock
 from smartguard.domain.decisions import Outcome, Reason
 from smartguard.domain.state import TravelAllowance
 from tests.builders import (

@@ -8,7 +8,7 @@ from datetime import time
 
 import pytest
 
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.transactions import Channel
 from tests.builders import cny

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from smartguard.domain.controls.settings import DEFAULT_LARGE_THRESHOLD, Verification
+from smartguard.domain.controls.values import DEFAULT_LARGE_THRESHOLD, Verification
 from smartguard.domain.decisions import Outcome, Reason
 from smartguard.domain.state import Credit
 from smartguard.domain.transactions import EntryMode

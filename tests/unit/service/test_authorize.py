@@ -12,7 +12,7 @@ import pytest
 
 from smartguard.domain.cards import StatusAction
 from smartguard.domain.challenges import ChallengeStatus
-from smartguard.domain.controls.settings import Ceilings, ChannelLimits, Controls, Verification
+from smartguard.domain.controls.values import Ceilings, ChannelLimits, Controls, Verification
 from smartguard.domain.decisions import Outcome, Reason
 from smartguard.domain.periods import OVERSEAS_CASH
 from smartguard.domain.state import AgreementStatus

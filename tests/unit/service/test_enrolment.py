@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from smartguard.domain.cards import CardStatus, Language
-from smartguard.domain.controls.settings import Controls
+from smartguard.domain.controls.values import Controls
 from smartguard.domain.errors import InvalidInput
 from smartguard.errors import Conflict, UnknownCardholder
 from smartguard.service_layer import cards

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from smartguard.domain.advisor.preview import Surroundings, replay
 from smartguard.domain.cards import StatusAction
-from smartguard.domain.controls import settings as s
-from smartguard.domain.controls.settings import ChannelLimits, NightScope
+from smartguard.domain.controls import values as s
+from smartguard.domain.controls.values import ChannelLimits, NightScope
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.transactions import Channel, Posting
 from smartguard.service_layer import agreements as ag

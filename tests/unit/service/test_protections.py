@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from smartguard.domain.cards import StatusAction
-from smartguard.domain.controls import settings as s
-from smartguard.domain.controls.settings import Ceilings, ChannelLimits
+from smartguard.domain.controls import values as s
+from smartguard.domain.controls.values import Ceilings, ChannelLimits
 from smartguard.domain.decisions import Outcome, Reason
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.transactions import Channel

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from smartguard.domain.controls.settings import Controls
+from smartguard.domain.controls.values import Controls
 from smartguard.domain.periods import day_key, local_time, month_key
 from smartguard.domain.state import Usage
 from smartguard.domain.transactions import AuthorizationRequest, ReversalRequest

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from smartguard import errors as e
 from smartguard.adapters.iso8583.codec import Fields
 from smartguard.domain.decisions import APPROVED, OTHER_RESPONSE_CODES
-from smartguard.domain.geography import normalize_country, normalize_province
-from smartguard.domain.money import ALPHA_TO_NUMERIC, NUMERIC_CURRENCIES
+from smartguard.domain.geography import country_code, province_code
+from smartguard.domain.money import ALPHA_TO_NUMERIC, NUMERIC_CURRENCIES, check_amount
 from smartguard.domain.pan import check_pan
 from smartguard.domain.transactions import (
     AuthorizationRequest,
@@ -121,17 +121,9 @@ def place(value: str | None) -> Place:
     if value is None or len(value) != 40:
         raise e.InvalidInput("43", "field 43 (card acceptor name/location) is required, "
                              "40 characters", "format_error")
-    country = normalize_country(value[38:40])
-    if country is None:
-        raise e.InvalidInput("43", "positions 39-40 are not an ISO 3166-1 country",
-                             "unknown_country")
-    region = None
+    country = country_code(value[38:40], "43")
     province = value[36:38].strip()
-    if country == "CN" and province:
-        region = normalize_province(province)
-        if region is None:
-            raise e.InvalidInput("43", "positions 37-38 are not a mainland province",
-                                 "unknown_province")
+    region = province_code(province, "43") if country == "CN" and province else None
     return Place(value[:25].strip(), value[25:36].strip(), country, region)
 
 
@@ -149,8 +141,7 @@ def to_authorization(
     amount, currency = _amount(fields, "4"), _currency(fields, "49")
     billing_given = "6" in fields
     billing = _amount(fields, "6") if billing_given else amount
-    if kind is not MessageKind.BALANCE_INQUIRY and amount == 0:
-        raise e.InvalidInput("4", "must be greater than zero", "invalid_amount")
+    check_amount("4", amount, zero=kind is MessageKind.BALANCE_INQUIRY)
     entry = ENTRY_MODES.get(_digits(fields, "22", 3, name="POS entry mode")[:2])
     condition = CONDITIONS.get(_digits(fields, "25", 2, name="POS condition code"))
     if entry is None or condition is None:

@@ -28,7 +28,7 @@ from smartguard.adapters.sql.misc import SqlCeilings
 from smartguard.adapters.sql.outbox import SqlAlertPreferences
 from smartguard.domain.alerts import AlertPreferences
 from smartguard.domain.cards import Account, CardStatus
-from smartguard.domain.controls.settings import Ceilings, Controls
+from smartguard.domain.controls.values import Ceilings, Controls
 from smartguard.domain.state import Usage
 from smartguard.service_layer.ports import Key
 from smartguard.service_layer.records import CardRecord, ReversalRecord, ReversalStatus

@@ -8,7 +8,7 @@ from datetime import datetime
 from smartguard.adapters.sql.codec import controls_json, controls_load, ts
 from smartguard.adapters.sql.db import Db, Row
 from smartguard.domain.cards import Account, Card, Cardholder, CardStatus, Language
-from smartguard.domain.controls.settings import Controls
+from smartguard.domain.controls.values import Controls
 from smartguard.domain.state import Usage
 from smartguard.service_layer.records import CardRecord
 

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from smartguard.domain.controls.codec import controls_from_dict, controls_to_dict, limits_to_dict
-from smartguard.domain.controls.settings import Ceilings, ChannelLimits, Controls
+from smartguard.domain.controls.values import Ceilings, ChannelLimits, Controls
 from smartguard.domain.decisions import Reason, Verdict
 from smartguard.domain.transactions import (
     AuthorizationRequest,

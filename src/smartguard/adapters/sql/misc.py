@@ -9,7 +9,7 @@ from datetime import datetime
 from smartguard.adapters.sql.codec import ceilings_json, ceilings_load, dt, dt_req, dumps, ts
 from smartguard.adapters.sql.db import Db, Row
 from smartguard.domain.challenges import Challenge, ChallengeStatus
-from smartguard.domain.controls.settings import Ceilings
+from smartguard.domain.controls.values import Ceilings
 from smartguard.domain.state import AgreementStatus
 from smartguard.service_layer.records import AgreementRecord, ApiKey, AuditEntry, Role
 

@@ -12,7 +12,7 @@ from smartguard.domain.advisor.profile import Profile
 from smartguard.domain.advisor.subject import DORMANT, RECENT, Subject, listing
 from smartguard.domain.advisor.text import Text, count
 from smartguard.domain.cards import CardStatus
-from smartguard.domain.controls.settings import NightLock, NightScope, OverseasLock
+from smartguard.domain.controls.values import NightLock, NightScope, OverseasLock
 from smartguard.domain.state import AgreementStatus
 
 #: "Night" for the activity checks: the default night window, 23:00-05:00 local time.

@@ -12,12 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from smartguard.domain.advisor import checks_activity as act
-from smartguard.domain.advisor import checks_settings as cfg
+from smartguard.domain.advisor import checks_protections as cfg
 from smartguard.domain.advisor.findings import Finding, FixAction, Severity, ordered, score
 from smartguard.domain.advisor.profile import Profile, build_profile
 from smartguard.domain.advisor.recommend import Recommendations, recommend
 from smartguard.domain.advisor.subject import LOOKBACK, Subject
-from smartguard.domain.controls.settings import Controls
+from smartguard.domain.controls.values import Controls
 
 
 @dataclass(frozen=True, slots=True)

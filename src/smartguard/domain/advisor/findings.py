@@ -14,7 +14,7 @@ from typing import Any
 from smartguard.domain.advisor.recommend import Value
 from smartguard.domain.advisor.text import Text
 from smartguard.domain.controls.codec import controls_to_dict, limits_to_dict
-from smartguard.domain.controls.settings import ChannelLimits, Controls
+from smartguard.domain.controls.values import ChannelLimits, Controls
 from smartguard.domain.transactions import Channel
 
 

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from smartguard.domain.advisor.history import Past
 from smartguard.domain.cards import CardStatus
-from smartguard.domain.controls.settings import DEFAULT_CEILINGS, Ceilings, Controls
+from smartguard.domain.controls.values import DEFAULT_CEILINGS, Ceilings, Controls
 from smartguard.domain.decisions import Decision, Outcome, Reason
 from smartguard.domain.engine import decide
 from smartguard.domain.periods import counter_keys, day_key, local_time, month_key

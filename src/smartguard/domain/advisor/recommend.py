@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from smartguard.domain.advisor.profile import ChannelUse, Profile
 from smartguard.domain.advisor.text import Text, both_places, count
-from smartguard.domain.controls.settings import (
+from smartguard.domain.controls.values import (
     DEFAULT_LARGE_THRESHOLD,
     MAX_PLACES,
     Ceilings,

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from smartguard.domain.advisor.history import Past
 from smartguard.domain.agreements import Binding
 from smartguard.domain.cards import CardStatus
-from smartguard.domain.controls.settings import DEFAULT_CEILINGS, Ceilings, Controls
+from smartguard.domain.controls.values import DEFAULT_CEILINGS, Ceilings, Controls
 from smartguard.domain.geography import place_name
 from smartguard.domain.money import format_amount
 

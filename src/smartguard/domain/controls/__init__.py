@@ -14,7 +14,7 @@ from smartguard.domain.decisions import Verdict
 from smartguard.domain.transactions import AuthorizationRequest
 
 if TYPE_CHECKING:
-    # state.py imports controls.settings, which runs this package first: importing
+    # state.py imports controls.values, which runs this package first: importing
     # state here at run time would be a cycle whenever state is imported first.
     from smartguard.domain.state import CardState
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from smartguard.domain.controls.settings import (
+from smartguard.domain.controls.values import (
     ChannelLimits,
     Controls,
     NightLock,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from smartguard.domain.controls.settings import NightScope
+from smartguard.domain.controls.values import NightScope
 from smartguard.domain.decisions import Reason, Verdict
 from smartguard.domain.state import CardState
 from smartguard.domain.transactions import AuthorizationRequest

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from smartguard.bootstrap import App
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.http_api.auth import Principal, require

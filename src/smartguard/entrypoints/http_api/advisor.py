@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from smartguard.bootstrap import App
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.http_api.advisor_views import (
     finding_view,

@@ -9,7 +9,7 @@ from smartguard.domain.advisor.findings import Finding, value_dict
 from smartguard.domain.advisor.preview import Change, Preview
 from smartguard.domain.advisor.recommend import Recommendation, Recommendations
 from smartguard.domain.controls.codec import controls_to_dict
-from smartguard.domain.controls.settings import Controls
+from smartguard.domain.controls.values import Controls
 from smartguard.domain.explain import explain
 from smartguard.service_layer.records import AgreementRecord
 

@@ -17,8 +17,8 @@ from smartguard.domain.money import MAX_AMOUNT
 from smartguard.entrypoints.http_api.auth import Principal, parse_body, require
 from smartguard.entrypoints.notifier import channel_status, rate_limit
 from smartguard.errors import NotFound, Unauthenticated
-from smartguard.service_layer import alert_settings
-from smartguard.service_layer.alert_settings import mask_phone
+from smartguard.service_layer import alert_preferences
+from smartguard.service_layer.alert_preferences import mask_phone
 from smartguard.service_layer.messages import OutboxMessage, OutboxStatus
 from smartguard.service_layer.records import Role
 from smartguard.service_layer.sms_inbound import InboundSms, handle_inbound
@@ -72,7 +72,7 @@ def outbox_view(m: OutboxMessage) -> dict[str, Any]:
 @router.get("/cards/{card_id}/alerts")
 def get_alert_preferences(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     """Which channels each kind of alert goes to, and the balance-change threshold."""
-    prefs = _app(request).read(lambda uow: alert_settings.get_preferences(uow, p.actor, card_id))
+    prefs = _app(request).read(lambda uow: alert_preferences.get_preferences(uow, p.actor, card_id))
     return a.preferences_to_dict(prefs)
 
 
@@ -83,7 +83,7 @@ async def put_alert_preferences(card_id: str, body: PreferencesIn, request: Requ
     app = _app(request)
     new = a.preferences(body.channels, body.balance_threshold)
     saved = await app.awrite(
-        lambda uow: alert_settings.set_preferences(uow, app.ctx, p.actor, card_id, new))
+        lambda uow: alert_preferences.set_preferences(uow, app.ctx, p.actor, card_id, new))
     return a.preferences_to_dict(saved)
 
 
@@ -92,7 +92,7 @@ async def put_phone(cardholder_id: str, body: PhoneIn, request: Request,
                     p: Holder) -> dict[str, Any]:
     """Change the registered phone; the old and the new number both get an alert."""
     app = _app(request)
-    phone = await app.awrite(lambda uow: alert_settings.change_phone(
+    phone = await app.awrite(lambda uow: alert_preferences.change_phone(
         uow, app.ctx, p.actor, cardholder_id, body.phone))
     return {"cardholder_id": cardholder_id, "phone": mask_phone(phone)}
 
@@ -122,7 +122,7 @@ async def requeue(message_id: str, request: Request, p: Operator) -> dict[str, A
     """Send a dead-lettered message again (its attempts start over)."""
     app = _app(request)
     return outbox_view(await app.awrite(
-        lambda uow: alert_settings.requeue_message(uow, app.ctx, p.actor, message_id)))
+        lambda uow: alert_preferences.requeue_message(uow, app.ctx, p.actor, message_id)))
 
 
 @router.post("/sms/inbound", tags=["alerts"], openapi_extra={

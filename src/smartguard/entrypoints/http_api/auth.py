@@ -69,14 +69,21 @@ async def principal(request: Request) -> Principal:
     return Principal(cache.verify(token_from(request.headers)))
 
 
-async def check_role(request: Request, *roles: Role) -> Principal:
-    """The check :func:`require` makes, callable directly from a hot endpoint."""
-    p = await principal(request)
-    allowed = frozenset(roles) | {Role.ADMIN}
-    if p.role not in allowed:
-        wanted = ", ".join(sorted(r.value for r in allowed))
-        raise Forbidden(f"this needs a key with role {wanted}; yours is {p.role.value}")
-    return p
+class Roles:
+    """The roles an operation lets through (admin always passes): the one role check, used
+    by every route (:func:`require`) and by the authorize fast path."""
+
+    __slots__ = ("allowed", "wanted")
+
+    def __init__(self, *roles: Role) -> None:
+        self.allowed = frozenset(roles) | {Role.ADMIN}
+        self.wanted = ", ".join(sorted(r.value for r in self.allowed))
+
+    def check(self, key: ApiKey) -> ApiKey:
+        if key.role not in self.allowed:
+            raise Forbidden(f"this needs a key with role {self.wanted}; yours is "
+                            f"{key.role.value}")
+        return key
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -95,12 +102,10 @@ def parse_body(model: type[M], raw: bytes) -> M:
 
 def require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets through keys with one of ``roles`` (admin always passes)."""
-    allowed = frozenset(roles) | {Role.ADMIN}
+    allowed = Roles(*roles)
 
     async def check(p: Annotated[Principal, Depends(principal)]) -> Principal:
-        if p.role not in allowed:
-            wanted = ", ".join(sorted(r.value for r in allowed))
-            raise Forbidden(f"this needs a key with role {wanted}; yours is {p.role.value}")
+        allowed.check(p.key)
         return p
 
     return check

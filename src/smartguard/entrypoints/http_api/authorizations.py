@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 from smartguard.bootstrap import App
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.explain import explain
-from smartguard.domain.geography import normalize_country, normalize_province
-from smartguard.domain.money import MAX_AMOUNT, normalize_currency
+from smartguard.domain.geography import country_code, province_code
+from smartguard.domain.money import MAX_AMOUNT, check_amount, normalize_currency
 from smartguard.domain.pan import check_pan
 from smartguard.domain.transactions import (
     AuthorizationRequest,
@@ -24,7 +24,7 @@ from smartguard.domain.transactions import (
     ReversalRequest,
     TerminalType,
 )
-from smartguard.entrypoints.http_api.auth import Principal, check_role, parse_body, require
+from smartguard.entrypoints.http_api.auth import Principal, parse_body, require
 from smartguard.service_layer import authorize as az
 from smartguard.service_layer import postings, reverse
 from smartguard.service_layer.records import AuthorizationRecord, ReversalStatus, Role
@@ -101,19 +101,10 @@ def to_request(body: AuthorizationIn) -> AuthorizationRequest:
     if currency is None:
         raise InvalidInput("currency", f"'{body.currency}' is not an ISO 4217 currency",
                            "unknown_currency")
-    country = normalize_country(body.country)
-    if country is None:
-        raise InvalidInput("country", f"'{body.country}' is not an ISO 3166-1 country code",
-                           "unknown_country")
-    region = None
-    if body.region and country == "CN":
-        region = normalize_province(body.region)
-        if region is None:
-            raise InvalidInput("region", f"'{body.region}' is not a mainland province",
-                               "unknown_province")
-    debit = body.kind is not MessageKind.BALANCE_INQUIRY
-    if debit and body.amount == 0:
-        raise InvalidInput("amount", "must be greater than zero", "invalid_amount")
+    country = country_code(body.country, "country")
+    region = province_code(body.region, "region") if body.region and country == "CN" \
+        else None
+    check_amount("amount", body.amount, zero=body.kind is MessageKind.BALANCE_INQUIRY)
     return AuthorizationRequest(
         kind=body.kind, amount=body.amount, currency=currency,
         billing_amount=body.amount if body.billing_amount is None else body.billing_amount,
@@ -164,13 +155,12 @@ def openapi_components() -> dict[str, Any]:
 
 @router.post("/authorizations", response_model=None, openapi_extra=_AUTHORIZE_DOC,
              responses={200: {"model": AuthorizationOut}})
-async def authorize_endpoint(request: Request) -> Response:
+async def authorize_endpoint(request: Request, _: Processor) -> Response:
     """Decide an authorization. A decline is an answer (200), not an error.
 
     The hot path: ``fastpath.AuthorizeFastPath`` answers this path in front of FastAPI with
     the same checks and :func:`authorize_json`; this route documents it and serves it when
     the fast path is not installed."""
-    await check_role(request, Role.PROCESSOR)
     answer = await authorize_json(request.app.state.smartguard, await request.body())
     return Response(orjson.dumps(answer), media_type="application/json")
 

@@ -20,8 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from smartguard import errors as e
 from smartguard.bootstrap import App
 from smartguard.entrypoints.http_api import errors
-from smartguard.entrypoints.http_api.auth import KeyCache, token_from
-from smartguard.errors import Forbidden
+from smartguard.entrypoints.http_api.auth import KeyCache, Roles, token_from
 from smartguard.service_layer.records import Role
 
 Scope = MutableMapping[str, Any]
@@ -32,7 +31,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PATH = "/v1/authorizations"
 MAX_BODY = 64 * 1024
-ALLOWED = frozenset({Role.PROCESSOR, Role.ADMIN})
+ALLOWED = Roles(Role.PROCESSOR)
 log = structlog.get_logger("smartguard.http")
 
 
@@ -57,10 +56,7 @@ class AuthorizeFastPath:
         from smartguard.entrypoints.http_api.authorizations import authorize_json
 
         try:
-            key = self.keys.verify(token_from(_headers(scope)))
-            if key.role not in ALLOWED:
-                raise Forbidden("this needs a key with role admin, processor; "
-                                f"yours is {key.role.value}")
+            ALLOWED.check(self.keys.verify(token_from(_headers(scope))))
             return 200, await authorize_json(self.sg, body), None
         except e.SmartGuardError as exc:
             status, payload = errors.smartguard_error(exc, PATH)

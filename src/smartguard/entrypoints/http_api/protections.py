@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from smartguard.bootstrap import App
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.controls.codec import controls_to_dict
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.domain.transactions import Channel

@@ -6,7 +6,7 @@ from typing import Any
 
 from smartguard.domain.challenges import Challenge
 from smartguard.domain.controls.codec import controls_to_dict, limits_to_dict
-from smartguard.domain.controls.settings import Ceilings
+from smartguard.domain.controls.values import Ceilings
 from smartguard.domain.explain import explain
 from smartguard.service_layer.records import (
     AuditEntry,

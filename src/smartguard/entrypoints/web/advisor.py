@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from smartguard.domain.advisor.findings import Finding, Fix, FixAction
 from smartguard.domain.advisor.preview import Change
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.explain import explain
 from smartguard.domain.money import format_amount
 from smartguard.domain.transactions import Channel

@@ -17,7 +17,7 @@ from smartguard.entrypoints.web import forms, i18n, views
 from smartguard.entrypoints.web.app import WebRoute, redirect, render, web
 from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
 from smartguard.entrypoints.web.sessions import check_form
-from smartguard.service_layer import alert_settings
+from smartguard.service_layer import alert_preferences
 from smartguard.service_layer.messages import OutboxMessage
 from smartguard.service_layer.ports import UnitOfWork
 
@@ -55,7 +55,7 @@ async def _page(request: Request, page: CardPage, status: int = 200,
     card_id = page.record.card.id
 
     def job(uow: UnitOfWork) -> tuple[a.AlertPreferences, list[OutboxMessage]]:
-        return (alert_settings.get_preferences(uow, page.visitor.actor, card_id),
+        return (alert_preferences.get_preferences(uow, page.visitor.actor, card_id),
                 recent_alerts(uow, card_id))
 
     prefs, found = await w.read(job)
@@ -88,7 +88,7 @@ async def set_alerts(card_id: str, request: Request) -> Response:
         threshold = forms.amount(form.get("balance_threshold", ""), "balance_threshold",
                                  page.record.account.currency) or 0
         new = a.preferences(channels, threshold)
-        await w.sg.awrite(lambda uow: alert_settings.set_preferences(
+        await w.sg.awrite(lambda uow: alert_preferences.set_preferences(
             uow, w.sg.ctx, page.visitor.actor, card_id, new))
     except InvalidInput as exc:
         return await _page(request, page, 422, sent=form,

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from smartguard.domain.controls import settings as s
+from smartguard.domain.controls import values as s
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.http_api.views import mask_phone

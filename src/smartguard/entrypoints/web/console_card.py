@@ -17,8 +17,8 @@ from smartguard.entrypoints.web.app import WebRoute, language, redirect, render,
 from smartguard.entrypoints.web.console import ZONE, card_row, operator
 from smartguard.entrypoints.web.sessions import check_form
 from smartguard.errors import UnknownCard
-from smartguard.service_layer import alert_settings, cards, history
-from smartguard.service_layer.alert_settings import mask_phone
+from smartguard.service_layer import alert_preferences, cards, history
+from smartguard.service_layer.alert_preferences import mask_phone
 from smartguard.service_layer.messages import OutboxMessage, OutboxStatus
 from smartguard.service_layer.ports import UnitOfWork
 
@@ -85,6 +85,6 @@ async def change_status(card_id: str, action: str, request: Request) -> Response
 async def requeue(card_id: str, message_id: str, request: Request) -> Response:
     v, w = await operator(request), web(request)
     await check_form(request, v.csrf)
-    await w.sg.awrite(lambda uow: alert_settings.requeue_message(uow, w.sg.ctx, v.actor,
+    await w.sg.awrite(lambda uow: alert_preferences.requeue_message(uow, w.sg.ctx, v.actor,
                                                                  message_id))
     return redirect(request, f"/console/cards/{card_id}?done=done.requeued#dead")

@@ -12,8 +12,8 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from smartguard.domain.controls import settings as s
-from smartguard.domain.controls.settings import Ceilings, Controls
+from smartguard.domain.controls import values as s
+from smartguard.domain.controls.values import Ceilings, Controls
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.money import format_amount
 from smartguard.domain.transactions import Channel

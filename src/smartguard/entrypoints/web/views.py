@@ -8,7 +8,7 @@ from typing import Any
 
 from smartguard.domain.alerts import CODE_MARK
 from smartguard.domain.challenges import Challenge
-from smartguard.domain.controls.settings import Controls
+from smartguard.domain.controls.values import Controls
 from smartguard.domain.decisions import CARDHOLDER_REASONS, VERIFICATION_REASONS, Outcome
 from smartguard.domain.explain import explain
 from smartguard.domain.geography import COUNTRIES, COUNTRY_NAMES_ZH, PROVINCES, place_name

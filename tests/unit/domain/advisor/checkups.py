@@ -7,7 +7,7 @@ from typing import Any
 
 from smartguard.domain.advisor.checkup import Report, check_up
 from smartguard.domain.advisor.findings import Finding
-from smartguard.domain.controls.settings import (
+from smartguard.domain.controls.values import (
     ChannelLimits,
     Controls,
     NightLock,

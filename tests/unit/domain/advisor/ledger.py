@@ -9,7 +9,7 @@ from typing import Any
 
 from smartguard.domain.advisor.history import Past
 from smartguard.domain.advisor.subject import Subject
-from smartguard.domain.controls.settings import Controls
+from smartguard.domain.controls.values import Controls
 from smartguard.domain.decisions import Outcome, Reason, Verdict
 from smartguard.domain.transactions import AuthorizationRequest, MessageKind
 from tests.builders import beijing, cny, pos_purchase

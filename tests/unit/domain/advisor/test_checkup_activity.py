@@ -10,7 +10,7 @@ from datetime import time, timedelta
 from smartguard.domain.advisor.findings import FixAction, Severity
 from smartguard.domain.agreements import Binding
 from smartguard.domain.cards import CardStatus
-from smartguard.domain.controls.settings import NightLock, NightScope, OverseasLock
+from smartguard.domain.controls.values import NightLock, NightScope, OverseasLock
 from smartguard.domain.decisions import Reason
 from smartguard.domain.state import AgreementStatus
 from tests.builders import (

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import time
 
 from smartguard.domain.advisor.findings import FixAction, Severity
-from smartguard.domain.controls.settings import (
+from smartguard.domain.controls.values import (
     ChannelLimits,
     NightLock,
     NightScope,
@@ -130,7 +130,7 @@ def test_score_takes_off_each_finding_by_severity():
 
 
 def test_score_never_goes_below_zero():
-    from smartguard.domain.controls.settings import Controls
+    from smartguard.domain.controls.values import Controls
     from smartguard.domain.decisions import Reason
     from tests.builders import atm_withdrawal
     from tests.unit.domain.advisor.ledger import days_ago
@@ -145,7 +145,7 @@ def test_score_never_goes_below_zero():
 
 
 def test_findings_are_listed_most_severe_first():
-    from smartguard.domain.controls.settings import Controls
+    from smartguard.domain.controls.values import Controls
 
     report = run(quiet(), Controls(verification=Verification(magstripe=False)))
     order = [f.severity for f in report.findings]

@@ -8,7 +8,7 @@ from datetime import time, timedelta
 
 from smartguard.domain.advisor import preview as pv
 from smartguard.domain.advisor.preview import Surroundings, preview, replay
-from smartguard.domain.controls.settings import (
+from smartguard.domain.controls.values import (
     ChannelLimits,
     Controls,
     NightLock,

@@ -14,7 +14,7 @@ from smartguard.domain.advisor.recommend import (
     night_window,
     recommend,
 )
-from smartguard.domain.controls.settings import (
+from smartguard.domain.controls.values import (
     DEFAULT_CEILINGS,
     ChannelLimits,
     Controls,

@@ -14,7 +14,7 @@ from smartguard.domain.advisor.findings import (
 from smartguard.domain.advisor.recommend import Recommendation, Recommendations
 from smartguard.domain.advisor.subject import Subject
 from smartguard.domain.advisor.text import Text
-from smartguard.domain.controls.settings import ChannelLimits, Verification
+from smartguard.domain.controls.values import ChannelLimits, Verification
 from smartguard.domain.money import format_amount
 from smartguard.domain.transactions import Channel
 

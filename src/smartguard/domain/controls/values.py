@@ -6,14 +6,14 @@ Validation raises :class:`InvalidInput` naming the field; nothing is half-change
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from enum import StrEnum
 
 from smartguard.domain.errors import InvalidInput
-from smartguard.domain.geography import PROVINCES, normalize_country, normalize_province
-from smartguard.domain.money import MAX_AMOUNT
+from smartguard.domain.geography import country_code, province_code
+from smartguard.domain.money import check_amount
 from smartguard.domain.transactions import Channel
 
 MAX_PLACES = 3
@@ -103,7 +103,7 @@ DEFAULT_CEILINGS = Ceilings(
 
 
 def region_lock(enabled: bool, places: list[str] | tuple[str, ...]) -> RegionLock:
-    codes = _places(places, "region_lock.places", _province)
+    codes = _places(places, "region_lock.places", province_code)
     if enabled and not codes:
         raise InvalidInput("region_lock.places", "choose 1 to 3 provinces", "places_required")
     return RegionLock(enabled, codes)
@@ -148,46 +148,25 @@ def channel_limits(channel: Channel, limits: ChannelLimits, ceilings: Ceilings) 
     return limits
 
 
-def check_amount(field_name: str, value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(field_name, "must be a whole number of minor units (fen)")
-    if value <= 0:
-        raise InvalidInput(field_name, "must be greater than zero", "invalid_amount")
-    if value > MAX_AMOUNT:
-        raise InvalidInput(field_name, "is larger than any amount SmartGuard accepts",
-                           "invalid_amount")
-    return value
-
-
 def _check_count(field_name: str, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 10_000:
         raise InvalidInput(field_name, "must be a count between 1 and 10000")
 
 
-def _places(places: list[str] | tuple[str, ...], where: str, norm: object) -> tuple[str, ...]:
+def _places(places: list[str] | tuple[str, ...], where: str,
+            norm: Callable[[str, str], str]) -> tuple[str, ...]:
     if len(places) > MAX_PLACES:
         raise InvalidInput(where, f"choose at most {MAX_PLACES} places", "too_many_places")
     codes: list[str] = []
     for raw in places:
-        code = norm(raw, where)  # type: ignore[operator]
+        code = norm(raw, where)
         if code not in codes:
             codes.append(code)
     return tuple(codes)
 
 
-def _province(raw: str, where: str) -> str:
-    code = normalize_province(raw)
-    if code is None or code not in PROVINCES:
-        raise InvalidInput(where, f"'{raw}' is not a mainland province (省/直辖市/自治区); "
-                           "Hong Kong, Macao and Taiwan are overseas", "unknown_province")
-    return code
-
-
 def _overseas_country(raw: str, where: str) -> str:
-    code = normalize_country(raw)
-    if code is None:
-        raise InvalidInput(where, f"'{raw}' is not an ISO 3166-1 country code",
-                           "unknown_country")
+    code = country_code(raw, where)
     if code == "CN":
         raise InvalidInput(where, "CN (mainland China) is not an overseas place",
                            "not_overseas")
