@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from smartguard.domain import challenges as ch
 from smartguard.domain.challenges import Challenge, ChallengeStatus
 from smartguard.domain.decisions import Decision, Outcome
 from smartguard.domain.engine import decide
+from smartguard.domain.pan import check_pan
 from smartguard.domain.periods import counter_keys, day_key, local_time, month_key
 from smartguard.domain.state import Agreement, CardState, TravelAllowance
 from smartguard.domain.transactions import AuthorizationRequest, MessageKind, given_back
@@ -17,6 +19,7 @@ from smartguard.errors import IdempotencyConflict, InvalidInput, UnknownCard
 from smartguard.service_layer import notify, travel
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.protections import ceilings_for
 from smartguard.service_layer.records import (
     AuthorizationRecord,
     CardRecord,
@@ -45,6 +48,12 @@ class CardRef:
 
     pan_hash: str | None = None
     card_id: str | None = None
+
+    @classmethod
+    def from_pan(cls, pan: str, hash_pan: Callable[[str], str]) -> CardRef:
+        """The one way a PAN becomes a reference: checked (length, digits, Luhn), then
+        hashed; the PAN goes no further."""
+        return cls(pan_hash=hash_pan(check_pan(pan)))
 
     def load(self, uow: UnitOfWork, lock: bool = False) -> CardRecord | None:
         if self.pan_hash is not None:
@@ -102,7 +111,7 @@ def _load_state(
         controls=card.controls,
         balance=card.account.balance,
         timezone=card.cardholder.timezone,
-        ceilings=uow.ceilings.get(c.product) or ctx.default_ceilings(c.product),
+        ceilings=ceilings_for(uow, ctx, c.product),
         usage=usage,
         agreement=_agreement(uow, c.id, request.agreement_id),
         travel=_travel(uow, card, request, now),

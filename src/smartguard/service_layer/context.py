@@ -20,7 +20,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from smartguard.domain.challenges import DEFAULT_VALIDITY
-from smartguard.domain.controls.values import DEFAULT_CEILINGS, Ceilings
+from smartguard.domain.controls.values import Ceilings
 
 
 def utc_now() -> datetime:
@@ -104,8 +104,6 @@ class Context:
     def _seal_key(self) -> bytes:
         return hmac.new(self.secret, b"seal:outbox", hashlib.sha256).digest()
 
-    def default_ceilings(self, product: str) -> Ceilings:
-        return self.ceilings.get(product, DEFAULT_CEILINGS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,13 +3,12 @@ half-changed), takes effect on the next transaction, and is audited with old and
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 from smartguard.domain.cards import CardStatus
 from smartguard.domain.controls import values as s
-from smartguard.domain.controls.codec import controls_to_dict, limits_to_dict
-from smartguard.domain.money import MAX_AMOUNT, check_amount
+from smartguard.domain.controls.codec import controls_to_dict
 from smartguard.domain.transactions import Channel
 from smartguard.errors import Forbidden, InvalidInput, InvalidState
 from smartguard.service_layer import notify
@@ -56,15 +55,15 @@ def set_limits(
 ) -> CardRecord:
     """Set one channel's personal limits, each at or below the bank's ceiling."""
     record = card_for(uow, actor, card_id)
-    product = record.card.product
-    ceilings = uow.ceilings.get(product) or ctx.default_ceilings(product)
-    s.channel_limits(channel, limits, ceilings)
+    s.channel_limits(channel, limits, ceilings_for(uow, ctx, record.card.product))
     merged = {**record.controls.limits, channel: limits}
     return set_protection(uow, ctx, actor, card_id, "limits", merged)
 
 
 def ceilings_for(uow: UnitOfWork, ctx: Context, product: str) -> s.Ceilings:
-    return uow.ceilings.get(product) or ctx.default_ceilings(product)
+    """The bank's ceilings for ``product``: as set by an operator, else from the
+    configuration, else SmartGuard's defaults."""
+    return uow.ceilings.get(product) or ctx.ceilings.get(product, s.DEFAULT_CEILINGS)
 
 
 def set_ceilings(
@@ -75,17 +74,7 @@ def set_ceilings(
         raise Forbidden("only the bank sets ceilings")
     if not product.strip() or len(product) > 40:
         raise InvalidInput("product", "name a card product (1 to 40 characters)")
-    missing = set(Channel) - set(new.channels)
-    if missing:
-        raise InvalidInput("channels", "every channel needs ceilings; missing: "
-                           + ", ".join(sorted(m.value for m in missing)))
-    for ch, lim in new.channels.items():
-        for name in ("per_txn", "daily_amount", "daily_count", "monthly_amount"):
-            value = getattr(lim, name)
-            if value is None:
-                raise InvalidInput(f"ceilings.{ch.value}.{name}", "every ceiling is required")
-            s.channel_limits(ch, s.ChannelLimits(**{name: value}), _UNLIMITED)
-    check_amount("ceilings.atm_cash_overseas_daily", new.atm_cash_overseas_daily)
+    new = s.ceilings(new.channels, new.atm_cash_overseas_daily)
     old = ceilings_for(uow, ctx, product)
     now = ctx.clock()
     uow.ceilings.put(product, new, now)
@@ -96,10 +85,6 @@ def set_ceilings(
 
 def ceilings_to_dict(c: s.Ceilings) -> dict[str, Any]:
     return {
-        "channels": {ch.value: limits_to_dict(lim) for ch, lim in sorted(c.channels.items())},
+        "channels": {ch.value: asdict(lim) for ch, lim in sorted(c.channels.items())},
         "atm_cash_overseas_daily": c.atm_cash_overseas_daily,
     }
-
-
-_MAX = s.ChannelLimits(MAX_AMOUNT, MAX_AMOUNT, 10_000, MAX_AMOUNT)
-_UNLIMITED = s.Ceilings({ch: _MAX for ch in Channel}, MAX_AMOUNT)

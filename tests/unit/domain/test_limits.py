@@ -8,7 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smartguard.domain.controls.limits import amount_limit
-from smartguard.domain.controls.values import DEFAULT_CEILINGS, Ceilings, ChannelLimits
+from smartguard.domain.controls.values import (
+    DEFAULT_CEILINGS,
+    Ceilings,
+    ChannelCeiling,
+    ChannelLimits,
+)
 from smartguard.domain.decisions import Outcome, Reason
 from smartguard.domain.periods import OVERSEAS_CASH
 from smartguard.domain.state import Agreement, AgreementStatus, Usage
@@ -31,10 +36,10 @@ from tests.builders import (
 #: Ceilings chosen for these tests (not the product defaults), all generous but distinct.
 CEILINGS = Ceilings(
     channels={
-        Channel.ATM_CASH: ChannelLimits(cny(5_000), cny(20_000), 10, cny(100_000)),
-        Channel.ATM_TRANSFER: ChannelLimits(cny(50_000), cny(50_000), 10, cny(500_000)),
-        Channel.POS: ChannelLimits(cny(100_000), cny(100_000), 50, cny(1_000_000)),
-        Channel.ONLINE: ChannelLimits(cny(10_000), cny(10_000), 20, cny(100_000)),
+        Channel.ATM_CASH: ChannelCeiling(cny(5_000), cny(20_000), 10, cny(100_000)),
+        Channel.ATM_TRANSFER: ChannelCeiling(cny(50_000), cny(50_000), 10, cny(500_000)),
+        Channel.POS: ChannelCeiling(cny(100_000), cny(100_000), 50, cny(1_000_000)),
+        Channel.ONLINE: ChannelCeiling(cny(10_000), cny(10_000), 20, cny(100_000)),
     },
     atm_cash_overseas_daily=cny(10_000),
 )

@@ -12,7 +12,12 @@ import pytest
 
 from smartguard.domain.cards import StatusAction
 from smartguard.domain.challenges import ChallengeStatus
-from smartguard.domain.controls.values import Ceilings, ChannelLimits, Controls, Verification
+from smartguard.domain.controls.values import (
+    Ceilings,
+    ChannelCeiling,
+    Controls,
+    Verification,
+)
 from smartguard.domain.decisions import Outcome, Reason
 from smartguard.domain.periods import OVERSEAS_CASH
 from smartguard.domain.state import AgreementStatus
@@ -181,7 +186,7 @@ def test_the_daily_count_limit_counts_approved_transactions(world):
 
 def test_bank_ceilings_stored_for_the_product_replace_the_defaults(world, card):
     low = Ceilings(
-        channels={ch: ChannelLimits(cny(100), cny(1_000), 5, cny(10_000)) for ch in Channel},
+        channels={ch: ChannelCeiling(cny(100), cny(1_000), 5, cny(10_000)) for ch in Channel},
         atm_cash_overseas_daily=cny(500),
     )
     with world.store.uow() as uow:

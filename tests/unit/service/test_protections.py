@@ -8,7 +8,7 @@ import pytest
 
 from smartguard.domain.cards import StatusAction
 from smartguard.domain.controls import values as s
-from smartguard.domain.controls.values import Ceilings, ChannelLimits
+from smartguard.domain.controls.values import Ceilings, ChannelCeiling
 from smartguard.domain.decisions import Outcome, Reason
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.transactions import Channel
@@ -87,7 +87,7 @@ def test_a_limit_above_the_ceiling_changes_nothing_and_audits_nothing(world, car
 
 def test_limits_are_checked_against_the_ceilings_stored_for_the_product(world, card):
     lower = Ceilings(
-        channels={ch: ChannelLimits(cny(1_000), cny(2_000), 5, cny(10_000)) for ch in Channel},
+        channels={ch: ChannelCeiling(cny(1_000), cny(2_000), 5, cny(10_000)) for ch in Channel},
         atm_cash_overseas_daily=cny(1_000),
     )
     with world.store.uow() as uow:

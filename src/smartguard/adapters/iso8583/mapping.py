@@ -17,7 +17,6 @@ from smartguard.adapters.iso8583.codec import Fields
 from smartguard.domain.decisions import APPROVED, OTHER_RESPONSE_CODES
 from smartguard.domain.geography import country_code, province_code
 from smartguard.domain.money import ALPHA_TO_NUMERIC, NUMERIC_CURRENCIES, check_amount
-from smartguard.domain.pan import check_pan
 from smartguard.domain.transactions import (
     AuthorizationRequest,
     EntryMode,
@@ -136,7 +135,7 @@ def to_authorization(
         raise e.InvalidInput("3", "unsupported processing code", "invalid_transaction")
     if "2" not in fields:
         raise e.InvalidInput("2", "field 2 (PAN) is required", "format_error")
-    ref = CardRef(pan_hash=hash_pan(check_pan(fields["2"])))
+    ref = CardRef.from_pan(fields["2"], hash_pan)
     acq, stan, sent = key_fields(fields)
     amount, currency = _amount(fields, "4"), _currency(fields, "49")
     billing_given = "6" in fields
@@ -174,7 +173,7 @@ def to_reversal(
     acq, stan, sent = key_fields(fields)
     original = _digits(fields, "90", 42, name="original data elements")
     amount = _amount(fields, "4") if "4" in fields else None
-    ref = CardRef(pan_hash=hash_pan(check_pan(fields["2"]))) if "2" in fields else None
+    ref = CardRef.from_pan(fields["2"], hash_pan) if "2" in fields else None
     reversal = ReversalRequest(
         acq, stan, sent, acquirer(original[20:31]), original[4:10], original[10:20],
         amount, repeat=fields["t"] in ("0401", "0421"), actual_amount=_actual(fields))

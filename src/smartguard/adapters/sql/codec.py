@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 import orjson
 
-from smartguard.domain.controls.codec import controls_from_dict, controls_to_dict, limits_to_dict
-from smartguard.domain.controls.values import Ceilings, ChannelLimits, Controls
+from smartguard.domain.controls.codec import controls_from_dict, controls_to_dict
+from smartguard.domain.controls.values import Ceilings, ChannelCeiling, Controls
 from smartguard.domain.decisions import Reason, Verdict
 from smartguard.domain.transactions import (
     AuthorizationRequest,
@@ -73,7 +74,7 @@ def verdicts_load(text: str) -> tuple[Verdict, ...]:
 
 def ceilings_json(c: Ceilings) -> str:
     return dumps({
-        "channels": {ch.value: limits_to_dict(lim) for ch, lim in c.channels.items()},
+        "channels": {ch.value: asdict(lim) for ch, lim in c.channels.items()},
         "atm_cash_overseas_daily": c.atm_cash_overseas_daily,
     })
 
@@ -81,6 +82,6 @@ def ceilings_json(c: Ceilings) -> str:
 def ceilings_load(text: str) -> Ceilings:
     d = json.loads(text)
     return Ceilings(
-        channels={Channel(k): ChannelLimits(**v) for k, v in d["channels"].items()},
+        channels={Channel(k): ChannelCeiling(**v) for k, v in d["channels"].items()},
         atm_cash_overseas_daily=d["atm_cash_overseas_daily"],
     )

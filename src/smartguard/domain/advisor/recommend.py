@@ -17,6 +17,7 @@ from smartguard.domain.controls.values import (
     DEFAULT_LARGE_THRESHOLD,
     MAX_PLACES,
     Ceilings,
+    ChannelCeiling,
     ChannelLimits,
     Controls,
     NightLock,
@@ -236,9 +237,9 @@ def with_margin(use: ChannelUse) -> ChannelLimits:
     return ChannelLimits(per_txn, daily, count, monthly)
 
 
-def _capped(limits: ChannelLimits, cap: ChannelLimits) -> ChannelLimits:
-    def low(a: int | None, b: int | None) -> int | None:
-        return b if a is None else a if b is None else min(a, b)
+def _capped(limits: ChannelLimits, cap: ChannelCeiling) -> ChannelLimits:
+    def low(a: int | None, b: int) -> int:
+        return b if a is None else min(a, b)
 
     return ChannelLimits(low(limits.per_txn, cap.per_txn),
                          low(limits.daily_amount, cap.daily_amount),

@@ -57,7 +57,7 @@ def frequency_limit(
     personal = state.controls.limits.get(channel)
     limit, whose = _effective(
         personal.daily_count if personal else None,
-        state.ceilings.channels[channel].daily_count,  # type: ignore[arg-type]
+        state.ceilings.channels[channel].daily_count,
     )
     if state.used(channel.value).day_count + 1 > limit:
         return Verdict(Reason.FREQUENCY_LIMIT, f"{channel.value}.daily_count.{whose}")

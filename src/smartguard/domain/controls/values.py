@@ -79,10 +79,20 @@ class Controls:
 
 
 @dataclass(frozen=True, slots=True)
-class Ceilings:
-    """The bank's ceilings for one card product; every field is set."""
+class ChannelCeiling:
+    """The bank's ceiling for one channel of a card product: every value is set."""
 
-    channels: Mapping[Channel, ChannelLimits]
+    per_txn: int
+    daily_amount: int
+    daily_count: int
+    monthly_amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ceilings:
+    """The bank's ceilings for one card product: every channel has its own."""
+
+    channels: Mapping[Channel, ChannelCeiling]
     atm_cash_overseas_daily: int
 
 
@@ -93,10 +103,10 @@ def _cny(yuan: int) -> int:
 #: Modelled on common Chinese rules (ATM cash 20,000 CNY a day domestically, 10,000 abroad).
 DEFAULT_CEILINGS = Ceilings(
     channels={
-        Channel.ATM_CASH: ChannelLimits(_cny(5_000), _cny(20_000), 20, _cny(200_000)),
-        Channel.ATM_TRANSFER: ChannelLimits(_cny(50_000), _cny(50_000), 20, _cny(500_000)),
-        Channel.POS: ChannelLimits(_cny(500_000), _cny(500_000), 100, _cny(2_000_000)),
-        Channel.ONLINE: ChannelLimits(_cny(50_000), _cny(50_000), 50, _cny(200_000)),
+        Channel.ATM_CASH: ChannelCeiling(_cny(5_000), _cny(20_000), 20, _cny(200_000)),
+        Channel.ATM_TRANSFER: ChannelCeiling(_cny(50_000), _cny(50_000), 20, _cny(500_000)),
+        Channel.POS: ChannelCeiling(_cny(500_000), _cny(500_000), 100, _cny(2_000_000)),
+        Channel.ONLINE: ChannelCeiling(_cny(50_000), _cny(50_000), 50, _cny(200_000)),
     },
     atm_cash_overseas_daily=_cny(10_000),
 )
@@ -132,10 +142,13 @@ def verification(magstripe: bool, large_purchase: bool, large_threshold: int) ->
     return Verification(magstripe, large_purchase, large_threshold)
 
 
+LIMIT_NAMES = ("per_txn", "daily_amount", "daily_count", "monthly_amount")
+
+
 def channel_limits(channel: Channel, limits: ChannelLimits, ceilings: Ceilings) -> ChannelLimits:
     """Check a channel's personal limits against the bank ceiling for that channel."""
     ceiling = ceilings.channels[channel]
-    for name in ("per_txn", "daily_amount", "daily_count", "monthly_amount"):
+    for name in LIMIT_NAMES:
         value = getattr(limits, name)
         if value is None:
             continue
@@ -146,6 +159,22 @@ def channel_limits(channel: Channel, limits: ChannelLimits, ceilings: Ceilings) 
             raise InvalidInput(where, f"{value} is above the bank's ceiling of {cap}",
                                "above_ceiling")
     return limits
+
+
+def ceilings(channels: Mapping[Channel, ChannelCeiling], atm_cash_overseas_daily: int
+             ) -> Ceilings:
+    """The bank's ceilings for a product, checked: every channel, every value valid."""
+    missing = set(Channel) - set(channels)
+    if missing:
+        raise InvalidInput("channels", "every channel needs ceilings; missing: "
+                           + ", ".join(sorted(m.value for m in missing)))
+    for ch, c in channels.items():
+        for name in LIMIT_NAMES:
+            where = f"ceilings.{ch.value}.{name}"
+            value = getattr(c, name)
+            check_amount(where, value) if name != "daily_count" else _check_count(where, value)
+    check_amount("ceilings.atm_cash_overseas_daily", atm_cash_overseas_daily)
+    return Ceilings(dict(channels), atm_cash_overseas_daily)
 
 
 def _check_count(field_name: str, value: int) -> None:

@@ -99,7 +99,7 @@ def get_ceilings(product: str, request: Request, _: Holder) -> dict[str, Any]:
 async def put_ceilings(product: str, body: CeilingsIn, request: Request,
                        p: Operator) -> dict[str, Any]:
     """Set the bank's ceilings for a card product (every channel must be given)."""
-    new = s.Ceilings({ch: s.ChannelLimits(**v.model_dump()) for ch, v in body.channels.items()},
+    new = s.Ceilings({ch: s.ChannelCeiling(**v.model_dump()) for ch, v in body.channels.items()},
                      body.atm_cash_overseas_daily)
     app = _app(request)
     return ceilings_view(await app.awrite(

@@ -15,7 +15,6 @@ from smartguard.domain.errors import InvalidInput
 from smartguard.domain.explain import explain
 from smartguard.domain.geography import country_code, province_code
 from smartguard.domain.money import MAX_AMOUNT, check_amount, normalize_currency
-from smartguard.domain.pan import check_pan
 from smartguard.domain.transactions import (
     AuthorizationRequest,
     EntryMode,
@@ -92,7 +91,7 @@ def card_ref(app: App, pan: str | None, card_id: str | None) -> az.CardRef:
     if (pan is None) == (card_id is None):
         raise InvalidInput("pan", "give exactly one of pan and card_id", "card_required")
     if pan is not None:
-        return az.CardRef(pan_hash=app.ctx.hash_pan(check_pan(pan)))
+        return az.CardRef.from_pan(pan, app.ctx.hash_pan)
     return az.CardRef(card_id=card_id)
 
 
@@ -210,7 +209,7 @@ async def reverse_endpoint(body: ReversalIn, request: Request, _: Processor) -> 
     """Reverse an authorization: applied at most once, always acknowledged; a reversal whose
     original is unknown is recorded and applied if the original shows up later."""
     app: App = request.app.state.smartguard
-    ref = az.CardRef(pan_hash=app.ctx.hash_pan(check_pan(body.pan))) if body.pan else None
+    ref = az.CardRef.from_pan(body.pan, app.ctx.hash_pan) if body.pan else None
     rev = ReversalRequest(
         body.acquirer_id, body.stan, body.transmission_time, body.original.acquirer_id,
         body.original.stan, body.original.transmission_time, body.amount,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from smartguard.domain.challenges import Challenge
-from smartguard.domain.controls.codec import controls_to_dict, limits_to_dict
+from smartguard.domain.controls.codec import controls_to_dict
 from smartguard.domain.controls.values import Ceilings
 from smartguard.domain.explain import explain
 from smartguard.service_layer.records import (
@@ -34,7 +35,7 @@ def card_view(rec: CardRecord) -> dict[str, Any]:
 
 def ceilings_view(c: Ceilings) -> dict[str, Any]:
     return {
-        "channels": {ch.value: limits_to_dict(lim) for ch, lim in sorted(c.channels.items())},
+        "channels": {ch.value: asdict(lim) for ch, lim in sorted(c.channels.items())},
         "atm_cash_overseas_daily": c.atm_cash_overseas_daily,
     }
 

@@ -4,6 +4,7 @@ Actions run the API's use cases as ``Actor("console:key:<id>", "console")``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -172,20 +173,25 @@ async def ceilings(request: Request, product: str = "debit_standard") -> Respons
                           notice=t("done.saved") if done else None)
 
 
+def _ceiling_value(form: Mapping[str, str], name: str, count: bool = False) -> int:
+    field = f"ceilings.{name}"
+    text = form.get(name, "")
+    value = forms.count(text, field) if count else forms.amount(text, field)
+    if value is None:
+        raise InvalidInput(field, "every ceiling is required", "required")
+    return value
+
+
 @router.post("/ceilings")
 async def set_ceilings(request: Request) -> Response:
     v, w = await operator(request), web(request)
     form = await check_form(request, v.csrf)
     product = form.get("product", "").strip()
     try:
-        channels = {ch: s.ChannelLimits(**{
-            n: forms.count(form.get(f"{ch.value}.{n}", ""), f"ceilings.{ch.value}.{n}")
-            if n == "daily_count" else
-            forms.amount(form.get(f"{ch.value}.{n}", ""), f"ceilings.{ch.value}.{n}")
+        channels = {ch: s.ChannelCeiling(**{
+            n: _ceiling_value(form, f"{ch.value}.{n}", n == "daily_count")
             for n in LIMIT_FIELDS}) for ch in Channel}
-        overseas = forms.amount(form.get("atm_cash_overseas_daily", ""),
-                                "ceilings.atm_cash_overseas_daily") or 0
-        new = s.Ceilings(channels, overseas)
+        new = s.Ceilings(channels, _ceiling_value(form, "atm_cash_overseas_daily"))
         await w.sg.awrite(lambda uow: prot.set_ceilings(uow, w.sg.ctx, v.actor, product, new))
     except InvalidInput as exc:
         current = await w.read(lambda uow: prot.ceilings_for(uow, w.sg.ctx, product))
