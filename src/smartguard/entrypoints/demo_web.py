@@ -12,7 +12,7 @@ from smartguard.bootstrap import App
 from smartguard.domain.alerts import CODE_MARK, AlertKind
 from smartguard.entrypoints.demo_data import HOLDERS
 from smartguard.service_layer.alert_preferences import mask_phone
-from smartguard.service_layer.messages import OutboxMessage, OutboxStatus
+from smartguard.service_layer.messages import OutboxMessage, OutboxStatus, text_of
 from smartguard.service_layer.ports import UnitOfWork
 
 POLL_SECONDS = 0.5
@@ -40,7 +40,8 @@ async def print_sign_in_codes(sg: App) -> None:
         found = await asyncio.to_thread(sg.read, lambda uow: _new_codes(uow, seen))
         for m in found:
             seen.add(m.id)
-            text = m.text.replace(CODE_MARK, sg.ctx.unseal(m.sealed)) if m.sealed else m.text
+            text = text_of(m)
+            text = text.replace(CODE_MARK, sg.ctx.unseal(m.sealed)) if m.sealed else text
             click.echo(f"demo SMS to {mask_phone(m.recipient)}: {text}")
         await asyncio.sleep(POLL_SECONDS)
 

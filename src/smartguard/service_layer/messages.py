@@ -28,7 +28,7 @@ class OutboxMessage:
     event: str  # finer event name, e.g. balance_change.debit, security.frozen
     recipient: str  # the phone for SMS; empty for webhooks (every configured URL)
     language: str
-    text: str  # a one-time code stands in it as alerts.CODE_MARK; "": see worded()
+    text: str | None  # a one-time code stands in it as alerts.CODE_MARK; None: worded()
     payload: Mapping[str, Any]
     card_id: str | None = None
     cardholder_id: str | None = None
@@ -50,9 +50,16 @@ def worded(m: OutboxMessage) -> OutboxMessage:
     """``m`` with its text. A balance change is stored without one (its data and the
     cardholder's language and zone say it all) and worded here, when a store reads it: the
     authorization's transaction, the gateway's bound, then writes less (performance.md)."""
-    if m.text:
+    if m.text is not None:
         return m
-    return replace(m, text=word(m.kind, m.language, m.timezone, m.payload))
+    return replace(m, text=text_of(m))
+
+
+def text_of(m: OutboxMessage) -> str:
+    """The message's text, worded now if it was stored without one."""
+    if m.text is not None:
+        return m.text
+    return word(m.kind, m.language, m.timezone, m.payload)
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,7 @@ def balance_changed(uow: UnitOfWork, ctx: Context, card: CardRecord, m: a.Moveme
     uow.outbox.add_all([OutboxMessage(
         id=ctx.new_id("msg"), created_at=created, channel=channel,
         kind=a.AlertKind.BALANCE_CHANGE.value, event=event,
-        recipient=h.phone if channel == "sms" else "", language=language, text="",
+        recipient=h.phone if channel == "sms" else "", language=language, text=None,
         payload=payload, card_id=c.id, cardholder_id=h.id, timezone=h.timezone,
     ) for channel in channels])
 

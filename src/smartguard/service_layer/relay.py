@@ -24,7 +24,7 @@ import structlog
 
 from smartguard.domain.alerts import CODE_MARK, EXPIRING
 from smartguard.service_layer.context import Context, utc_now
-from smartguard.service_layer.messages import OutboxMessage
+from smartguard.service_layer.messages import OutboxMessage, text_of
 from smartguard.service_layer.ports import UnitOfWork
 
 T = TypeVar("T")
@@ -147,9 +147,9 @@ class Relay:
         if m.kind in EXPIRING and _expired(m, self._now()):
             raise DeliveryFailed("the code expired before it could be sent", permanent=True)
         if m.sealed is None:
-            return m.text
+            return text_of(m)
         try:
-            return m.text.replace(CODE_MARK, self._ctx.unseal(m.sealed))
+            return text_of(m).replace(CODE_MARK, self._ctx.unseal(m.sealed))
         except ValueError as exc:
             raise DeliveryFailed(str(exc), permanent=True) from exc
 

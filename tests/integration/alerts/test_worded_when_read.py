@@ -80,3 +80,24 @@ def test_sqlite_keeps_no_text_for_a_balance_change(tmp_path, clock) -> None:
 def test_other_alerts_keep_their_text_and_cannot_be_worded_later() -> None:
     with pytest.raises(ValueError):
         a.word("decline", "zh-CN", "Asia/Shanghai", {})
+
+
+def test_a_balance_change_is_written_with_no_text_at_all(sg: App) -> None:
+    """Its text is None until read (never an empty string standing in for one)."""
+    ref = enrol(sg, "zh-CN", "Asia/Shanghai")
+    written: list[OutboxMessage] = []
+
+    def job(uow: cards.UnitOfWork) -> None:
+        add_all = uow.outbox.add_all
+
+        def spy(found: list[OutboxMessage]) -> None:
+            written.extend(found)
+            add_all(found)
+
+        uow.outbox.add_all = spy  # type: ignore[method-assign]
+        az.authorize(uow, sg.ctx, ref, pos_purchase(cny(10)))
+
+    sg.write(job)
+    balance = [m for m in written if m.event.startswith("balance_change")]
+    assert balance and all(m.text is None for m in balance)
+    assert all(m.text for m in messages(sg) if m.event.startswith("balance_change"))

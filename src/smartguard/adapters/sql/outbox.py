@@ -39,7 +39,7 @@ def utc(value: datetime | None) -> str | None:
 def _message(r: Row) -> OutboxMessage:
     return worded(OutboxMessage(
         id=r[0], created_at=dt_req(r[1]), channel=r[2], kind=r[3], event=r[4],
-        recipient=r[5], language=r[6], text=r[7], payload=json.loads(r[8]), card_id=r[9],
+        recipient=r[5], language=r[6], text=r[7] or None, payload=json.loads(r[8]), card_id=r[9],
         cardholder_id=r[10], sealed=r[11], status=OutboxStatus(r[12]), attempts=r[13],
         next_attempt_at=dt(r[14]), last_error=r[15], sent_at=dt(r[16]), provider_ref=r[17],
         receipt=r[18], receipt_at=dt(r[19]), claimed_by=r[20], lease_until=dt(r[21]),
@@ -69,7 +69,7 @@ class SqlOutbox:
             if payload is None:
                 payload = payloads[id(m.payload)] = dumps(m.payload)
             row = (m.id, utc(m.created_at), m.channel, m.kind, m.event, m.recipient,
-                   m.language, m.text, payload, m.card_id, m.cardholder_id, m.timezone)
+                   m.language, m.text or "", payload, m.card_id, m.cardholder_id, m.timezone)
             rows.append(row if m.sealed is None else (*row, m.sealed))
         plain = [r for r in rows if len(r) == _NEW]
         if plain:

@@ -16,7 +16,7 @@ import httpx
 
 from smartguard.adapters.webhook.signing import HEADER, sign
 from smartguard.domain.alerts import CODE_MARK
-from smartguard.service_layer.messages import OutboxMessage
+from smartguard.service_layer.messages import OutboxMessage, text_of
 from smartguard.service_layer.relay import DeliveryFailed
 
 
@@ -26,7 +26,7 @@ def body(message: OutboxMessage) -> dict[str, Any]:
         "id": message.id, "type": message.event, "kind": message.kind,
         "created_at": message.created_at.isoformat(), "card_id": message.card_id,
         "cardholder_id": message.cardholder_id, "language": message.language,
-        "text": message.text.replace(CODE_MARK, "******"), "data": dict(message.payload),
+        "text": text_of(message).replace(CODE_MARK, "******"), "data": dict(message.payload),
     }
 
 

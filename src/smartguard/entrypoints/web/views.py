@@ -16,7 +16,7 @@ from smartguard.domain.money import format_amount
 from smartguard.domain.periods import local_time
 from smartguard.domain.transactions import MessageKind, TerminalType
 from smartguard.entrypoints.web.i18n import CATALOGUE, translator
-from smartguard.service_layer.messages import OutboxMessage
+from smartguard.service_layer.messages import OutboxMessage, text_of
 from smartguard.service_layer.records import AuthorizationRecord, CardRecord, ReversalRecord
 
 
@@ -156,7 +156,7 @@ def message_item(m: OutboxMessage, lang: str, timezone: str) -> dict[str, Any]:
     return {"id": m.id, "when": when(m.created_at, timezone),
             "kind": t(f"alert_kind.{m.kind}") if f"alert_kind.{m.kind}" in CATALOGUE
             else m.kind, "channel": t(f"alert_channel.{m.channel}"),
-            "text": m.text.replace(CODE_MARK, "******"), "status": status,
+            "text": text_of(m).replace(CODE_MARK, "******"), "status": status,
             "status_text": t(f"delivery.{status}"), "attempts": m.attempts,
             "error": m.last_error or "", "event": m.event}
 
