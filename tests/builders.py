@@ -21,6 +21,8 @@ from smartguard.domain.controls.values import (
     NightLock,
     NightScope,
     OverseasLock,
+    Protection,
+    ProtectionChange,
     RegionLock,
     Verification,
 )
@@ -215,3 +217,8 @@ def judge(req: AuthorizationRequest, state: CardState | None = None,
           now: datetime | None = None) -> Decision:
     """The engine's decision at ``now`` (default: Monday 2026-03-02 12:00 Beijing)."""
     return decide(req, state or card_state(), now or beijing(12))
+
+
+def change(name: str, value: Any) -> ProtectionChange:
+    """A change of the protection ``name`` (as the API names it) to ``value``."""
+    return ProtectionChange(Protection(name), value)

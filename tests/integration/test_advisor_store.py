@@ -122,9 +122,9 @@ def test_check_up_and_preview_over_a_recorded_history(sg: App, clock: Clock) -> 
     region = checked.report.finding("protection_off.region_lock")
     assert region is not None and region.fix is not None
     assert region.fix.as_dict()["value"]["places"] == ["CN-HA", "CN-GD"]
+    henan = s.ProtectionChange(s.Protection.REGION_LOCK, s.region_lock(True, ["CN-HA"]))
     result, _ = sg.read(lambda uow: pv.preview_change(
-        uow, sg.ctx, ACTOR, card.card.id, {"region_lock": s.region_lock(True, ["CN-HA"])},
-        {}))
+        uow, sg.ctx, ACTOR, card.card.id, [henan], {}))
     assert [c.past.id for c in result.declined] == [away.id]
     assert result.declined[0].proposed.primary is Reason.REGION_LOCK
 

@@ -67,7 +67,7 @@ def test_a_lock_set_by_another_process_applies_to_the_next_authorization(
     assert purchase(first, 100).record.outcome == "approve"  # card now cached in first
     lock = s.region_lock(True, ["CN-HA"])
     second.write(lambda uow: protections.set_protection(
-        uow, second.ctx, ACTOR, card_id, "region_lock", lock))
+        uow, second.ctx, ACTOR, card_id, s.ProtectionChange(s.Protection.REGION_LOCK, lock)))
     assert purchase(first, 100).record.verdicts[0].reason == "region_lock"
 
 

@@ -114,18 +114,20 @@ def preview_cmd(config: Path | None, data_dir: Path | None, as_json: bool, langu
                 night_lock: str | None, night_scope: str, overseas_cnp_lock: bool | None,
                 card_id: str) -> None:
     """What proposed protections would have done to the card's recent transactions."""
-    changes: dict[str, Any] = {}
+    P, change = s.Protection, s.ProtectionChange
+    changes: list[s.ProtectionChange] = []
     if region_lock is not None:
         off = region_lock == "off"
-        changes["region_lock"] = s.region_lock(not off, [] if off else _places(region_lock))
+        changes.append(change(P.REGION_LOCK, s.region_lock(
+            not off, [] if off else _places(region_lock))))
     if overseas_lock is not None:
-        changes["overseas_lock"] = s.overseas_lock(
-            True, [] if overseas_lock == "none" else _places(overseas_lock))
+        changes.append(change(P.OVERSEAS_LOCK, s.overseas_lock(
+            True, [] if overseas_lock == "none" else _places(overseas_lock))))
     if night_lock is not None:
-        changes["night_lock"] = s.NightLock(False) if night_lock == "off" else \
-            _night(night_lock, night_scope)
+        changes.append(change(P.NIGHT_LOCK, s.NightLock(False) if night_lock == "off" else
+                              _night(night_lock, night_scope)))
     if overseas_cnp_lock is not None:
-        changes["overseas_cnp_lock"] = overseas_cnp_lock
+        changes.append(change(P.OVERSEAS_CNP_LOCK, overseas_cnp_lock))
 
     def job(sg: App, uow: UnitOfWork) -> tuple[dict[str, Any], str]:
         result, proposed = pv.preview_change(uow, sg.ctx, ACTOR, card_id, changes, {}, days)

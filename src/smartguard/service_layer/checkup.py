@@ -17,6 +17,7 @@ from smartguard.domain.advisor.recommend import Recommendations
 from smartguard.domain.advisor.subject import LOOKBACK, Subject
 from smartguard.domain.agreements import AgreementAction
 from smartguard.domain.cards import StatusAction
+from smartguard.domain.controls import values as s
 from smartguard.domain.controls.values import ChannelLimits, Controls
 from smartguard.errors import Conflict, Forbidden, UnknownCardholder, UnknownFinding
 from smartguard.service_layer import agreements, cards, history, protections
@@ -84,7 +85,9 @@ def apply_fix(uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str, found: 
     if card.controls != seen:
         raise Conflict("the card's settings changed since this check-up; run it again")
     if fix.action is FixAction.SET_PROTECTION and fix.protection:
-        return protections.set_protection(uow, ctx, actor, card_id, fix.protection, fix.value)
+        assert fix.value is not None and not isinstance(fix.value, ChannelLimits)
+        return protections.set_protection(uow, ctx, actor, card_id,
+                                          s.ProtectionChange(fix.protection, fix.value))
     if fix.action is FixAction.SET_LIMITS and fix.channel:
         assert isinstance(fix.value, ChannelLimits)
         return protections.set_limits(uow, ctx, actor, card_id, fix.channel, fix.value)

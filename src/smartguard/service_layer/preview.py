@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, timedelta
-from typing import Any
 
 from smartguard.domain.advisor.preview import Preview, Surroundings, preview
 from smartguard.domain.controls import values as s
@@ -21,21 +21,24 @@ DEFAULT_DAYS = 90
 MAX_DAYS = 366
 
 
-def proposed_controls(current: s.Controls, changes: dict[str, Any],
+def proposed_controls(current: s.Controls, changes: Sequence[s.ProtectionChange],
                       limits: dict[Channel, s.ChannelLimits], ceilings: s.Ceilings
                       ) -> s.Controls:
-    """``current`` with whole protections replaced by ``changes`` (already validated
-    values, named as in ``protections.PROTECTIONS``) and channels' limits by ``limits``."""
-    for name in changes:
-        if name not in protections.PROTECTIONS or name == "limits":
-            raise InvalidInput(name, "not a protection that can be previewed")
+    """``current`` with whole protections replaced by ``changes`` and channels' limits by
+    ``limits`` (checked against the bank's ceilings)."""
+    proposed = current
+    for change in changes:
+        if change.protection is s.Protection.LIMITS:
+            raise InvalidInput("limits", "preview limits per channel")
+        proposed = change.applied_to(proposed)
     for channel, value in limits.items():
         s.channel_limits(channel, value, ceilings)
-    return replace(current, **changes, limits={**current.limits, **limits})
+    return replace(proposed, limits={**current.limits, **limits})
 
 
 def preview_change(uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str,
-                   changes: dict[str, Any], limits: dict[Channel, s.ChannelLimits],
+                   changes: Sequence[s.ProtectionChange],
+                   limits: dict[Channel, s.ChannelLimits],
                    days: int = DEFAULT_DAYS) -> tuple[Preview, s.Controls]:
     """What the proposed settings would have done to the last ``days`` days of the card's
     transactions; returns the preview and the proposed settings. Nothing is changed."""

@@ -17,29 +17,20 @@ from smartguard.service_layer.context import Actor, Context
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import AuditEntry, CardRecord
 
-#: The protections a cardholder can change, as named in the API and the audit trail.
-PROTECTIONS = (
-    "region_lock", "overseas_lock", "night_lock", "overseas_cnp_lock", "verification",
-    "limits",
-)
-
 
 def set_protection(
-    uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str, name: str, value: Any
+    uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str, change: s.ProtectionChange
 ) -> CardRecord:
-    """Replace protection ``name`` (one of :data:`PROTECTIONS`) with an already validated
-    ``value``; returns the card with its new controls."""
-    if name not in PROTECTIONS:
-        raise InvalidInput("protection", f"'{name}' is not a protection; one of "
-                           + ", ".join(PROTECTIONS))
+    """Change one protection of the card; returns the card with its new controls."""
     record = card_for(uow, actor, card_id, lock=True)
     if record.card.status is CardStatus.CLOSED:
         raise InvalidState("the card is closed")
     old = record.controls
-    new = replace(old, **{name: value})
+    new = change.applied_to(old)
     if new == old:
         return record
     now = ctx.clock()
+    name = change.protection.value
     uow.cards.set_controls(card_id, new, now)
     uow.audit.add(AuditEntry(
         now, actor.id, actor.channel, f"set_controls.{name}", card_id,
@@ -57,7 +48,8 @@ def set_limits(
     record = card_for(uow, actor, card_id)
     s.channel_limits(channel, limits, ceilings_for(uow, ctx, record.card.product))
     merged = {**record.controls.limits, channel: limits}
-    return set_protection(uow, ctx, actor, card_id, "limits", merged)
+    return set_protection(uow, ctx, actor, card_id,
+                          s.ProtectionChange(s.Protection.LIMITS, merged))
 
 
 def ceilings_for(uow: UnitOfWork, ctx: Context, product: str) -> s.Ceilings:

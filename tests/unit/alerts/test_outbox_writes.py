@@ -16,6 +16,7 @@ from smartguard.service_layer import alert_preferences, cards, postings, protect
 from smartguard.service_layer import authorize as az
 from tests.builders import (
     balance_inquiry,
+    change,
     cny,
     large_purchase,
     pos_purchase,
@@ -113,8 +114,8 @@ def test_freezing_from_the_app_sends_a_security_alert(world, card):
 
 
 def test_changing_a_protection_sends_a_security_alert(world, card):
-    world.run(protections.set_protection, card.cardholder, card.card_id, "overseas_cnp_lock",
-              True)
+    world.run(protections.set_protection, card.cardholder, card.card_id, change("overseas_cnp_lock",
+              True))
     assert outbox(world)[0].payload["name"] == "overseas_cnp_lock"
 
 

@@ -18,7 +18,7 @@ from smartguard.service_layer import checkup
 from smartguard.service_layer.authorize import CardRef
 from smartguard.service_layer.context import Actor
 from smartguard.service_layer.protections import set_protection
-from tests.builders import atm_withdrawal, beijing, cny, pos_purchase, region_lock
+from tests.builders import atm_withdrawal, beijing, change, cny, pos_purchase, region_lock
 from tests.unit.service.world import Enrolled, World
 
 
@@ -71,8 +71,8 @@ def test_a_limits_fix_sets_that_channels_limits(world, card):
 
 
 def test_a_freeze_fix_freezes_the_card(world, card):
-    world.run(set_protection, card.cardholder, card.card_id, "region_lock",
-              region_lock("CN-HA"))
+    world.run(set_protection, card.cardholder, card.card_id, change("region_lock",
+              region_lock("CN-HA")))
     world.clock.set(beijing(2, 13))
     world.authorize(card, atm_withdrawal(region="CN-GD"))
     world.clock.set(beijing(12))
@@ -94,7 +94,7 @@ def test_a_fix_computed_before_the_settings_changed_is_refused(world, card):
     history(world, card)
     checked = check(world, card)
     found = checkup.finding(checked, "protection_off.region_lock")
-    world.run(set_protection, card.cardholder, card.card_id, "overseas_cnp_lock", True)
+    world.run(set_protection, card.cardholder, card.card_id, change("overseas_cnp_lock", True))
     with pytest.raises(Conflict):
         world.run(checkup.apply_fix, card.cardholder, card.card_id, found,
                   checked.card.controls)

@@ -12,7 +12,15 @@ from smartguard.domain.decisions import Outcome
 from smartguard.errors import IdempotencyConflict
 from smartguard.service_layer.authorize import CardRef, authorize
 from smartguard.service_layer.protections import set_protection
-from tests.builders import atm_withdrawal, cny, controls, large_purchase, pos_purchase, region_lock
+from tests.builders import (
+    atm_withdrawal,
+    change,
+    cny,
+    controls,
+    large_purchase,
+    pos_purchase,
+    region_lock,
+)
 
 
 def test_a_duplicate_gets_the_original_answer_and_is_flagged(world, card):
@@ -36,8 +44,8 @@ def test_a_duplicate_moves_no_money_and_counts_nothing_twice(world, card):
 def test_a_duplicate_keeps_its_original_answer_after_the_controls_changed(world, card):
     req = atm_withdrawal(cny(100), region="CN-GD")
     first = world.authorize(card, req)
-    world.run(set_protection, card.cardholder, card.card_id, "region_lock",
-              region_lock("CN-HA"))
+    world.run(set_protection, card.cardholder, card.card_id, change("region_lock",
+              region_lock("CN-HA")))
     again = world.authorize(card, req)
     assert again.record.outcome is Outcome.APPROVE
     assert again.record.id == first.record.id

@@ -164,7 +164,7 @@ def test_a_proposed_region_lock_lists_exactly_the_two_transactions_it_would_have
     gd, sh = _history_in_henan_with_two_trips(world, card)
     result, proposed = pv.preview_change(
         world.view(), world.ctx, card.cardholder, card.card_id,
-        {"region_lock": s.region_lock(True, ["CN-HA"])}, {})
+        [s.ProtectionChange(s.Protection.REGION_LOCK, s.region_lock(True, ["CN-HA"]))], {})
     assert [c.past.id for c in result.declined] == [gd.id, sh.id]
     assert result.replayed == 62
     assert proposed.region_lock.places == ("CN-HA",)
@@ -175,14 +175,14 @@ def test_the_window_is_the_last_n_days(world, card):
     _, sh = _history_in_henan_with_two_trips(world, card)
     result, _ = pv.preview_change(
         world.view(), world.ctx, card.cardholder, card.card_id,
-        {"region_lock": s.region_lock(True, ["CN-HA"])}, {}, days=10)
+        [s.ProtectionChange(s.Protection.REGION_LOCK, s.region_lock(True, ["CN-HA"]))], {}, days=10)
     assert [c.past.id for c in result.declined] == [sh.id]
     assert result.replayed == 11  # ten days of purchases in Henan, and Shanghai
 
 
 def test_proposed_limits_above_the_banks_ceiling_are_refused(world, card):
     with pytest.raises(InvalidInput) as err:
-        pv.preview_change(world.view(), world.ctx, card.cardholder, card.card_id, {},
+        pv.preview_change(world.view(), world.ctx, card.cardholder, card.card_id, [],
                           {Channel.ATM_CASH: ChannelLimits(daily_amount=cny(30_000))})
     assert err.value.code == "above_ceiling"
 
@@ -190,5 +190,5 @@ def test_proposed_limits_above_the_banks_ceiling_are_refused(world, card):
 @pytest.mark.parametrize("days", [0, 367])
 def test_the_window_is_one_day_to_a_year(world, card, days):
     with pytest.raises(InvalidInput):
-        pv.preview_change(world.view(), world.ctx, card.cardholder, card.card_id, {}, {},
+        pv.preview_change(world.view(), world.ctx, card.cardholder, card.card_id, [], {},
                           days=days)

@@ -15,32 +15,32 @@ from smartguard.domain.transactions import Channel
 from smartguard.errors import Forbidden, InvalidState
 from smartguard.service_layer.cards import change_status
 from smartguard.service_layer.protections import set_limits, set_protection
-from tests.builders import atm_withdrawal, beijing, cny, limits, night_lock, region_lock
+from tests.builders import atm_withdrawal, beijing, change, cny, limits, night_lock, region_lock
 from tests.unit.service.world import OPERATOR
 
 
 def test_a_night_lock_switched_on_applies_to_the_next_transaction(world, card):
     world.clock.set(beijing(23, 30))
     assert world.authorize(card, atm_withdrawal()).record.outcome is Outcome.APPROVE
-    world.run(set_protection, card.cardholder, card.card_id, "night_lock", night_lock())
+    world.run(set_protection, card.cardholder, card.card_id, change("night_lock", night_lock()))
     record = world.authorize(card, atm_withdrawal()).record
     assert record.verdicts[0].reason is Reason.NIGHT_LOCK
 
 
 def test_a_lock_switched_off_stops_declining_at_once(world, card):
-    world.run(set_protection, card.cardholder, card.card_id, "region_lock",
-              region_lock("CN-HA"))
+    world.run(set_protection, card.cardholder, card.card_id, change("region_lock",
+              region_lock("CN-HA")))
     assert world.authorize(card, atm_withdrawal(region="CN-BJ")).record.outcome \
         is Outcome.DECLINE
-    world.run(set_protection, card.cardholder, card.card_id, "region_lock",
-              s.region_lock(False, []))
+    world.run(set_protection, card.cardholder, card.card_id, change("region_lock",
+              s.region_lock(False, [])))
     assert world.authorize(card, atm_withdrawal(region="CN-BJ")).record.outcome \
         is Outcome.APPROVE
 
 
 def test_a_change_is_audited_with_old_and_new_values(world, card):
-    world.run(set_protection, card.cardholder, card.card_id, "region_lock",
-              s.region_lock(True, ["41", "CN-BJ"]))
+    world.run(set_protection, card.cardholder, card.card_id, change("region_lock",
+              s.region_lock(True, ["41", "CN-BJ"])))
     entry = world.view().audit.for_card(card.card_id, 1)[0]
     assert (entry.at, entry.actor, entry.channel, entry.action) == (
         world.clock.now, card.cardholder.id, "web", "set_controls.region_lock")
@@ -100,8 +100,8 @@ def test_limits_are_checked_against_the_ceilings_stored_for_the_product(world, c
 
 def test_an_invalid_region_lock_is_refused_before_anything_changes(world, card):
     with pytest.raises(InvalidInput) as err:
-        world.run(set_protection, card.cardholder, card.card_id, "region_lock",
-                  s.region_lock(True, ["CN-HA", "CN-BJ", "CN-SH", "CN-GD"]))
+        world.run(set_protection, card.cardholder, card.card_id, change("region_lock",
+                  s.region_lock(True, ["CN-HA", "CN-BJ", "CN-SH", "CN-GD"])))
     assert err.value.field == "region_lock.places"
     assert world.card(card).controls.region_lock == s.RegionLock()
     assert all(e.action.startswith("enrol") for e in world.view().tables.audit)
@@ -110,11 +110,19 @@ def test_an_invalid_region_lock_is_refused_before_anything_changes(world, card):
 def test_protections_of_a_closed_card_cannot_change(world, card):
     world.run(change_status, OPERATOR, card.card_id, StatusAction.CLOSE)
     with pytest.raises(InvalidState):
-        world.run(set_protection, card.cardholder, card.card_id, "overseas_cnp_lock", True)
+        world.run(set_protection, card.cardholder, card.card_id, change("overseas_cnp_lock", True))
 
 
 def test_a_cardholder_cannot_change_another_cardholders_protections(world, card):
     other = world.enrol()
     with pytest.raises(Forbidden):
-        world.run(set_protection, other.cardholder, card.card_id, "overseas_cnp_lock", True)
+        world.run(set_protection, other.cardholder, card.card_id, change("overseas_cnp_lock", True))
     assert world.card(card).controls.overseas_cnp_lock is False
+
+
+def test_a_protection_change_refuses_a_value_of_another_protection():
+    from smartguard.domain.controls import values as v
+
+    with pytest.raises(InvalidInput) as err:
+        v.ProtectionChange(v.Protection.NIGHT_LOCK, v.region_lock(True, ["CN-HA"]))
+    assert err.value.field == "night_lock"

@@ -13,7 +13,7 @@ from smartguard.domain.errors import InvalidInput
 from smartguard.errors import Forbidden, InvalidState
 from smartguard.service_layer import travel as tr
 from smartguard.service_layer.protections import set_protection
-from tests.builders import atm_withdrawal, beijing, controls, overseas_lock, region_lock
+from tests.builders import atm_withdrawal, beijing, change, controls, overseas_lock, region_lock
 from tests.unit.service.world import Enrolled, World
 
 HENAN = controls(region_lock=region_lock("CN-HA"))
@@ -161,8 +161,8 @@ def test_the_authorization_path_reads_travel_only_when_a_lock_would_stop_the_pay
     monkeypatch.setattr(tr, "allowances", lambda uow, cid, now: calls.append(cid) or
                         real(uow, cid, now))
     world.authorize(card, atm_withdrawal(region="CN-HI"))  # no lock on
-    world.run(set_protection, card.cardholder, card.card_id, "region_lock",
-              region_lock("CN-HA"))
+    world.run(set_protection, card.cardholder, card.card_id, change("region_lock",
+              region_lock("CN-HA")))
     world.authorize(card, atm_withdrawal(region="CN-HA"))  # a usual place
     assert calls == []
     world.authorize(card, atm_withdrawal(region="CN-HI"))

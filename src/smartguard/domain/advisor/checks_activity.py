@@ -12,7 +12,7 @@ from smartguard.domain.advisor.profile import Profile
 from smartguard.domain.advisor.subject import DORMANT, RECENT, Subject, listing
 from smartguard.domain.advisor.text import Text, count
 from smartguard.domain.cards import CardStatus
-from smartguard.domain.controls.values import NightLock, NightScope, OverseasLock
+from smartguard.domain.controls.values import NightLock, NightScope, OverseasLock, Protection
 from smartguard.domain.state import AgreementStatus
 
 #: "Night" for the activity checks: the default night window, 23:00-05:00 local time.
@@ -87,7 +87,7 @@ def night_activity(s: Subject) -> list[Finding]:
     scope = NightScope.ALL if online or current.scope is NightScope.ALL else \
         NightScope.DOMESTIC
     wanted = NightLock(True, NIGHT.start, NIGHT.end, scope)
-    fix = Fix(FixAction.SET_PROTECTION, protection="night_lock", value=wanted)
+    fix = Fix(FixAction.SET_PROTECTION, protection=Protection.NIGHT_LOCK, value=wanted)
     seen = _lines(s, night)
     return [Finding(
         "night_activity", Severity.MEDIUM,
@@ -117,7 +117,7 @@ def overseas_activity(s: Subject) -> list[Finding]:
             Text(f"{seen.zh}。如果不是您本人，建议开启境外锁；出行时可设置出行例外",
                  f"{seen.en}. If that was not you, turn the overseas lock on; for a trip, "
                  "add a travel exception"),
-            Fix(FixAction.SET_PROTECTION, protection="overseas_lock",
+            Fix(FixAction.SET_PROTECTION, protection=Protection.OVERSEAS_LOCK,
                 value=OverseasLock(True, places)), tuple(p.id for p in offline)))
     online = [p for p in abroad if not p.request.card_present]
     if online and not s.controls.overseas_cnp_lock:
@@ -128,7 +128,7 @@ def overseas_activity(s: Subject) -> list[Finding]:
                  f"{count(len(online), 'online payment')} to merchants abroad in the last 30 days"),
             Text(f"{seen.zh}。如果不是您本人，建议开启境外无卡支付锁",
                  f"{seen.en}. If that was not you, turn the overseas card-not-present lock on"),
-            Fix(FixAction.SET_PROTECTION, protection="overseas_cnp_lock", value=True),
+            Fix(FixAction.SET_PROTECTION, protection=Protection.OVERSEAS_CNP_LOCK, value=True),
             tuple(p.id for p in online)))
     return found
 

@@ -14,7 +14,7 @@ from smartguard.domain.advisor.findings import (
 from smartguard.domain.advisor.recommend import Recommendation, Recommendations
 from smartguard.domain.advisor.subject import Subject
 from smartguard.domain.advisor.text import Text
-from smartguard.domain.controls.values import ChannelLimits, Verification
+from smartguard.domain.controls.values import ChannelLimits, Protection, Verification
 from smartguard.domain.money import format_amount
 from smartguard.domain.transactions import Channel
 
@@ -58,7 +58,7 @@ def protections_off(s: Subject, recs: Recommendations) -> list[Finding]:
         if rec.value is None:  # nothing we can recommend: tell, do not count it
             severity = Severity.INFO
         found.append(Finding(f"protection_off.{name}", severity, title,
-                             _join(why, rec.why), set_protection(name, rec.value)))
+                             _join(why, rec.why), set_protection(Protection(name), rec.value)))
     return found + _verification_off(s, recs)
 
 
@@ -74,14 +74,14 @@ def _verification_off(s: Subject, recs: Recommendations) -> list[Finding]:
             Text("复制卡只能以磁条方式刷卡；开启后磁条刷卡消费需要您确认",
                  "Cloned cards can only be swiped by magnetic stripe; with it on, you confirm "
                  "every swipe"),
-            set_protection("verification", replace(v, magstripe=True))))
+            set_protection(Protection.VERIFICATION, replace(v, magstripe=True))))
     if not v.large_purchase:
         found.append(Finding(
             "protection_off.large_purchase_verification", Severity.LOW,
             Text("大额消费核实未开启", "Large-purchase verification is off"),
             _join(Text("开启后大额消费需要您确认", "With it on, you confirm large purchases"),
                   recs.verification.why),
-            set_protection("verification", replace(
+            set_protection(Protection.VERIFICATION, replace(
                 v, large_purchase=True, large_threshold=rec.large_threshold))))
     return found
 

@@ -14,7 +14,7 @@ from typing import Any
 from smartguard.domain.advisor.recommend import Value
 from smartguard.domain.advisor.text import Text
 from smartguard.domain.controls.codec import controls_to_dict, limits_to_dict
-from smartguard.domain.controls.values import ChannelLimits, Controls
+from smartguard.domain.controls.values import ChannelLimits, Controls, Protection
 from smartguard.domain.transactions import Channel
 
 
@@ -42,7 +42,7 @@ class FixAction(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Fix:
     action: FixAction
-    protection: str | None = None  # SET_PROTECTION: one of service_layer.protections
+    protection: Protection | None = None  # SET_PROTECTION
     channel: Channel | None = None  # SET_LIMITS
     agreement_id: str | None = None  # SUSPEND_AGREEMENT
     value: Value | None = None  # the new protection value or channel limits
@@ -71,7 +71,7 @@ def value_dict(protection: str, value: Value | None) -> Any:
     return controls_to_dict(replace(Controls(), **changed))[protection]
 
 
-def set_protection(name: str, value: Value | None) -> Fix | None:
+def set_protection(name: Protection, value: Value | None) -> Fix | None:
     return None if value is None else Fix(FixAction.SET_PROTECTION, protection=name,
                                           value=value)
 

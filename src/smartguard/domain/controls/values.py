@@ -7,9 +7,10 @@ Validation raises :class:`InvalidInput` naming the field; nothing is half-change
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
 from enum import StrEnum
+from typing import Any
 
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.geography import country_code, province_code
@@ -76,6 +77,45 @@ class Controls:
     overseas_cnp_lock: bool = False
     verification: Verification = Verification()
     limits: Mapping[Channel, ChannelLimits] = field(default_factory=dict)
+
+
+class Protection(StrEnum):
+    """The protections a cardholder can change, as named in the API and the audit trail
+    (each is a field of :class:`Controls`)."""
+
+    REGION_LOCK = "region_lock"
+    OVERSEAS_LOCK = "overseas_lock"
+    NIGHT_LOCK = "night_lock"
+    OVERSEAS_CNP_LOCK = "overseas_cnp_lock"
+    VERIFICATION = "verification"
+    LIMITS = "limits"
+
+
+ProtectionValue = (RegionLock | OverseasLock | NightLock | bool | Verification
+                   | Mapping[Channel, ChannelLimits])
+_VALUE_TYPES: dict[Protection, type | tuple[type, ...]] = {
+    Protection.REGION_LOCK: RegionLock, Protection.OVERSEAS_LOCK: OverseasLock,
+    Protection.NIGHT_LOCK: NightLock, Protection.OVERSEAS_CNP_LOCK: bool,
+    Protection.VERIFICATION: Verification, Protection.LIMITS: Mapping,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ProtectionChange:
+    """One protection of a card and its new value, already validated (by the builders
+    below); a value of the wrong kind for its protection is refused here."""
+
+    protection: Protection
+    value: ProtectionValue
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, _VALUE_TYPES[self.protection]):
+            raise InvalidInput(self.protection.value, f"{type(self.value).__name__} is not "
+                               f"a value for {self.protection.value}")
+
+    def applied_to(self, controls: Controls) -> Controls:
+        changed: dict[str, Any] = {self.protection.value: self.value}
+        return replace(controls, **changed)
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,23 +110,26 @@ def get_recommendations(card_id: str, request: Request, p: Holder) -> dict[str, 
         app.read(lambda uow: checkup.recommendations(uow, app.ctx, p.actor, card_id)))
 
 
-def _changes(body: PreviewIn) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
+def _changes(body: PreviewIn) -> list[s.ProtectionChange]:
+    P = s.Protection
+    changes: list[s.ProtectionChange] = []
     if body.region_lock is not None:
-        changes["region_lock"] = s.region_lock(body.region_lock.enabled,
-                                               body.region_lock.places)
+        changes.append(s.ProtectionChange(P.REGION_LOCK, s.region_lock(
+            body.region_lock.enabled, body.region_lock.places)))
     if body.overseas_lock is not None:
-        changes["overseas_lock"] = s.overseas_lock(body.overseas_lock.enabled,
-                                                   body.overseas_lock.places)
+        changes.append(s.ProtectionChange(P.OVERSEAS_LOCK, s.overseas_lock(
+            body.overseas_lock.enabled, body.overseas_lock.places)))
     if body.night_lock is not None:
         n = body.night_lock
-        changes["night_lock"] = s.night_lock(n.enabled, n.start, n.end, n.scope)
+        changes.append(s.ProtectionChange(P.NIGHT_LOCK, s.night_lock(
+            n.enabled, n.start, n.end, n.scope)))
     if body.overseas_cnp_lock is not None:
-        changes["overseas_cnp_lock"] = body.overseas_cnp_lock.enabled
+        changes.append(s.ProtectionChange(P.OVERSEAS_CNP_LOCK,
+                                          body.overseas_cnp_lock.enabled))
     if body.verification is not None:
         v = body.verification
-        changes["verification"] = s.verification(v.magstripe, v.large_purchase,
-                                                 v.large_threshold)
+        changes.append(s.ProtectionChange(P.VERIFICATION, s.verification(
+            v.magstripe, v.large_purchase, v.large_threshold)))
     return changes
 
 

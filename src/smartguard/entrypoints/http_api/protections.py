@@ -70,11 +70,12 @@ def _controls_view(rec: CardRecord, uow: UnitOfWork, app: App) -> dict[str, Any]
     return view
 
 
-async def _set(request: Request, p: Principal, card_id: str, name: str, value: Any
-               ) -> dict[str, Any]:
+async def _set(request: Request, p: Principal, card_id: str, protection: s.Protection,
+               value: s.ProtectionValue) -> dict[str, Any]:
     app = _app(request)
+    change = s.ProtectionChange(protection, value)
     rec = await app.awrite(
-        lambda uow: prot.set_protection(uow, app.ctx, p.actor, card_id, name, value))
+        lambda uow: prot.set_protection(uow, app.ctx, p.actor, card_id, change))
     return controls_to_dict(rec.controls)
 
 
@@ -89,7 +90,7 @@ def get_controls(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
 async def put_region_lock(card_id: str, body: PlacesIn, request: Request,
                           p: Holder) -> dict[str, Any]:
     """Region lock (地区锁): 1-3 mainland provinces as usual places."""
-    return await _set(request, p, card_id, "region_lock",
+    return await _set(request, p, card_id, s.Protection.REGION_LOCK,
                       s.region_lock(body.enabled, body.places))
 
 
@@ -97,7 +98,7 @@ async def put_region_lock(card_id: str, body: PlacesIn, request: Request,
 async def put_overseas_lock(card_id: str, body: PlacesIn, request: Request,
                             p: Holder) -> dict[str, Any]:
     """Overseas lock (境外锁): 0-3 overseas countries/regions as usual places."""
-    return await _set(request, p, card_id, "overseas_lock",
+    return await _set(request, p, card_id, s.Protection.OVERSEAS_LOCK,
                       s.overseas_lock(body.enabled, body.places))
 
 
@@ -105,7 +106,7 @@ async def put_overseas_lock(card_id: str, body: PlacesIn, request: Request,
 async def put_night_lock(card_id: str, body: NightLockIn, request: Request,
                          p: Holder) -> dict[str, Any]:
     """Night lock (夜间锁): a window in the cardholder's zone; may cross midnight."""
-    return await _set(request, p, card_id, "night_lock",
+    return await _set(request, p, card_id, s.Protection.NIGHT_LOCK,
                       s.night_lock(body.enabled, body.start, body.end, body.scope))
 
 
@@ -113,14 +114,14 @@ async def put_night_lock(card_id: str, body: NightLockIn, request: Request,
 async def put_overseas_cnp_lock(card_id: str, body: SwitchIn, request: Request,
                                 p: Holder) -> dict[str, Any]:
     """Overseas card-not-present lock (境外无卡支付锁)."""
-    return await _set(request, p, card_id, "overseas_cnp_lock", body.enabled)
+    return await _set(request, p, card_id, s.Protection.OVERSEAS_CNP_LOCK, body.enabled)
 
 
 @router.put("/verification")
 async def put_verification(card_id: str, body: VerificationIn, request: Request,
                            p: Holder) -> dict[str, Any]:
     """Magnetic-stripe and large-purchase verification."""
-    return await _set(request, p, card_id, "verification",
+    return await _set(request, p, card_id, s.Protection.VERIFICATION,
                       s.verification(body.magstripe, body.large_purchase,
                                      body.large_threshold))
 

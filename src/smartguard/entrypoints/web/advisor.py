@@ -18,8 +18,8 @@ from smartguard.domain.explain import explain
 from smartguard.domain.money import format_amount
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.web import i18n, views
-from smartguard.entrypoints.web.app import WebRoute, redirect, render, web
 from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
+from smartguard.entrypoints.web.pages import WebRoute, redirect, render, web
 from smartguard.entrypoints.web.sessions import check_form
 from smartguard.errors import Conflict
 from smartguard.service_layer import checkup
@@ -118,7 +118,7 @@ def change_item(c: Change, lang: str, timezone: str) -> dict[str, Any]:
             "reasons": [explain(v, lang) for v in c.proposed.verdicts]}
 
 
-async def preview(request: Request, page: CardPage, changes: dict[str, Any],
+async def preview(request: Request, page: CardPage, changes: list[s.ProtectionChange],
                   limits: dict[Channel, s.ChannelLimits] | None = None) -> dict[str, Any]:
     """What the proposed change would have done in the last 90 days (nothing is saved);
     raises InvalidInput like the change itself would."""

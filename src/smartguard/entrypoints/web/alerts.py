@@ -14,8 +14,8 @@ from starlette.responses import Response
 from smartguard.domain import alerts as a
 from smartguard.domain.errors import InvalidInput
 from smartguard.entrypoints.web import forms, i18n, views
-from smartguard.entrypoints.web.app import WebRoute, redirect, render, web
 from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
+from smartguard.entrypoints.web.pages import WebRoute, redirect, render, web
 from smartguard.entrypoints.web.sessions import check_form
 from smartguard.service_layer import alert_preferences
 from smartguard.service_layer.messages import OutboxMessage

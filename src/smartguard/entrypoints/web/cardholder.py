@@ -18,7 +18,7 @@ from smartguard.domain.cards import StatusAction
 from smartguard.domain.challenges import Challenge, ChallengeStatus
 from smartguard.domain.errors import InvalidInput
 from smartguard.entrypoints.web import i18n, views
-from smartguard.entrypoints.web.app import WebRoute, language, redirect, render, web
+from smartguard.entrypoints.web.pages import PageNotFound, WebRoute, language, redirect, render, web
 from smartguard.entrypoints.web.sessions import (
     LANG_COOKIE,
     PAGE_COOKIE,
@@ -237,7 +237,7 @@ async def pending(card_id: str, request: Request) -> Response:
 @router.post("/cards/{card_id}/challenges/{challenge_id}/{answer}")
 async def answer(card_id: str, challenge_id: str, answer: str, request: Request) -> Response:
     if answer not in ("confirm", "reject"):
-        raise UnknownCard("no such page")
+        raise PageNotFound(request.url.path)
     page = await card_page(request, card_id)
     await check_form(request, page.visitor.csrf)
     w = web(request)

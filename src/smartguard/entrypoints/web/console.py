@@ -18,8 +18,8 @@ from smartguard.domain.errors import InvalidInput
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.http_api.views import mask_phone
 from smartguard.entrypoints.web import forms, i18n, views
-from smartguard.entrypoints.web.app import WebRoute, language, redirect, render, web
 from smartguard.entrypoints.web.chart import WINDOW, decision_chart
+from smartguard.entrypoints.web.pages import WebRoute, language, redirect, render, web
 from smartguard.entrypoints.web.sessions import (
     CONSOLE_COOKIE,
     Visitor,

@@ -13,10 +13,9 @@ from starlette.responses import Response
 
 from smartguard.domain.cards import StatusAction
 from smartguard.entrypoints.web import i18n, views
-from smartguard.entrypoints.web.app import WebRoute, language, redirect, render, web
 from smartguard.entrypoints.web.console import ZONE, card_row, operator
+from smartguard.entrypoints.web.pages import PageNotFound, WebRoute, language, redirect, render, web
 from smartguard.entrypoints.web.sessions import check_form
-from smartguard.errors import UnknownCard
 from smartguard.service_layer import alert_preferences, cards, history
 from smartguard.service_layer.alert_preferences import mask_phone
 from smartguard.service_layer.messages import OutboxMessage, OutboxStatus
@@ -75,7 +74,7 @@ async def change_status(card_id: str, action: str, request: Request) -> Response
     v, w = await operator(request), web(request)
     await check_form(request, v.csrf)
     if action not in ("block", "unblock"):
-        raise UnknownCard("no such page")
+        raise PageNotFound(request.url.path)
     wanted = StatusAction(action)
     await w.sg.awrite(lambda uow: cards.change_status(uow, w.sg.ctx, v.actor, card_id, wanted))
     return redirect(request, f"/console/cards/{card_id}?done=done.{action}ed")

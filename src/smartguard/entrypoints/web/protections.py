@@ -19,10 +19,9 @@ from smartguard.domain.money import format_amount
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.web import forms, i18n, views
 from smartguard.entrypoints.web.advisor import preview
-from smartguard.entrypoints.web.app import WebRoute, redirect, render, web
 from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
+from smartguard.entrypoints.web.pages import PageNotFound, WebRoute, redirect, render, web
 from smartguard.entrypoints.web.sessions import check_form, form_list
-from smartguard.errors import UnknownCard
 from smartguard.service_layer import protections as prot
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -71,22 +70,23 @@ async def set_lock(card_id: str, name: str, request: Request) -> Response:
                                      "scope": form.get("scope", "")}),
             "overseas_cnp_lock": ("cnp", {"enabled": on})}
     if name not in sent:
-        raise UnknownCard("no such page")
+        raise PageNotFound(request.url.path)
     section, values = sent[name]
     try:
-        value = _lock(name, on, places, form)
+        change = s.ProtectionChange(s.Protection(name), _lock(name, on, places, form))
         if form.get("intent") == "preview":
-            found = await preview(request, page, {name: value})
+            found = await preview(request, page, [change])
             return _locks_page(request, page, sent={section: values}, preview=found,
                                preview_for=name)
-        await _save(request, page, name, value)
+        await _save(request, page, change)
     except InvalidInput as exc:
         return _locks_page(request, page, 422, sent={section: values},
                            errors={exc.field: i18n.error_text(exc, page.lang)})
     return redirect(request, f"/cards/{card_id}/locks?done=done.saved#{name}")
 
 
-def _lock(name: str, on: bool, places: list[str], form: dict[str, str]) -> Any:
+def _lock(name: str, on: bool, places: list[str], form: dict[str, str]
+          ) -> s.ProtectionValue:
     if name == "region_lock":
         return s.region_lock(on, places)
     if name == "overseas_lock":
@@ -98,10 +98,10 @@ def _lock(name: str, on: bool, places: list[str], form: dict[str, str]) -> Any:
     return on
 
 
-async def _save(request: Request, page: CardPage, name: str, value: Any) -> None:
+async def _save(request: Request, page: CardPage, change: s.ProtectionChange) -> None:
     w = web(request)
     await w.sg.awrite(lambda uow: prot.set_protection(
-        uow, w.sg.ctx, page.visitor.actor, page.record.card.id, name, value))
+        uow, w.sg.ctx, page.visitor.actor, page.record.card.id, change))
 
 
 # --- limits --------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ async def set_limits(card_id: str, channel: str, request: Request) -> Response:
     try:
         ch = Channel(channel)
     except ValueError:
-        raise UnknownCard("no such page") from None
+        raise PageNotFound(request.url.path) from None
     cur = page.record.account.currency
     w = web(request)
     try:
@@ -179,7 +179,7 @@ async def set_limits(card_id: str, channel: str, request: Request) -> Response:
                   for n in LIMIT_FIELDS}
         new = s.ChannelLimits(**values)
         if form.get("intent") == "preview":
-            found = await preview(request, page, {}, {ch: new})
+            found = await preview(request, page, [], {ch: new})
             return await _limits_page(request, page, form, ch, preview=found,
                                       preview_for=f"limits-{ch.value}")
         await w.sg.awrite(lambda uow: prot.set_limits(
@@ -227,12 +227,13 @@ async def set_verification(card_id: str, request: Request) -> Response:
         threshold = forms.amount(form.get("large_threshold", ""),
                                  "verification.large_threshold",
                                  page.record.account.currency)
-        value = s.verification(magstripe, large, threshold or s.DEFAULT_LARGE_THRESHOLD)
+        change = s.ProtectionChange(s.Protection.VERIFICATION, s.verification(
+            magstripe, large, threshold or s.DEFAULT_LARGE_THRESHOLD))
         if form.get("intent") == "preview":
-            found = await preview(request, page, {"verification": value})
+            found = await preview(request, page, [change])
             return _verification_page(request, page, sent=sent, preview=found,
                                       preview_for="verification")
-        await _save(request, page, "verification", value)
+        await _save(request, page, change)
     except InvalidInput as exc:
         return _verification_page(request, page, 422, sent=sent,
                                   errors={exc.field: i18n.error_text(exc, page.lang)})

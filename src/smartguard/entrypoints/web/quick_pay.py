@@ -15,10 +15,9 @@ from smartguard.domain.errors import InvalidInput
 from smartguard.domain.money import format_amount
 from smartguard.domain.periods import agreement_key, day_key, local_time, month_key
 from smartguard.entrypoints.web import forms, i18n, views
-from smartguard.entrypoints.web.app import WebRoute, redirect, render, web
 from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
+from smartguard.entrypoints.web.pages import PageNotFound, WebRoute, redirect, render, web
 from smartguard.entrypoints.web.sessions import check_form
-from smartguard.errors import UnknownAgreement
 from smartguard.service_layer import agreements as ag
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import AgreementRecord
@@ -89,7 +88,7 @@ async def change(card_id: str, agreement_id: str, action: str, request: Request)
     try:
         wanted = AgreementAction(action)
     except ValueError:
-        raise UnknownAgreement("no such page") from None
+        raise PageNotFound(request.url.path) from None
     page = await card_page(request, card_id)
     await check_form(request, page.visitor.csrf)
     w = web(request)

@@ -15,8 +15,8 @@ from starlette.responses import Response
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.geography import place_name
 from smartguard.entrypoints.web import i18n, views
-from smartguard.entrypoints.web.app import WebRoute, redirect, render, web
 from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
+from smartguard.entrypoints.web.pages import WebRoute, redirect, render, web
 from smartguard.entrypoints.web.sessions import check_form
 from smartguard.service_layer import travel as tr
 
