@@ -84,7 +84,7 @@ class Client:
         return data
 
     def recv(self) -> codec.Fields:
-        size = codec.frame_length(self._exactly(2))
+        size = int.from_bytes(self._exactly(codec.HEADER_BYTES), "big")
         return codec.decode(self._exactly(size))
 
     def request(self, fields: codec.Fields) -> codec.Fields:

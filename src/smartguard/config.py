@@ -8,13 +8,35 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from smartguard.alerts_config import TABLES as ALERT_TABLES
 from smartguard.alerts_config import AlertSettings, from_tables
 from smartguard.domain.controls.values import DEFAULT_CEILINGS, Ceilings, ChannelLimits
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.transactions import Channel
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
+
+
+@dataclass(frozen=True)
+class IsoSettings:
+    """The ISO 8583 gateway: the ``[iso8583]`` table of the settings file."""
+
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8583
+    workers: int = 0  # >0: connections, codec and mapping in that many front processes
+    idle_timeout_s: float = 300.0  # close a connection silent this long (none in flight)
+    max_message_bytes: int = 8192  # a larger length header closes the connection
+    max_in_flight: int = 512  # per connection; reading pauses above it
+    shutdown_grace_s: float = 10.0  # on stop, time to answer what was accepted
+    tls_cert: str = ""  # PEM certificate chain; with tls_key, the port speaks TLS
+    tls_key: str = ""
+    tls_client_ca: str = ""  # when set, clients must present a certificate it signed
 
 
 @dataclass(frozen=True)
@@ -23,17 +45,7 @@ class Settings:
     database_url: str = ""  # empty: SQLite file in data_dir; postgresql://... for PostgreSQL
     http_host: str = "127.0.0.1"
     http_port: int = 8000
-    iso_host: str = "127.0.0.1"
-    iso_port: int = 8583
-    iso_enabled: bool = True
-    iso_idle_timeout_s: float = 300.0  # close a connection silent this long (none in flight)
-    iso_max_message_bytes: int = 8192  # a larger length header closes the connection
-    iso_max_in_flight: int = 512  # per connection; reading pauses above it
-    iso_shutdown_grace_s: float = 10.0  # on stop, time to answer what was accepted
-    iso_tls_cert: str = ""  # PEM certificate chain; with iso_tls_key, the port speaks TLS
-    iso_tls_key: str = ""
-    iso_workers: int = 0  # >0: connections, codec and mapping in that many front processes
-    iso_tls_client_ca: str = ""  # when set, clients must present a certificate it signed
+    iso: IsoSettings = field(default_factory=IsoSettings)  # [iso8583]
     secret: bytes = field(default=b"", repr=False)  # keys PAN and code hashes; never printed
     challenge_validity: timedelta = timedelta(minutes=10)
     commit_max_batch: int = 256
@@ -54,9 +66,9 @@ class Settings:
 
 
 def load(path: Path | None = None, **overrides: Any) -> Settings:
-    """Settings from ``path`` (TOML, optional), then ``overrides`` (None values ignored).
-    The secret comes from ``secret_file`` in the file, or ``<data_dir>/secret.key``, made
-    with 32 random bytes (mode 0600) the first time."""
+    """Settings from ``path`` (TOML, optional), then ``overrides`` (None values ignored;
+    ``iso_<name>`` sets ``iso.<name>``). The secret comes from ``secret_file`` in the file,
+    or ``<data_dir>/secret.key``, made with 32 random bytes (mode 0600) the first time."""
     raw: dict[str, Any] = {}
     if path is not None:
         try:
@@ -65,6 +77,9 @@ def load(path: Path | None = None, **overrides: Any) -> Settings:
             raise InvalidInput("config", f"cannot read {path}: {exc}") from exc
     settings = _from_dict(raw)
     given = {k: v for k, v in overrides.items() if v is not None}
+    iso = {k[4:]: given.pop(k) for k in list(given) if k.startswith("iso_")}
+    if iso:
+        given["iso"] = replace(settings.iso, **iso)
     if "data_dir" in given:
         given["data_dir"] = Path(given["data_dir"])
     settings = replace(settings, **given)
@@ -76,12 +91,17 @@ def load(path: Path | None = None, **overrides: Any) -> Settings:
 
 def _from_dict(raw: dict[str, Any]) -> Settings:
     known = {f.name for f in fields(Settings)} - {"secret", "ceilings", "challenge_validity",
-                                                  "alerts"}
+                                                  "alerts", "iso"}
     values: dict[str, Any] = {k: v for k, v in raw.items() if k in known}
+    moved = sorted(k for k in raw if k.startswith("iso_"))
+    if moved:
+        raise InvalidInput("config", "the ISO 8583 settings are in the [iso8583] table: "
+                           + ", ".join(f"{k} -> [iso8583] {k[4:]}" for k in moved))
     unknown = set(raw) - known - {"secret_file", "ceilings", "challenge_validity_minutes",
-                                  *ALERT_TABLES}
+                                  "iso8583", *ALERT_TABLES}
     if unknown:
         raise InvalidInput("config", f"unknown settings: {', '.join(sorted(unknown))}")
+    values["iso"] = _table(raw, "iso8583", IsoSettings)
     if "data_dir" in values:
         values["data_dir"] = Path(values["data_dir"])
     if "challenge_validity_minutes" in raw:
@@ -89,6 +109,15 @@ def _from_dict(raw: dict[str, Any]) -> Settings:
     values["ceilings"] = {p: _ceilings(c) for p, c in raw.get("ceilings", {}).items()}
     values["alerts"] = from_tables(raw)
     return Settings(**values)
+
+
+def _table(raw: dict[str, Any], name: str, cls: type[T]) -> T:
+    table = raw.get(name, {})
+    unknown = set(table) - {f.name for f in fields(cls)}
+    if unknown:
+        raise InvalidInput("config", f"unknown settings in [{name}]: "
+                           + ", ".join(sorted(unknown)))
+    return cls(**table)
 
 
 def _ceilings(raw: dict[str, Any]) -> Ceilings:
@@ -113,4 +142,4 @@ def read_or_make_secret(path: Path) -> bytes:
     return value
 
 
-__all__ = ["ChannelLimits", "Settings", "load"]
+__all__ = ["ChannelLimits", "IsoSettings", "Settings", "load"]

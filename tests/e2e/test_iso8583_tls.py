@@ -20,9 +20,9 @@ def server_settings(sg: App, tmp_path: Path, ca: trustme.CA, client_ca: bool = F
     cert = ca.issue_cert("localhost", "127.0.0.1")
     cert.private_key_and_cert_chain_pem.write_to_path(str(tmp_path / "server.pem"))
     ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
-    settings = replace(sg.settings, iso_tls_cert=str(tmp_path / "server.pem"),
-                       iso_tls_key=str(tmp_path / "server.pem"),
-                       iso_tls_client_ca=str(tmp_path / "ca.pem") if client_ca else "")
+    settings = replace(sg.settings.iso, tls_cert=str(tmp_path / "server.pem"),
+                       tls_key=str(tmp_path / "server.pem"),
+                       tls_client_ca=str(tmp_path / "ca.pem") if client_ca else "")
     return tls_context(settings)
 
 
@@ -56,4 +56,4 @@ def test_client_certificate_is_required_when_a_client_ca_is_set(
 
 def test_certificate_without_key_is_a_configuration_error(sg: App) -> None:
     with pytest.raises(InvalidInput):
-        tls_context(replace(sg.settings, iso_tls_cert="/nowhere/cert.pem"))
+        tls_context(replace(sg.settings.iso, tls_cert="/nowhere/cert.pem"))

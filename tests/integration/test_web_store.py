@@ -76,7 +76,7 @@ def test_a_refused_attempt_is_still_counted(sg: App) -> None:
             uow, sg.ctx, "0000", "+8613800000001", f"10.0.0.{n}"))
     result = sg.write(lambda uow: signin.request_code(
         uow, sg.ctx, "0000", "+8613800000001", "10.0.1.1"))
-    assert result.outcome is signin.Outcome.THROTTLED
+    assert result.outcome is signin.SignInStatus.THROTTLED
 
 
 def test_decisions_are_counted_by_hour_outcome_and_primary_reason(sg: App,

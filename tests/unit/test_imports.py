@@ -67,3 +67,58 @@ def test_the_embedded_sqlite_needs_no_postgresql_driver(tmp_path):
     assert refused.returncode != 0
     assert "pip install 'smartguard[postgres]'" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def _imports(module: str, known: set[str]) -> set[str]:
+    """The project modules ``module`` imports, at the top or inside a function (an import
+    moved into a function to dodge a cycle is still a cycle), but not for type checking."""
+    import ast
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    found: set[str] = set()
+
+    class Visitor(ast.NodeVisitor):
+        def visit_If(self, node: ast.If) -> None:
+            if not (isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"):
+                self.generic_visit(node)
+
+        def visit_Import(self, node: ast.Import) -> None:
+            found.update(a.name for a in node.names if a.name in known)
+
+        def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+            if node.level or not node.module or not node.module.startswith("smartguard"):
+                return
+            for a in node.names:
+                name = f"{node.module}.{a.name}"
+                found.add(name if name in known else node.module)
+
+    Visitor().visit(ast.parse(Path(spec.origin).read_text(encoding="utf-8")))
+    return found - {module}
+
+
+def test_no_module_imports_another_that_imports_it_back():
+    known = set(_modules()) | {"smartguard"}
+    graph = {m: _imports(m, known) & known for m in known}
+    cycles = []
+    for start in sorted(graph):
+        path, seen = [start], set()
+        stack = [(start, iter(sorted(graph[start])))]
+        while stack:
+            _, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+            elif child == start:
+                cycles.append([*path, start])
+                break
+            elif child not in seen and child > start:
+                seen.add(child)
+                path.append(child)
+                stack.append((child, iter(sorted(graph[child]))))
+        if cycles:
+            break
+    assert cycles == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smartguard.domain.decisions import Decision, Outcome, Reason, Verdict
+from smartguard.domain.decisions import Reason, Verdict
 from smartguard.domain.geography import place_name
 from smartguard.domain.money import format_amount
 
@@ -69,13 +69,3 @@ def explain(verdict: Verdict, language: str = "zh-CN") -> str:
         return ("地区锁：无法确定交易所在省份", "region lock: the transaction's province is "
                 "unknown")[i]
     return template.format(**values)
-
-
-def summary(decision: Decision, language: str = "zh-CN") -> str:
-    """The decision as one sentence: the outcome and its primary reason."""
-    zh = language == "zh-CN"
-    if decision.outcome is Outcome.APPROVE:
-        return "交易已批准" if zh else "approved"
-    head = ("需要您确认：" if zh else "needs your confirmation: ") \
-        if decision.outcome is Outcome.VERIFY else ("交易被拒绝：" if zh else "declined: ")
-    return head + explain(decision.verdicts[0], language)

@@ -255,7 +255,8 @@ def run_demo(data_dir: Path, port: int, iso_port: int, exit_after: bool) -> int:
     base_settings = load(None, data_dir=data_dir)
     quiet = replace(base_settings.alerts, notifier=replace(base_settings.alerts.notifier,
                                                            enabled=False))
-    settings = replace(base_settings, http_port=port, iso_port=iso_port, alerts=quiet)
+    settings = replace(base_settings, http_port=port, iso=replace(base_settings.iso, port=iso_port),
+                       alerts=quiet)
     base = f"http://{host}:{port}"
 
     async def main() -> None:

@@ -60,7 +60,7 @@ def services(sg: App) -> list[Service]:
     from smartguard.entrypoints.travel_announcer import TravelAnnouncer
 
     found: list[Service] = []
-    if sg.settings.iso_enabled:
+    if sg.settings.iso.enabled:
         from smartguard.entrypoints import iso8583
 
         found.append(iso8583.service(sg))

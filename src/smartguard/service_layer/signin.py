@@ -34,7 +34,7 @@ PER_CLIENT = Limit(20, timedelta(minutes=15))  # code requests, code tries, oper
 
 
 
-class Outcome(StrEnum):
+class SignInStatus(StrEnum):
     SENT = "sent"  # (as far as the asker can tell) a code is on its way
     SIGNED_IN = "signed_in"
     WRONG_CODE = "wrong_code"  # wrong, expired, used up or unknown: one answer for all
@@ -44,8 +44,8 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Result:
-    outcome: Outcome
+class SignInResult:
+    outcome: SignInStatus
     code_id: str | None = None  # SENT: the code to ask for next
     token: str | None = None  # SIGNED_IN: the session token for the cookie
     subject: str | None = None  # SIGNED_IN: cardholder id, or operator key id
@@ -62,24 +62,24 @@ def normalize_phone(text: str) -> str:
 
 
 def request_code(uow: UnitOfWork, ctx: Context, last4: str, phone: str, client: str
-                 ) -> Result:
+                 ) -> SignInResult:
     """Text a code (through the outbox, in this transaction) to the cardholder whose card
     ends in ``last4`` and whose registered phone is ``phone``; ``client`` is the asker's
     address (for the attempt limit)."""
     if DeliveryChannel.SMS.value not in ctx.alert_channels:
-        return Result(Outcome.UNAVAILABLE)
+        return SignInResult(SignInStatus.UNAVAILABLE)
     if not re.fullmatch(r"[0-9]{4}", last4.strip()):
         raise InvalidInput("last4", "enter the last 4 digits of the card", "invalid_last4")
     number = normalize_phone(phone)
     within = attempt(uow, ctx, "code_phone", number, PER_PHONE)
     within = attempt(uow, ctx, "code_client", client, PER_CLIENT) and within
     if not within:
-        return Result(Outcome.THROTTLED)
+        return SignInResult(SignInStatus.THROTTLED)
     found = [r for r in uow.cards.search(last4.strip(), number, 10)
              if r.card.status is not CardStatus.CLOSED]
     code_id = ctx.new_id("sgn")
     if not found:
-        return Result(Outcome.SENT, code_id)  # the same answer: nothing to learn here
+        return SignInResult(SignInStatus.SENT, code_id)  # the same answer: nothing to learn here
     record = found[0]
     code = ctx.new_code()
     now = ctx.clock()
@@ -87,43 +87,43 @@ def request_code(uow: UnitOfWork, ctx: Context, last4: str, phone: str, client: 
     uow.signins.add(SignInCode(code_id, record.cardholder.id, record.card.id,
                                ctx.hash_code(code), now, expires))
     notify.emit(uow, ctx, sign_in_code(notify.recipient(record), code, expires))
-    return Result(Outcome.SENT, code_id)
+    return SignInResult(SignInStatus.SENT, code_id)
 
 
 def verify_code(uow: UnitOfWork, ctx: Context, code_id: str, code: str, client: str
-                ) -> Result:
+                ) -> SignInResult:
     """Check the code; the right one, in time, opens a cardholder session (once)."""
     if not attempt(uow, ctx, "verify_client", client, PER_CLIENT):
-        return Result(Outcome.THROTTLED)
+        return SignInResult(SignInStatus.THROTTLED)
     sent = uow.signins.get(code_id)
     now = ctx.clock()
     if (sent is None or sent.used_at is not None or now >= sent.expires_at
             or sent.attempts >= MAX_CODE_ATTEMPTS):
-        return Result(Outcome.WRONG_CODE)
+        return SignInResult(SignInStatus.WRONG_CODE)
     if not hmac.compare_digest(ctx.hash_code(code.strip()), sent.code_hash):
         uow.signins.failed_attempt(code_id)
-        return Result(Outcome.WRONG_CODE)
+        return SignInResult(SignInStatus.WRONG_CODE)
     uow.signins.use(code_id, now)
     token = open_session(uow, ctx, SessionKind.CARDHOLDER, sent.cardholder_id, sent.card_id)
     uow.audit.add(AuditEntry(now, f"web:{sent.cardholder_id}", "web", "web.sign_in",
                              sent.card_id, sent.cardholder_id))
-    return Result(Outcome.SIGNED_IN, token=token, subject=sent.cardholder_id)
+    return SignInResult(SignInStatus.SIGNED_IN, token=token, subject=sent.cardholder_id)
 
 
 OPERATOR_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
 
 
-def operator_sign_in(uow: UnitOfWork, ctx: Context, api_key: str, client: str) -> Result:
+def operator_sign_in(uow: UnitOfWork, ctx: Context, api_key: str, client: str) -> SignInResult:
     """Exchange an operator (or admin) API key for a console session."""
     if not attempt(uow, ctx, "operator_client", client, PER_CLIENT):
-        return Result(Outcome.THROTTLED)
+        return SignInResult(SignInStatus.THROTTLED)
     try:
         key_id, secret = keys.parse_token(api_key.strip())
         key = keys.verify(uow.keys.get(key_id), secret)
     except SmartGuardError:
-        return Result(Outcome.REFUSED)
+        return SignInResult(SignInStatus.REFUSED)
     if key.role not in OPERATOR_ROLES:
-        return Result(Outcome.REFUSED)
+        return SignInResult(SignInStatus.REFUSED)
     token = open_session(uow, ctx, SessionKind.OPERATOR, key.id, key.role.value)
     uow.audit.add(AuditEntry(ctx.clock(), f"key:{key.id}", "console", "console.sign_in"))
-    return Result(Outcome.SIGNED_IN, token=token, subject=key.id)
+    return SignInResult(SignInStatus.SIGNED_IN, token=token, subject=key.id)

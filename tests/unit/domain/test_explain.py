@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from smartguard.domain.decisions import Decision, Outcome, Reason, Verdict
-from smartguard.domain.explain import explain, summary
-from tests.builders import beijing, card_state, judge, magstripe_purchase, night_lock
+from smartguard.domain.decisions import Reason, Verdict
+from smartguard.domain.explain import explain
 
 DETAILS = {
     Reason.REGION_LOCK: "CN-GD", Reason.OVERSEAS_LOCK: "JP", Reason.NIGHT_LOCK: "23:42",
@@ -65,22 +64,3 @@ def test_amount_limit_says_whose_limit_which_channel_and_which_limit():
 def test_frequency_limit_says_it_is_about_the_number_of_transactions():
     en = explain(Verdict(Reason.FREQUENCY_LIMIT, "pos.daily_count.bank"), "en")
     assert "number" in en and "the bank's" in en
-
-
-def test_summary_of_an_approval():
-    assert summary(Decision(Outcome.APPROVE), "en") == "approved"
-    assert summary(Decision(Outcome.APPROVE), "zh-CN") == "交易已批准"
-
-
-def test_summary_of_a_decline_leads_with_its_primary_reason():
-    decision = judge(magstripe_purchase(), card_state(night_lock=night_lock()),
-                     beijing(23, 30))
-    text = summary(decision, "en")
-    assert text.startswith("declined: night lock")
-    assert "23:30" in text
-
-
-def test_summary_of_a_verification_asks_for_confirmation():
-    text = summary(judge(magstripe_purchase()), "zh-CN")
-    assert text.startswith("需要您确认")
-    assert "磁条" in text

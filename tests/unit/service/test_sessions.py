@@ -8,7 +8,7 @@ from datetime import timedelta
 from smartguard.service_layer import keys, sessions, signin
 from smartguard.service_layer.records import Role
 from smartguard.service_layer.sessions import Limit
-from smartguard.service_layer.signin import Outcome
+from smartguard.service_layer.signin import SignInStatus
 from smartguard.service_layer.web_records import SessionKind
 from tests.unit.service.world import Enrolled, World
 
@@ -75,25 +75,25 @@ def operator_token(world: World, role: Role = Role.OPERATOR) -> str:
 
 def test_an_operator_key_opens_a_console_session(world: World) -> None:
     result = world.run(signin.operator_sign_in, operator_token(world), "10.0.0.1")
-    assert result.outcome is Outcome.SIGNED_IN and result.token
+    assert result.outcome is SignInStatus.SIGNED_IN and result.token
     assert live(world, result.token, SessionKind.OPERATOR)
     assert not live(world, result.token, SessionKind.CARDHOLDER)
 
 
 def test_an_admin_key_opens_a_console_session(world: World) -> None:
     result = world.run(signin.operator_sign_in, operator_token(world, Role.ADMIN), "10.0.0.1")
-    assert result.outcome is Outcome.SIGNED_IN
+    assert result.outcome is SignInStatus.SIGNED_IN
 
 
 def test_keys_of_other_roles_do_not_open_the_console(world: World) -> None:
     for role in (Role.PROCESSOR, Role.CARDHOLDER_APP):
         result = world.run(signin.operator_sign_in, operator_token(world, role), "10.0.0.1")
-        assert result.outcome is Outcome.REFUSED and result.token is None
+        assert result.outcome is SignInStatus.REFUSED and result.token is None
 
 
 def test_unknown_or_malformed_keys_do_not_open_the_console(world: World) -> None:
     for key in ("", "nonsense", "sg_abc_def", operator_token(world) + "x"):
-        assert world.run(signin.operator_sign_in, key, "10.0.0.1").outcome is Outcome.REFUSED
+        assert world.run(signin.operator_sign_in, key, "10.0.0.1").outcome is SignInStatus.REFUSED
 
 
 def test_a_console_session_ends_with_its_key(world: World) -> None:
@@ -109,7 +109,7 @@ def test_guessing_operator_keys_is_throttled(world: World) -> None:
     for _ in range(signin.PER_CLIENT.count):
         world.run(signin.operator_sign_in, "sg_x_y", "10.6.6.6")
     result = world.run(signin.operator_sign_in, operator_token(world), "10.6.6.6")
-    assert result.outcome is Outcome.THROTTLED
+    assert result.outcome is SignInStatus.THROTTLED
 
 
 def test_attempts_count_in_a_sliding_window(world: World) -> None:

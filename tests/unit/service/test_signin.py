@@ -12,7 +12,7 @@ from smartguard.domain.cards import StatusAction
 from smartguard.errors import InvalidInput
 from smartguard.service_layer import cards, sessions, signin
 from smartguard.service_layer.messages import OutboxMessage
-from smartguard.service_layer.signin import Outcome
+from smartguard.service_layer.signin import SignInStatus
 from smartguard.service_layer.web_records import SessionKind
 from tests import sms
 from tests.builders import valid_pan
@@ -35,7 +35,7 @@ def last4(world: World, card: Enrolled) -> str:
 
 
 def ask(world: World, card: Enrolled, phone: str = PHONE, client: str = "10.0.0.1",
-        digits: str | None = None) -> signin.Result:
+        digits: str | None = None) -> signin.SignInResult:
     return world.run(signin.request_code, digits or last4(world, card), phone, client)
 
 
@@ -45,9 +45,9 @@ def other_than(code: str) -> str:
 
 def test_the_texted_code_signs_the_cardholder_in(world: World, card: Enrolled) -> None:
     asked = ask(world, card)
-    assert asked.outcome is Outcome.SENT and asked.code_id
+    assert asked.outcome is SignInStatus.SENT and asked.code_id
     result = world.run(signin.verify_code, asked.code_id, texted_code(world), "10.0.0.1")
-    assert result.outcome is Outcome.SIGNED_IN and result.token
+    assert result.outcome is SignInStatus.SIGNED_IN and result.token
     assert result.subject == card.cardholder_id
     live = sessions.current_session(world.view(), world.ctx, result.token,
                                     SessionKind.CARDHOLDER)
@@ -97,15 +97,15 @@ def test_usual_ways_of_writing_a_mainland_mobile_number_are_understood(phone: st
 
 def test_a_wrong_phone_gets_the_same_answer_and_no_text(world: World, card: Enrolled) -> None:
     asked = ask(world, card, phone="+8613900000000")
-    assert asked.outcome is Outcome.SENT and asked.code_id
+    assert asked.outcome is SignInStatus.SENT and asked.code_id
     assert world.view().outbox.list(None, None, None, 10) == []
     result = world.run(signin.verify_code, asked.code_id, "000000", "10.0.0.1")
-    assert result.outcome is Outcome.WRONG_CODE
+    assert result.outcome is SignInStatus.WRONG_CODE
 
 
 def test_wrong_last_4_digits_send_nothing(world: World, card: Enrolled) -> None:
     other = "0000" if last4(world, card) != "0000" else "1111"
-    assert ask(world, card, digits=other).outcome is Outcome.SENT
+    assert ask(world, card, digits=other).outcome is SignInStatus.SENT
     assert sign_in_texts(world) == []
 
 
@@ -123,7 +123,7 @@ def test_a_closed_card_cannot_be_used_to_sign_in(world: World, card: Enrolled) -
 
 def test_without_sms_no_code_can_be_sent(world: World, card: Enrolled) -> None:
     world.ctx = replace(world.ctx, alert_channels=frozenset({"webhook"}))
-    assert ask(world, card).outcome is Outcome.UNAVAILABLE
+    assert ask(world, card).outcome is SignInStatus.UNAVAILABLE
     assert world.view().signins.get("sgn_0001") is None
 
 
@@ -131,7 +131,7 @@ def test_a_wrong_code_does_not_sign_in(world: World, card: Enrolled) -> None:
     asked = ask(world, card)
     result = world.run(signin.verify_code, asked.code_id, other_than(texted_code(world)),
                        "10.0.0.1")
-    assert result.outcome is Outcome.WRONG_CODE and result.token is None
+    assert result.outcome is SignInStatus.WRONG_CODE and result.token is None
 
 
 def test_five_wrong_codes_use_the_code_up(world: World, card: Enrolled) -> None:
@@ -140,14 +140,14 @@ def test_five_wrong_codes_use_the_code_up(world: World, card: Enrolled) -> None:
     for _ in range(signin.MAX_CODE_ATTEMPTS):
         world.run(signin.verify_code, asked.code_id, other_than(right), "10.0.0.1")
     result = world.run(signin.verify_code, asked.code_id, right, "10.0.0.1")
-    assert result.outcome is Outcome.WRONG_CODE
+    assert result.outcome is SignInStatus.WRONG_CODE
 
 
 def test_the_code_expires_after_5_minutes(world: World, card: Enrolled) -> None:
     asked = ask(world, card)
     world.clock.advance(minutes=5)
     result = world.run(signin.verify_code, asked.code_id, texted_code(world), "10.0.0.1")
-    assert result.outcome is Outcome.WRONG_CODE
+    assert result.outcome is SignInStatus.WRONG_CODE
 
 
 def test_a_code_signs_in_once(world: World, card: Enrolled) -> None:
@@ -155,23 +155,23 @@ def test_a_code_signs_in_once(world: World, card: Enrolled) -> None:
     code = texted_code(world)
     world.run(signin.verify_code, asked.code_id, code, "10.0.0.1")
     again = world.run(signin.verify_code, asked.code_id, code, "10.0.0.1")
-    assert again.outcome is Outcome.WRONG_CODE
+    assert again.outcome is SignInStatus.WRONG_CODE
 
 
 def test_a_sixth_request_for_one_phone_within_15_minutes_is_refused(
         world: World, card: Enrolled) -> None:
     for n in range(signin.PER_PHONE.count):
-        assert ask(world, card, client=f"10.0.0.{n}").outcome is Outcome.SENT
-    assert ask(world, card, client="10.0.1.1").outcome is Outcome.THROTTLED
+        assert ask(world, card, client=f"10.0.0.{n}").outcome is SignInStatus.SENT
+    assert ask(world, card, client="10.0.1.1").outcome is SignInStatus.THROTTLED
     assert len(sign_in_texts(world)) == signin.PER_PHONE.count
     world.clock.advance(minutes=15, seconds=1)
-    assert ask(world, card).outcome is Outcome.SENT
+    assert ask(world, card).outcome is SignInStatus.SENT
 
 
 def test_one_client_asking_for_many_phones_is_throttled(world: World, card: Enrolled) -> None:
     for n in range(signin.PER_CLIENT.count):
         ask(world, card, phone=f"+86139000000{n:02d}")
-    assert ask(world, card).outcome is Outcome.THROTTLED
+    assert ask(world, card).outcome is SignInStatus.THROTTLED
     assert sign_in_texts(world) == []
 
 
@@ -180,7 +180,7 @@ def test_one_client_guessing_codes_is_throttled(world: World, card: Enrolled) ->
     for _ in range(signin.PER_CLIENT.count):
         world.run(signin.verify_code, "sgn_unknown", "000000", "10.9.9.9")
     result = world.run(signin.verify_code, asked.code_id, texted_code(world), "10.9.9.9")
-    assert result.outcome is Outcome.THROTTLED
+    assert result.outcome is SignInStatus.THROTTLED
 
 
 def test_codes_tokens_phones_and_addresses_are_stored_only_as_hashes(

@@ -59,10 +59,6 @@ def encode(fields: Fields) -> bytes:
     return len(raw).to_bytes(HEADER_BYTES, "big") + bytes(raw)
 
 
-def frame_length(header: bytes) -> int:
-    return int.from_bytes(header[:HEADER_BYTES], "big")
-
-
 @dataclass(frozen=True, slots=True)
 class Frames:
     """Complete messages split off the front of a byte stream, and what is left over."""

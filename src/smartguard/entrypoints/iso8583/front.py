@@ -18,30 +18,29 @@ import json
 import signal
 import socket
 import sys
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import structlog
 
 from smartguard.adapters.iso8583 import codec
-from smartguard.config import Settings
+from smartguard.config import IsoSettings, Settings
 from smartguard.entrypoints import logs
-from smartguard.entrypoints.iso8583 import limits, tls_context
 from smartguard.entrypoints.iso8583.gateway import Gateway
 from smartguard.entrypoints.iso8583.link import FrontLink
-from smartguard.entrypoints.iso8583.server import IsoServer
+from smartguard.entrypoints.iso8583.server import IsoServer, limits, tls_context
 from smartguard.entrypoints.runtime import settle_heap
 from smartguard.service_layer.context import Context
 
 log = structlog.get_logger("smartguard.iso8583")
 
-#: The settings a front needs on its command line (the secret comes on standard input).
-FRONT_SETTINGS = (
-    "iso_idle_timeout_s", "iso_max_message_bytes", "iso_max_in_flight",
-    "iso_shutdown_grace_s", "iso_tls_cert", "iso_tls_key", "iso_tls_client_ca", "log_level",
-)
+def front_settings(settings: Settings) -> dict[str, Any]:
+    """What a front needs on its command line (the secret comes on standard input)."""
+    return {"iso": asdict(settings.iso), "log_level": settings.log_level}
 
 
-async def run_front(fd: int, core: Path, settings: Settings, secret: bytes) -> None:
+async def run_front(fd: int, core: Path, settings: IsoSettings, secret: bytes) -> None:
     link = FrontLink(core)
     await link.connect()
     sock = socket.socket(fileno=fd)
@@ -69,11 +68,11 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="SmartGuard ISO 8583 front process")
     ap.add_argument("--fd", type=int, required=True, help="the listening socket")
     ap.add_argument("--core", type=Path, required=True, help="the core's Unix socket")
-    ap.add_argument("--settings", default="{}", help="JSON of the front's settings")
+    ap.add_argument("--settings", required=True, help="JSON of the front's settings")
     args = ap.parse_args(argv)
-    values = {k: v for k, v in json.loads(args.settings).items() if k in FRONT_SETTINGS}
-    settings = Settings(**values)
-    logs.configure(settings.log_level)
+    values = json.loads(args.settings)
+    settings = IsoSettings(**values["iso"])
+    logs.configure(values["log_level"])
     secret = bytes.fromhex(sys.stdin.readline().strip())
     if not secret:
         raise SystemExit("the front expects the secret on its standard input")

@@ -22,6 +22,8 @@ from typing import cast
 import structlog
 
 from smartguard.adapters.iso8583 import codec
+from smartguard.config import IsoSettings
+from smartguard.domain.errors import InvalidInput
 from smartguard.entrypoints.iso8583.gateway import Handler
 
 log = structlog.get_logger("smartguard.iso8583")
@@ -33,6 +35,35 @@ class Limits:
     max_message: int = 8192
     max_in_flight: int = 512
     grace: float = 10.0
+
+
+def limits(settings: IsoSettings) -> Limits:
+    return Limits(
+        idle_timeout=settings.idle_timeout_s,
+        max_message=min(settings.max_message_bytes, codec.MAX_FRAME),
+        max_in_flight=settings.max_in_flight,
+        grace=settings.shutdown_grace_s,
+    )
+
+
+def tls_context(settings: IsoSettings) -> ssl.SSLContext | None:
+    """TLS for the ISO port when ``tls_cert`` and ``tls_key`` are set; with
+    ``tls_client_ca`` too, clients must present a certificate that CA signed."""
+    if not settings.tls_cert and not settings.tls_key:
+        return None
+    if not (settings.tls_cert and settings.tls_key):
+        raise InvalidInput("iso8583.tls_cert", "set both tls_cert and tls_key")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        context.load_cert_chain(settings.tls_cert, settings.tls_key)
+        if settings.tls_client_ca:
+            context.load_verify_locations(settings.tls_client_ca)
+            context.verify_mode = ssl.CERT_REQUIRED
+    except (OSError, ssl.SSLError) as exc:
+        raise InvalidInput("iso8583.tls_cert", f"cannot load the TLS certificate: {exc}"
+                           ) from exc
+    return context
 
 
 class _Connection(asyncio.Protocol):

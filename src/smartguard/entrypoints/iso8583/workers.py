@@ -21,7 +21,7 @@ from pathlib import Path
 import structlog
 
 from smartguard.bootstrap import App
-from smartguard.entrypoints.iso8583.front import FRONT_SETTINGS
+from smartguard.entrypoints.iso8583.front import front_settings
 from smartguard.entrypoints.iso8583.gateway import StorePart
 from smartguard.entrypoints.iso8583.link import CoreLink
 
@@ -37,7 +37,7 @@ class IsoWorkers:
         self._secret = sg.ctx.secret
         self._dir = Path(tempfile.mkdtemp(prefix="sg-iso-"))
         self.link = CoreLink(self._dir / "core.sock", StorePart(sg).submit)
-        self.port = sg.settings.iso_port
+        self.port = sg.settings.iso.port
         self._fronts: list[subprocess.Popen[bytes]] = []
         self._stopping = False
         self._watch: asyncio.Task[None] | None = None
@@ -49,25 +49,25 @@ class IsoWorkers:
         self._fronts = [self._spawn() for _ in range(self.count)]
         await self.link.wait_for(self.count, timeout=30)
         self._watch = asyncio.create_task(self._supervise())
-        log.info("iso8583_listening", host=self.settings.iso_host, port=self.port,
+        log.info("iso8583_listening", host=self.settings.iso.host, port=self.port,
                  fronts=self.count)
 
     def _bound_socket(self) -> socket.socket:
         """Bound but not listening: the port accepts connections only once a front
         serves it (the front's server calls listen)."""
         s = self.settings
-        family = socket.AF_INET6 if ":" in s.iso_host else socket.AF_INET
+        family = socket.AF_INET6 if ":" in s.iso.host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind((s.iso_host, s.iso_port))
+            sock.bind((s.iso.host, s.iso.port))
         except OSError:
             sock.close()
             raise
         return sock
 
     def _spawn(self) -> subprocess.Popen[bytes]:
-        values = {k: getattr(self.settings, k) for k in FRONT_SETTINGS}
+        values = front_settings(self.settings)
         fd = self._sock.fileno()
         proc = subprocess.Popen(
             [sys.executable, "-m", "smartguard.entrypoints.iso8583.front", "--fd", str(fd),
@@ -93,7 +93,7 @@ class IsoWorkers:
         for proc in self._fronts:
             if proc.poll() is None:
                 proc.terminate()
-        deadline = time.monotonic() + self.settings.iso_shutdown_grace_s + 5
+        deadline = time.monotonic() + self.settings.iso.shutdown_grace_s + 5
         for proc in self._fronts:
             while proc.poll() is None and time.monotonic() < deadline:
                 await asyncio.sleep(0.02)

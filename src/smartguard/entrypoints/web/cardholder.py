@@ -100,8 +100,8 @@ async def signin_send(request: Request) -> Response:
     except InvalidInput as exc:
         return render(request, "signin.html", t("signin.title"), lang=lang, status=422,
                       values=form, errors={exc.field: i18n.error_text(exc, lang)})
-    refused = {signin.Outcome.THROTTLED: (429, "signin.throttled"),
-               signin.Outcome.UNAVAILABLE: (503, "signin.no_sms")}.get(result.outcome)
+    refused = {signin.SignInStatus.THROTTLED: (429, "signin.throttled"),
+               signin.SignInStatus.UNAVAILABLE: (503, "signin.no_sms")}.get(result.outcome)
     if refused is not None:
         return render(request, "signin.html", t("signin.title"), lang=lang,
                       status=refused[0], values=form, notice=t(refused[1]), notice_bad=True)
@@ -132,10 +132,10 @@ async def code_check(request: Request) -> Response:
     client = request.client.host if request.client else "unknown"
     result = await w.sg.awrite(lambda uow: signin.verify_code(
         uow, w.sg.ctx, code_id, form.get("code", ""), client))
-    if result.outcome is not signin.Outcome.SIGNED_IN or result.token is None:
-        key = "signin.throttled" if result.outcome is signin.Outcome.THROTTLED \
+    if result.outcome is not signin.SignInStatus.SIGNED_IN or result.token is None:
+        key = "signin.throttled" if result.outcome is signin.SignInStatus.THROTTLED \
             else "signin.wrong_code"
-        status = 429 if result.outcome is signin.Outcome.THROTTLED else 422
+        status = 429 if result.outcome is signin.SignInStatus.THROTTLED else 422
         return render(request, "signin_code.html", t("signin.code_title"), lang=lang,
                       status=status, errors={"code": t(key)})
     response = redirect(request, "/")

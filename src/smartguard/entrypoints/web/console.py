@@ -61,7 +61,7 @@ async def signin_check(request: Request) -> Response:
         uow, w.sg.ctx, form.get("api_key", ""), client))
     if result.token is None:
         t = i18n.translator(lang)
-        key = "signin.throttled" if result.outcome is signin.Outcome.THROTTLED \
+        key = "signin.throttled" if result.outcome is signin.SignInStatus.THROTTLED \
             else "console.refused"
         return render(request, "console/signin.html", t("console.signin"), lang=lang,
                       status=429 if key == "signin.throttled" else 401,

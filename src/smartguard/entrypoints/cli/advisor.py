@@ -12,9 +12,14 @@ from typing import Any, TypeVar
 import click
 
 from smartguard.bootstrap import App, bootstrap
-from smartguard.config import load
 from smartguard.domain.controls import values as s
 from smartguard.entrypoints.advisor_text import preview_lines, report_lines
+from smartguard.entrypoints.cli.options import (
+    CLI_ACTOR,
+    config_option,
+    data_dir_option,
+    settings_from,
+)
 from smartguard.entrypoints.http_api.advisor_views import (
     agreement_view,
     preview_view,
@@ -23,16 +28,11 @@ from smartguard.entrypoints.http_api.advisor_views import (
 )
 from smartguard.service_layer import agreements, checkup
 from smartguard.service_layer import preview as pv
-from smartguard.service_layer.context import Actor
 from smartguard.service_layer.ports import UnitOfWork
 
-ACTOR = Actor("cli", "cli")
+ACTOR = CLI_ACTOR
 T = TypeVar("T")
 
-config_option = click.option("--config", "config", type=click.Path(
-    path_type=Path, exists=True, dir_okay=False), help="TOML settings file.")
-data_dir_option = click.option("--data-dir", type=click.Path(path_type=Path),
-                               help="Where the database and secret live.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 language_option = click.option("--language", type=click.Choice(["en", "zh-CN"]),
                                default="en", show_default=True)
@@ -40,7 +40,7 @@ language_option = click.option("--language", type=click.Choice(["en", "zh-CN"]),
 
 def _read(config: Path | None, data_dir: Path | None, job: Callable[[App, UnitOfWork], T]
           ) -> T:
-    sg = bootstrap(load(config, data_dir=data_dir))
+    sg = bootstrap(settings_from(config, data_dir=data_dir))
     try:
         return sg.read(lambda uow: job(sg, uow))
     finally:
@@ -157,8 +157,3 @@ def agreements_list(config: Path | None, data_dir: Path | None, card_id: str) ->
         click.echo(f"{v['id']}  {v['status']:<9}  {v['payee']}  since {v['since'][:10]}  "
                    f"last used {(v['last_used_at'] or 'never')[:16]}  "
                    f"limits {v['per_txn_limit']}/{v['daily_limit']}")
-
-
-def register(main: click.Group) -> None:
-    main.add_command(advisor)
-    main.add_command(agreements_group)

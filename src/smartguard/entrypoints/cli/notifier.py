@@ -11,19 +11,19 @@ import click
 
 from smartguard.bootstrap import bootstrap
 from smartguard.entrypoints import logs
-from smartguard.entrypoints.cli import _settings, config_option, data_dir_option, main
+from smartguard.entrypoints.cli.options import config_option, data_dir_option, settings_from
 from smartguard.entrypoints.notifier import NotifierService
 from smartguard.entrypoints.serve import event_loop_runner
 
 
-@main.command()
+@click.command()
 @config_option
 @data_dir_option
 @click.option("--log-level", default=None, help="debug, info, warning, error.")
 def notifier(config: Path | None, data_dir: Path | None, log_level: str | None) -> None:
     """Relay alerts from the outbox (SMS, webhooks) until interrupted. Several may run
     at once, beside or instead of the one inside ``serve``."""
-    settings = _settings(config, data_dir=data_dir, log_level=log_level)
+    settings = settings_from(config, data_dir=data_dir, log_level=log_level)
     logs.configure(settings.log_level)
 
     async def run() -> None:

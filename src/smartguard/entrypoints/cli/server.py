@@ -1,0 +1,50 @@
+"""``smartguard serve`` and ``smartguard demo``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from smartguard.entrypoints import logs
+from smartguard.entrypoints.cli.options import config_option, data_dir_option, settings_from
+
+
+@click.command()
+@config_option
+@data_dir_option
+@click.option("--host", help="HTTP host (default 127.0.0.1).")
+@click.option("--port", type=int, help="HTTP port (default 8000).")
+@click.option("--iso-port", type=int, help="ISO 8583 TCP port (default 8583).")
+@click.option("--no-iso", is_flag=True, help="Do not start the ISO 8583 server.")
+@click.option("--iso-workers", type=int, default=None,
+              help="ISO 8583 front processes (0: the gateway runs in this process).")
+@click.option("--log-level", default=None, help="debug, info, warning, error.")
+def serve(config: Path | None, data_dir: Path | None, host: str | None, port: int | None,
+          iso_port: int | None, no_iso: bool, iso_workers: int | None,
+          log_level: str | None) -> None:
+    """Serve the HTTP API (and the ISO 8583 gateway) until interrupted."""
+    from smartguard.entrypoints.serve import event_loop_runner
+    from smartguard.entrypoints.serve import serve as serve_main
+
+    settings = settings_from(config, data_dir=data_dir, http_host=host, http_port=port,
+                         iso_port=iso_port, iso_enabled=False if no_iso else None,
+                         iso_workers=iso_workers,
+                         log_level=log_level)
+    logs.configure(settings.log_level)
+    event_loop_runner()(serve_main(settings))
+
+
+@click.command()
+@click.option("--data-dir", type=click.Path(path_type=Path),
+              help="Where the demo's database lives (default ./smartguard-demo).")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--iso-port", type=int, default=8583, show_default=True)
+@click.option("--exit", "exit_after", is_flag=True,
+              help="Stop after the scripted day instead of serving on.")
+def demo(data_dir: Path | None, port: int, iso_port: int, exit_after: bool) -> None:
+    """Enrol demo cardholders, play a scripted day of traffic, then keep serving."""
+    from smartguard.entrypoints.demo import run_demo
+
+    sys.exit(run_demo(data_dir or Path("smartguard-demo"), port, iso_port, exit_after))
