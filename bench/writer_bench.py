@@ -27,6 +27,7 @@ from smartguard.adapters.iso8583 import mapping as m
 from smartguard.bootstrap import bootstrap
 from smartguard.config import load
 from smartguard.service_layer import authorize as az
+from smartguard.service_layer.thread_writer import ThreadWriter
 
 
 def cpu() -> float:
@@ -44,6 +45,8 @@ def main() -> None:
         data = Path(tmp) / "data"
         pans = build(data, args.cards).pans
         sg = bootstrap(load(None, data_dir=data))
+        writer = sg.writer
+        assert isinstance(writer, ThreadWriter)  # no loop given: the thread scheduler
         rng = random.Random(1)
         jobs = []
         for n in range(args.requests):
@@ -55,13 +58,13 @@ def main() -> None:
         c0, t0 = cpu(), time.perf_counter()
         window: list[Future[Any]] = []
         for job in jobs:  # keep 256 in flight, as many connections would
-            window.append(sg.committer.submit(job))
+            window.append(writer.submit(job))
             if len(window) >= 256:
                 window.pop(0).result()
         for f in window:
             f.result()
         elapsed, used = time.perf_counter() - t0, cpu() - c0
-        stats = sg.committer.stats
+        stats = writer.stats
         print(f"{len(jobs) / elapsed:,.0f} authorizations/s  {used / len(jobs) * 1e6:.0f} us "
               f"CPU/authorization  {stats.batches} batches (largest {stats.largest})")
         sg.close()

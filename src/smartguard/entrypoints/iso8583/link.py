@@ -7,13 +7,11 @@ per process, so this puts the protocol work and the decisions on different cores
 sends each mapped authorization or reversal over a Unix socket (the PAN already hashed)
 and builds the answer from the :class:`~.gateway.StoreAnswer` it gets back.
 
-Wire format, both ways: a 4-byte big-endian length, then a JSON array of messages, the
-typed values below as JSON objects (orjson writes the dataclasses by their field names):
-front to core :class:`WorkMessage` (``{"id": 7, "authorize": {"ref": {"pan_hash": ...},
-"request": {...}, "billing_given": true}, "reverse": null}``), core to front
-:class:`AnswerMessage` (``{"id": 7, "answer": {"kind": "decided", "response_code":
-"00", ...}}``). Each side writes at most one frame per turn of its event loop, so many
-requests share one write. JSON, not pickle: neither side ever runs anything its peer
+Wire format, both ways: a 4-byte big-endian length, then a JSON array of messages: front
+to core :class:`WorkMessage`, core to front :class:`AnswerMessage`, each written and read
+by its own class (``wire`` / ``from_wire``), the request's fields laid out as its
+dataclass declares them. Each side writes at most one frame per turn of its event loop,
+so many requests share one write. JSON, not pickle: neither side ever runs anything its peer
 sends; anything else than these shapes is refused (the core answers 96: a front and its
 core disagreeing is a bug, never guessed around).
 """
@@ -23,7 +21,9 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -50,70 +50,80 @@ from smartguard.service_layer.authorize import CardRef
 log = structlog.get_logger("smartguard.iso8583")
 
 
+class WorkKind(StrEnum):
+    AUTHORIZE = "authorize"
+    REVERSE = "reverse"
+
+
+#: The layout of a request's values on the wire: its dataclass's fields, in order, so that
+#: both sides take it from one declaration (a field added to the request travels at once).
+REQUEST_FIELDS = tuple(f.name for f in fields(AuthorizationRequest))
+REVERSAL_FIELDS = tuple(f.name for f in fields(ReversalRequest))
+_request_values = attrgetter(*REQUEST_FIELDS)
+_reversal_values = attrgetter(*REVERSAL_FIELDS)
+# Enum members by value: a dict lookup costs a fraction of calling the enum class.
+_ENUMS = tuple((REQUEST_FIELDS.index(name), {k.value: k for k in enum})
+               for name, enum in (("kind", MessageKind), ("terminal", TerminalType),
+                                  ("entry_mode", EntryMode)))
+_ANSWER_KINDS = {k.value: k for k in AnswerKind}
+
+
 @dataclass(frozen=True, slots=True)
 class WorkMessage:
-    """Front to core: one piece of mapped work (exactly one of the two is set)."""
+    """Front to core: one piece of mapped work. On the wire a JSON array ``[id, kind,
+    pan_hash, card_id, billing_given, values]``, ``values`` the request's fields in the
+    order :data:`REQUEST_FIELDS` (or :data:`REVERSAL_FIELDS`) declares: arrays, not
+    objects, because the core, the gateway's bound, parses every one (13 -> 4 us per
+    request, docs/performance.md)."""
 
     id: int
-    authorize: Authorize | None = None
-    reverse: Reverse | None = None
+    work: Work
+
+    def wire(self) -> list[Any]:
+        w = self.work
+        if isinstance(w, Authorize):
+            return [self.id, WorkKind.AUTHORIZE, w.ref.pan_hash, w.ref.card_id,
+                    w.billing_given, _request_values(w.request)]
+        ref = w.ref
+        return [self.id, WorkKind.REVERSE, ref.pan_hash if ref else None,
+                ref.card_id if ref else None, False, _reversal_values(w.reversal)]
 
     @classmethod
-    def of(cls, rid: int, work: Work) -> WorkMessage:
-        if isinstance(work, Authorize):
-            return cls(rid, authorize=work)
-        return cls(rid, reverse=work)
-
-    @property
-    def work(self) -> Work:
-        found = self.authorize or self.reverse
-        if found is None:
-            raise ValueError("a work message carries no work")
-        return found
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> WorkMessage:
-        a, r = d["authorize"], d["reverse"]
-        if (a is None) == (r is None):
-            raise ValueError("a work message carries one authorize or one reverse")
-        if a is not None:
-            return cls(d["id"], authorize=Authorize(
-                _ref(a["ref"]), _request(a["request"]), bool(a["billing_given"])))
-        ref = r["ref"]
-        return cls(d["id"], reverse=Reverse(ReversalRequest(**r["reversal"]),
-                                            _ref(ref) if ref is not None else None))
+    def from_wire(cls, item: list[Any]) -> WorkMessage:
+        rid, kind, pan_hash, card_id, billing_given, values = item
+        if not isinstance(rid, int) or not isinstance(values, list):
+            raise ValueError("a work message is [id, kind, pan_hash, card_id, "
+                             "billing_given, values]")
+        if kind == WorkKind.AUTHORIZE:
+            if len(values) != len(REQUEST_FIELDS):
+                raise ValueError("an authorization carries every field of the request")
+            for at, members in _ENUMS:
+                values[at] = members[values[at]]
+            request = AuthorizationRequest(*values)
+            return cls(rid, Authorize(CardRef(pan_hash, card_id), request,
+                                      billing_given is True))
+        if kind == WorkKind.REVERSE:
+            ref = CardRef(pan_hash, card_id) if pan_hash or card_id else None
+            return cls(rid, Reverse(ReversalRequest(*values), ref))
+        raise ValueError(f"unknown work kind {kind!r}")
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerMessage:
-    """Core to front: the answer to the work message with the same id."""
+    """Core to front: the answer to the work message with the same id; on the wire
+    ``[id, kind, response_code, approval_code, balance, currency]``."""
 
     id: int
     answer: StoreAnswer
 
+    def wire(self) -> list[Any]:
+        a = self.answer
+        return [self.id, a.kind, a.response_code, a.approval_code, a.balance, a.currency]
+
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> AnswerMessage:
-        a = d["answer"]
-        return cls(d["id"], StoreAnswer(_ANSWER_KINDS[a["kind"]], a["response_code"],
-                                        a["approval_code"], a["balance"], a["currency"]))
-
-
-# Enum members by value: a dict lookup costs a fraction of calling the enum class.
-_KINDS = {k.value: k for k in MessageKind}
-_TERMINALS = {k.value: k for k in TerminalType}
-_ENTRY_MODES = {k.value: k for k in EntryMode}
-_ANSWER_KINDS = {k.value: k for k in AnswerKind}
-
-
-def _ref(d: dict[str, Any]) -> CardRef:
-    return CardRef(pan_hash=d["pan_hash"], card_id=d["card_id"])
-
-
-def _request(d: dict[str, Any]) -> AuthorizationRequest:
-    d["kind"] = _KINDS[d["kind"]]
-    d["terminal"] = _TERMINALS[d["terminal"]]
-    d["entry_mode"] = _ENTRY_MODES[d["entry_mode"]]
-    return AuthorizationRequest(**d)
+    def from_wire(cls, item: list[Any]) -> AnswerMessage:
+        rid, kind, code, approval, balance, currency = item
+        return cls(rid, StoreAnswer(_ANSWER_KINDS[kind], code, approval, balance, currency))
 
 
 HEADER = 4
@@ -136,19 +146,19 @@ class Batcher:
         if not self.items or self.writer.is_closing():
             self.items.clear()
             return
-        payload = orjson.dumps(self.items)
+        payload = orjson.dumps([m.wire() for m in self.items])
         self.items = []
         self.writer.write(len(payload).to_bytes(HEADER, "big") + payload)
 
 
-async def read_frame(reader: asyncio.StreamReader) -> list[dict[str, Any]] | None:
-    """The next frame's messages (as JSON objects), or None at the end of the stream."""
+async def read_frame(reader: asyncio.StreamReader) -> list[list[Any]] | None:
+    """The next frame's messages (their wire form), or None at the end of the stream."""
     try:
         header = await reader.readexactly(HEADER)
         size = int.from_bytes(header, "big")
         if size > MAX_FRAME:
             raise ValueError(f"link frame of {size} bytes")
-        items: list[dict[str, Any]] = orjson.loads(await reader.readexactly(size))
+        items: list[list[Any]] = orjson.loads(await reader.readexactly(size))
         return items
     except (asyncio.IncompleteReadError, ConnectionError):
         return None
@@ -208,12 +218,12 @@ class CoreLink:
             self._peers.discard(task)
             writer.close()
 
-    def _serve_one(self, item: dict[str, Any], out: Batcher) -> None:
+    def _serve_one(self, item: list[Any], out: Batcher) -> None:
         try:
-            message = WorkMessage.from_json(item)
+            message = WorkMessage.from_wire(item)
         except Exception as exc:  # a front speaking another version: a bug, answer 96
             log.error("core_link_bad_message", error=type(exc).__name__)
-            rid = item.get("id") if isinstance(item, dict) else None
+            rid = item[0] if isinstance(item, list) and item else None
             if isinstance(rid, int):
                 out.add(AnswerMessage(rid, StoreAnswer(AnswerKind.REFUSED, "96")))
             return
@@ -244,13 +254,13 @@ class FrontLink:
     def send(self, work: Work, done: Done) -> None:
         self._next += 1
         self._waiting[self._next] = done
-        self._out.add(WorkMessage.of(self._next, work))
+        self._out.add(WorkMessage(self._next, work))
 
     async def _read(self, reader: asyncio.StreamReader) -> None:
         try:
             while (items := await read_frame(reader)) is not None:
                 for item in items:
-                    message = AnswerMessage.from_json(item)
+                    message = AnswerMessage.from_wire(item)
                     callback = self._waiting.pop(message.id, None)
                     if callback is not None:
                         callback(message.answer)
