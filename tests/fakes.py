@@ -581,6 +581,9 @@ class FakeUnitOfWork:
         if self._open:
             self.rollback()
 
+    def lock_rows(self, locks: list[tuple[str, str]]) -> None:
+        """One unit of work at a time writes the fake store: nothing to lock."""
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,

@@ -14,7 +14,7 @@ from smartguard.config import Settings
 from smartguard.domain.errors import InvalidInput
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.loop_writer import INLINE_COMMIT_MAX, LoopWriter
-from smartguard.service_layer.ports import Store, UnitOfWork
+from smartguard.service_layer.ports import RowLock, Store, UnitOfWork
 from smartguard.service_layer.thread_writer import ThreadWriter
 from smartguard.service_layer.writer import BatchRunner, Writer
 
@@ -30,12 +30,14 @@ class App:
     store: Store
     writer: Writer
 
-    def write(self, job: Callable[[UnitOfWork], T]) -> T:
-        """Run ``job`` on the writer and return its committed result."""
-        return self.writer.run(job)
+    def write(self, job: Callable[[UnitOfWork], T], lock: RowLock | None = None) -> T:
+        """Run ``job`` on the writer and return its committed result (``lock``: the row
+        the job will lock, see ``Writer.run``)."""
+        return self.writer.run(job, lock)
 
-    async def awrite(self, job: Callable[[UnitOfWork], T]) -> T:
-        return await self.writer.arun(job)
+    async def awrite(self, job: Callable[[UnitOfWork], T], lock: RowLock | None = None
+                     ) -> T:
+        return await self.writer.arun(job, lock)
 
     def read(self, job: Callable[[UnitOfWork], T]) -> T:
         """Run a read-only ``job`` on this thread's read connection."""

@@ -22,8 +22,10 @@ adapter border.
     │   ├── Unauthenticated     no or unknown API key (HTTP 401)
     │   └── Forbidden           key lacks the role or does not own the card (HTTP 403)
     └── StoreUnavailable        the database failed; authorizations fail closed (ISO 96)
-        └── StoreConflict       a transient conflict (deadlock, serialization failure):
-                                the writer runs the batch again; seen only if it persists
+        ├── StoreConflict       a transient conflict (deadlock, serialization failure):
+        │                       the writer runs the batch again; seen only if it persists
+        └── StoreDisconnected   the connection to the store was lost (a failover): before
+                                COMMIT the writer runs the batch again on a new connection
 
 A programming error that could only hang, a job run synchronously from the writer's own
 event loop, raises :class:`smartguard.service_layer.writer.WriterMisuse` (a RuntimeError).
@@ -43,6 +45,7 @@ __all__ = [
     "NotFound",
     "SmartGuardError",
     "StoreConflict",
+    "StoreDisconnected",
     "StoreUnavailable",
     "Unauthenticated",
     "UnknownAccount",
@@ -117,3 +120,7 @@ class StoreUnavailable(SmartGuardError):
 
 class StoreConflict(StoreUnavailable):
     code = "store_conflict"
+
+
+class StoreDisconnected(StoreUnavailable):
+    code = "store_disconnected"

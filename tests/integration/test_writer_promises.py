@@ -19,7 +19,7 @@ from smartguard.adapters.sqlite.store import SqliteStore
 from smartguard.adapters.sqlite.store import upgrade as sqlite_upgrade
 from smartguard.domain.cards import Cardholder
 from smartguard.domain.errors import InvalidInput
-from smartguard.errors import StoreConflict, StoreUnavailable
+from smartguard.errors import StoreConflict, StoreDisconnected, StoreUnavailable
 from smartguard.service_layer.loop_writer import LoopWriter
 from smartguard.service_layer.ports import BatchUnitOfWork, UnitOfWork
 from smartguard.service_layer.thread_writer import ThreadWriter
@@ -216,6 +216,8 @@ class Faulty:
     fail_begin = False
     poison: list[bool]  # a job sets it: the COMMIT of its transaction fails
     conflicts: list[int]  # conflicts still to report, one per job run
+    lost_at_commit = False  # the connection drops while COMMIT is on its way
+    locked: list[list[tuple[str, str]]]  # what each batch asked to lock, before its jobs
 
     def __init__(self, factory: Factory) -> None:
         self.inner = factory()
@@ -236,12 +238,19 @@ class Faulty:
     def commit(self) -> None:
         if Faulty.poison:
             raise StoreUnavailable("could not serialize the batch at COMMIT")
+        if Faulty.lost_at_commit:
+            raise StoreDisconnected("server closed the connection unexpectedly")
         self.inner.commit()
+
+    def lock_rows(self, locks: list[tuple[str, str]]) -> None:
+        Faulty.locked.append(list(locks))
+        self.inner.lock_rows(locks)
 
 
 @pytest.fixture
 def faulty(stores: Stores) -> Iterator[Factory]:
     Faulty.fail_begin, Faulty.poison, Faulty.conflicts = False, [], []
+    Faulty.lost_at_commit, Faulty.locked = False, []
     yield lambda: Faulty(stores.writer)  # type: ignore[return-value]
 
 
@@ -306,3 +315,63 @@ def test_many_jobs_share_few_batches(scheduler: str, stores: Stores) -> None:
         return writer.stats.batches
 
     assert scenario(scheduler, stores, body) <= 3
+
+
+def test_a_connection_lost_before_commit_is_retried_and_never_seen(
+        scheduler: str, stores: Stores, faulty: Factory) -> None:
+    Faulty.conflicts.append(1)
+
+    def failover(uow: UnitOfWork) -> str:
+        if Faulty.conflicts:
+            Faulty.conflicts.pop()
+            raise StoreDisconnected("server closed the connection unexpectedly")
+        return add("chd_2")(uow)
+
+    results = scenario(scheduler, stores, lambda w: one_batch(
+        w, [add("chd_1"), failover]), faulty)
+    assert results == ["chd_1", "chd_2"]
+    assert stores.holders("chd_1", "chd_2") == [True, True]
+
+
+def test_a_connection_lost_during_commit_fails_every_job_and_runs_nothing_again(
+        scheduler: str, stores: Stores, faulty: Factory) -> None:
+    """The batch may or may not have committed: nothing is run again (an enrolment would
+    be made twice); the callers send again, and idempotency keys make that exact."""
+    runs: list[int] = []
+
+    def counted(uow: UnitOfWork) -> str:
+        runs.append(1)
+        Faulty.lost_at_commit = True  # this batch's COMMIT will not come back
+        return add("chd_1")(uow)
+
+    results = scenario(scheduler, stores, lambda w: one_batch(w, [counted, add("chd_2")]),
+                       faulty)
+    assert all(isinstance(r, StoreUnavailable) and "unknown" in str(r) for r in results)
+    assert len(runs) == 1
+
+
+def test_each_batch_asks_for_its_jobs_row_locks_before_any_job_runs(
+        scheduler: str, stores: Stores, faulty: Factory) -> None:
+    seen: list[int] = []
+
+    def job(uow: UnitOfWork) -> str:
+        seen.append(len(Faulty.locked))
+        return "ran"
+
+    async def body(writer: Writer) -> list[Any]:
+        release, entered = threading.Event(), threading.Event()
+        held = None
+        if isinstance(writer, ThreadWriter):
+            held = asyncio.ensure_future(writer.arun(
+                lambda uow: entered.set() or release.wait(5)))
+            await asyncio.to_thread(entered.wait, 5)
+        futures = [asyncio.ensure_future(writer.arun(job, ("pan", p))) for p in "ba"]
+        futures.append(asyncio.ensure_future(writer.arun(job)))
+        release.set()
+        if held is not None:
+            await held
+        return await asyncio.gather(*futures)
+
+    assert scenario(scheduler, stores, body, faulty) == ["ran"] * 3
+    assert [("pan", "b"), ("pan", "a")] in Faulty.locked
+    assert all(n >= 1 for n in seen)  # the batch had asked for its locks already

@@ -18,7 +18,7 @@ from smartguard.domain.transactions import AuthorizationRequest, MessageKind, gi
 from smartguard.errors import IdempotencyConflict, InvalidInput, UnknownCard
 from smartguard.service_layer import notify, travel
 from smartguard.service_layer.context import Context
-from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.ports import RowLock, UnitOfWork
 from smartguard.service_layer.protections import ceilings_for
 from smartguard.service_layer.records import (
     AuthorizationRecord,
@@ -54,6 +54,13 @@ class CardRef:
         """The one way a PAN becomes a reference: checked (length, digits, Luhn), then
         hashed; the PAN goes no further."""
         return cls(pan_hash=hash_pan(check_pan(pan)))
+
+    @property
+    def lock(self) -> RowLock | None:
+        """The card's row, as the writer locks it before the batch's jobs run."""
+        if self.pan_hash is not None:
+            return ("pan", self.pan_hash)
+        return ("card", self.card_id) if self.card_id else None
 
     def load(self, uow: UnitOfWork, lock: bool = False) -> CardRecord | None:
         if self.pan_hash is not None:

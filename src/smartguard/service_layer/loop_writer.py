@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from smartguard.errors import StoreUnavailable
-from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.ports import RowLock, UnitOfWork
 from smartguard.service_layer.writer import (
     BatchRunner,
     Io,
@@ -64,21 +64,22 @@ class LoopWriter:
     def stats(self) -> WriterStats:
         return self._runner.stats
 
-    def run(self, job: Callable[[UnitOfWork], T]) -> T:
+    def run(self, job: Callable[[UnitOfWork], T], lock: RowLock | None = None) -> T:
         """From any thread but the loop's own (the loop would wait for itself)."""
         if running_loop() is self._loop:
             raise WriterMisuse("run() on the writer's own event loop would wait for "
                                "itself: use `await arun(job)`")
-        return asyncio.run_coroutine_threadsafe(self.arun(job), self._loop).result()
+        return asyncio.run_coroutine_threadsafe(self.arun(job, lock), self._loop).result()
 
-    async def arun(self, job: Callable[[UnitOfWork], T]) -> T:
+    async def arun(self, job: Callable[[UnitOfWork], T], lock: RowLock | None = None) -> T:
         future: asyncio.Future[T] = self._loop.create_future()
-        self._put(Ticket(job, future))
+        self._put(Ticket(job, future, lock=lock))
         return await future
 
     def submit_call(self, job: Callable[[UnitOfWork], T],
-                    fn: Callable[[T | None, BaseException | None], None]) -> None:
-        self._put(Ticket(job, fn=fn))
+                    fn: Callable[[T | None, BaseException | None], None],
+                    lock: RowLock | None = None) -> None:
+        self._put(Ticket(job, fn=fn, lock=lock))
 
     def _put(self, ticket: Ticket) -> None:
         if self._closed:

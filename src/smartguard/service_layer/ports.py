@@ -29,6 +29,10 @@ from smartguard.service_layer.records import (
 from smartguard.service_layer.web_records import DecisionCount, SignInCode, WebSession
 
 Key = tuple[str, str, str]
+#: A row a job will lock, named before it runs: ("pan", pan hash), ("card", card id) or
+#: ("account", account id). The writer takes a batch's row locks in one canonical order
+#: before any of its jobs runs, so that two writers' batches cannot deadlock (writer.py).
+RowLock = tuple[str, str]
 
 
 class CardRepository(Protocol):
@@ -287,6 +291,12 @@ class BatchUnitOfWork(UnitOfWork, Protocol):
     def abort(self) -> None:
         """End the transaction without committing, whatever state it is in; never
         raises."""
+        ...
+
+    def lock_rows(self, locks: list[RowLock]) -> None:
+        """Lock these rows until the transaction ends, in one canonical order (every card,
+        by id, then every account, by id). A store whose transactions already exclude
+        each other (SQLite's write lock) does nothing."""
         ...
 
 

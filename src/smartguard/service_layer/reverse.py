@@ -27,11 +27,13 @@ class ReversalResult:
 def reverse(
     uow: UnitOfWork, ctx: Context, reversal: ReversalRequest, ref: CardRef | None = None
 ) -> ReversalResult:
+    # The original first, locked: two reversals of one original (sent to two nodes) then
+    # run one after the other, and the second sees the first.
+    original = uow.authorizations.by_key(reversal.original_key, lock=True)
     earlier = uow.reversals.by_original(reversal.original_key)
     if earlier is not None:
         return ReversalResult(earlier, repeat=True)
     now = ctx.clock()
-    original = uow.authorizations.by_key(reversal.original_key, lock=True)
     if original is None:
         card = ref.load(uow) if ref is not None else None
         record = _new(ctx, reversal, now, ReversalStatus.PENDING, card.card.id if card else None)

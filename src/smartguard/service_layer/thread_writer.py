@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from smartguard.errors import StoreUnavailable
-from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.ports import RowLock, UnitOfWork
 from smartguard.service_layer.writer import (
     BatchRunner,
     Io,
@@ -66,29 +66,31 @@ class ThreadWriter:
     async def aclose(self) -> None:
         await asyncio.to_thread(self.close)
 
-    def submit(self, job: Callable[[UnitOfWork], T]) -> Future[T]:
+    def submit(self, job: Callable[[UnitOfWork], T], lock: RowLock | None = None
+               ) -> Future[T]:
         """Submit ``job``; the future is settled after its batch's COMMIT."""
         if threading.current_thread() is self._thread:
             raise WriterMisuse("a job cannot wait for another job: the writer runs it")
         future: Future[T] = Future()
-        self._put(Ticket(job, future))
+        self._put(Ticket(job, future, lock=lock))
         return future
 
-    def run(self, job: Callable[[UnitOfWork], T]) -> T:
+    def run(self, job: Callable[[UnitOfWork], T], lock: RowLock | None = None) -> T:
         if running_loop() is not None:
             raise WriterMisuse("run() would block the event loop of this thread until the "
                                "COMMIT: use `await arun(job)` there")
-        return self.submit(job).result()
+        return self.submit(job, lock).result()
 
-    async def arun(self, job: Callable[[UnitOfWork], T]) -> T:
+    async def arun(self, job: Callable[[UnitOfWork], T], lock: RowLock | None = None) -> T:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        self._put(Ticket(job, future, loop=loop))
+        self._put(Ticket(job, future, loop=loop, lock=lock))
         return await future
 
     def submit_call(self, job: Callable[[UnitOfWork], T],
-                    fn: Callable[[T | None, BaseException | None], None]) -> None:
-        self._put(Ticket(job, fn=fn, loop=asyncio.get_running_loop()))
+                    fn: Callable[[T | None, BaseException | None], None],
+                    lock: RowLock | None = None) -> None:
+        self._put(Ticket(job, fn=fn, loop=asyncio.get_running_loop(), lock=lock))
 
     def _put(self, ticket: Ticket) -> None:
         if self._thread is None:

@@ -12,8 +12,13 @@ future per request). Jobs waiting at the same moment form one batch, and the
 - a job that fails undoes only its own writes: jobs run without a savepoint while the store
   can tell that a failed job wrote nothing (:meth:`BatchUnitOfWork.changes`); a batch in
   which a job failed after writing is rolled back and run again with a savepoint per job;
-- a transient conflict the store reports (:class:`~smartguard.errors.StoreConflict`: a
-  deadlock, a serialization failure) reruns the batch, a bounded number of times;
+- the batch's row locks (each job names the card it will lock) are taken first, in one
+  canonical order, so that two writers' batches cannot deadlock on them;
+- a transient failure before COMMIT (:class:`~smartguard.errors.StoreConflict`: a
+  deadlock, a serialization failure; :class:`~smartguard.errors.StoreDisconnected`: a lost
+  connection, as in a failover) reruns the batch, a bounded number of times, on a new
+  connection if need be; a connection lost *during* COMMIT leaves the outcome unknown:
+  every job fails (the caller sends again, and idempotency keys make that exact);
 - a batch that still fails after it began is retried job by job, so that one job's
   failure never takes its neighbours down; a batch that could not even begin fails every
   job at once (the store is unavailable: authorizations fail closed).
@@ -35,8 +40,13 @@ from typing import Any, Protocol, TypeVar
 
 import structlog
 
-from smartguard.errors import SmartGuardError, StoreConflict, StoreUnavailable
-from smartguard.service_layer.ports import BatchUnitOfWork, UnitOfWork
+from smartguard.errors import (
+    SmartGuardError,
+    StoreConflict,
+    StoreDisconnected,
+    StoreUnavailable,
+)
+from smartguard.service_layer.ports import BatchUnitOfWork, RowLock, UnitOfWork
 
 T = TypeVar("T")
 Job = Callable[[UnitOfWork], Any]
@@ -61,17 +71,20 @@ class Writer(Protocol):
     @property
     def stats(self) -> WriterStats: ...
 
-    def run(self, job: Callable[[UnitOfWork], T]) -> T:
+    def run(self, job: Callable[[UnitOfWork], T], lock: RowLock | None = None) -> T:
         """Run ``job`` and wait for its committed result (or its error). From a thread;
-        never from a running event loop's thread (:class:`WriterMisuse`)."""
+        never from a running event loop's thread (:class:`WriterMisuse`). ``lock``: the
+        row the job will lock (its card), taken with the batch's others before any job
+        runs (see :meth:`BatchUnitOfWork.lock_rows`)."""
         ...
 
-    async def arun(self, job: Callable[[UnitOfWork], T]) -> T:
+    async def arun(self, job: Callable[[UnitOfWork], T], lock: RowLock | None = None) -> T:
         """The same from a coroutine."""
         ...
 
     def submit_call(self, job: Callable[[UnitOfWork], T],
-                    fn: Callable[[T | None, BaseException | None], None]) -> None:
+                    fn: Callable[[T | None, BaseException | None], None],
+                    lock: RowLock | None = None) -> None:
         """From a running event loop: ``fn(result, error)`` is called on that loop once
         the transaction holding the job's writes has committed (or failed)."""
         ...
@@ -97,14 +110,16 @@ class Ticket:
     """A job waiting to run, and where its end goes: a future (a thread's or a loop's) or
     a callback. The runner sets ``result`` and ``error``; :meth:`settle` hands them on."""
 
-    __slots__ = ("error", "fn", "future", "job", "loop", "result")
+    __slots__ = ("error", "fn", "future", "job", "lock", "loop", "result")
 
     def __init__(self, job: Job, future: Any = None, fn: Callback | None = None,
-                 loop: asyncio.AbstractEventLoop | None = None) -> None:
+                 loop: asyncio.AbstractEventLoop | None = None,
+                 lock: RowLock | None = None) -> None:
         self.job = job
         self.future = future
         self.fn = fn
         self.loop = loop  # where the end must be handed on (None: any thread)
+        self.lock = lock
         self.result: Any = None
         self.error: BaseException | None = None
 
@@ -161,6 +176,15 @@ class _BeginFailed(Exception):
     """The transaction could not be opened: nothing ran, every job fails at once."""
 
 
+class _CommitUnknown(Exception):
+    """The connection was lost during COMMIT: the batch may or may not have committed."""
+
+
+#: What a batch may meet before its COMMIT and simply run again: another writer's locks
+#: (a deadlock, a serialization failure) or a lost connection (a failover).
+TRANSIENT = (StoreConflict, StoreDisconnected)
+
+
 class BatchRunner:
     """Runs batches of tickets on units of work from ``uow_factory`` (see the module's
     docstring for the promises). :meth:`batch` is driven by a scheduler."""
@@ -174,27 +198,24 @@ class BatchRunner:
     def batch(self, tickets: list[Ticket]) -> Batch:
         """Run ``tickets`` and set each one's result or error; once this generator is
         exhausted, every ticket may be settled."""
-        safe, conflicts = False, 0
+        safe, transient = False, 0
         while True:
             try:
                 yield from self._attempt(tickets, safe)
                 break
             except Tainted:
                 safe = True  # rolled back: again, with a savepoint per job
-            except StoreConflict as exc:
-                conflicts += 1
+            except TRANSIENT as exc:
+                transient += 1
                 self.stats.conflicts += 1
-                if conflicts > self._retries:
+                if transient > self._retries:
                     yield from self._one_by_one(tickets, exc)
                     return
-                log.info("batch_conflict_retried", jobs=len(tickets), attempt=conflicts,
+                log.info("batch_retried", jobs=len(tickets), attempt=transient,
                          error=str(exc))
-                yield Step(None, seconds=_backoff(conflicts))
-            except _BeginFailed as exc:
-                failure = _unavailable(exc.__cause__ or exc)
-                log.error("batch_not_begun", jobs=len(tickets), error=str(failure))
-                for ticket in tickets:
-                    ticket.fail(failure)
+                yield Step(None, seconds=_backoff(transient))
+            except (_BeginFailed, _CommitUnknown) as exc:
+                self._fail_all(tickets, exc)
                 return
             except Exception as exc:
                 yield from self._one_by_one(tickets, exc)
@@ -202,6 +223,18 @@ class BatchRunner:
         self.stats.batches += 1
         self.stats.jobs += len(tickets)
         self.stats.largest = max(self.stats.largest, len(tickets))
+
+    @staticmethod
+    def _fail_all(tickets: list[Ticket], exc: Exception) -> None:
+        if isinstance(exc, _CommitUnknown):
+            failure = StoreUnavailable("the store went away during COMMIT: the outcome is "
+                                       "unknown; send the request again")
+            log.error("batch_commit_unknown", jobs=len(tickets), error=str(exc.__cause__))
+        else:
+            failure = _unavailable(exc.__cause__ or exc)
+            log.error("batch_not_begun", jobs=len(tickets), error=str(failure))
+        for ticket in tickets:
+            ticket.fail(failure)
 
     def _one_by_one(self, tickets: list[Ticket], exc: Exception) -> Batch:
         """The batch failed after it began: one job's failure (a lock it lost, a bug at
@@ -216,30 +249,45 @@ class BatchRunner:
             yield from self.batch([ticket])
 
     def _attempt(self, tickets: list[Ticket], safe: bool) -> Batch:
-        uow = self._factory()
+        try:
+            uow = self._factory()
+        except StoreUnavailable as exc:  # no connection can be had: the store is gone
+            raise _BeginFailed() from exc
         try:
             yield Step(Io.BEGIN, uow)
+        except StoreDisconnected:
+            raise  # a connection that died since its last use: again, on a new one
         except Exception as exc:
             raise _BeginFailed() from exc
         try:
-            if safe:
-                for n, ticket in enumerate(tickets, 1):
-                    _run_in_savepoint(uow, ticket)
-                    if n % PAUSE_EVERY == 0:
-                        yield Step(None)
-            else:
-                changes = uow.changes
-                for n, ticket in enumerate(tickets, 1):
-                    _run_fast(uow, ticket, changes)
-                    if n % PAUSE_EVERY == 0:
-                        yield Step(None)
-            yield Step(Io.COMMIT, uow, size=len(tickets))
+            locks = [t.lock for t in tickets if t.lock is not None]
+            if locks:
+                uow.lock_rows(locks)
+            yield from self._run_jobs(uow, tickets, safe)
+            try:
+                yield Step(Io.COMMIT, uow, size=len(tickets))
+            except StoreDisconnected as exc:
+                raise _CommitUnknown() from exc
         except GeneratorExit:  # the scheduler gave up on this batch (its loop stopped)
             uow.abort()
             raise
         except BaseException:
             yield Step(Io.ABORT, uow)
             raise
+
+    @staticmethod
+    def _run_jobs(uow: BatchUnitOfWork, tickets: list[Ticket], safe: bool) -> Batch:
+        if safe:
+            for n, ticket in enumerate(tickets, 1):
+                _run_in_savepoint(uow, ticket)
+                if n % PAUSE_EVERY == 0:
+                    yield Step(None)
+            return
+        changes = uow.changes
+        for n, ticket in enumerate(tickets, 1):
+            _run_fast(uow, ticket, changes)
+            if n % PAUSE_EVERY == 0:
+                yield Step(None)
 
 
 def _run_fast(uow: UnitOfWork, ticket: Ticket, changes: Callable[[], int | None]) -> None:

@@ -4,35 +4,53 @@ and row locks so that several SmartGuard processes may write to one database."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
 import psycopg
+import structlog
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from smartguard.adapters.sql.db import Db
 from smartguard.adapters.sql.uow import SqlUnitOfWork
 from smartguard.errors import StoreUnavailable
 
 MIGRATIONS = "smartguard.adapters.postgres.migrations"
+log = structlog.get_logger("smartguard.postgres")
 #: What PostgreSQL reports as transient: the writer runs the batch again (40P01, 40001).
 TRANSIENT = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 
 
-def connect(url: str) -> psycopg.Connection[Any]:
+#: Added to the connection string unless it says otherwise: the writer needs the primary
+#: (after a failover, libpq tries each host of a multi-host URL and takes the one that
+#: accepts writes), and a primary that vanishes mid-statement is noticed in seconds.
+DEFAULTS = {"target_session_attrs": "read-write", "keepalives": "1",
+            "keepalives_idle": "2", "keepalives_interval": "1", "keepalives_count": "2",
+            "tcp_user_timeout": "3000"}
+
+
+def connect(url: str, connect_timeout: float = 10) -> psycopg.Connection[Any]:
     """An autocommit connection: transactions are opened and closed explicitly by the unit
     of work (``BEGIN`` ... ``COMMIT``), as on SQLite."""
+    given = conninfo_to_dict(url)
+    extra = {k: v for k, v in DEFAULTS.items() if k not in given}
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=10)
+        return psycopg.connect(make_conninfo(url, **extra), autocommit=True,
+                               connect_timeout=max(2, round(connect_timeout)))
     except psycopg.Error as exc:
         raise StoreUnavailable(f"cannot connect to PostgreSQL: {exc}") from exc
 
 
 def wrap(conn: psycopg.Connection[Any]) -> Db:
-    return Db(conn, placeholder="%s", errors=(psycopg.Error,),
-              integrity=(psycopg.errors.IntegrityError,), conflicts=TRANSIENT,
-              for_update=" FOR UPDATE")
+    db = Db(conn, placeholder="%s", errors=(psycopg.Error,),
+            integrity=(psycopg.errors.IntegrityError,), conflicts=TRANSIENT,
+            for_update=" FOR UPDATE")
+    db.broken = lambda: bool(db.conn.broken or db.conn.closed)
+    return db
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -74,23 +92,42 @@ def upgrade(url: str) -> list[str]:
 
 
 class PostgresStore:
-    """One writer connection (for the committer thread) and one read connection per
-    reading thread."""
+    """One writer connection and one read connection per reading thread. A connection
+    that was lost (a failover) is replaced when next needed; the writer's replacement is
+    made by a helper thread and waited for at most ``timeout`` seconds: while no primary
+    answers, each batch fails closed within that time (the store is unavailable) instead
+    of hanging, and the first connection that comes through serves the next batch."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, timeout: float = 1.0) -> None:
         self.url = url
-        self._writer = wrap(connect(url))
+        self.timeout = timeout
+        self._writer = wrap(connect(url, timeout))
         self._local = threading.local()
         self._readers: list[psycopg.Connection[Any]] = []
         self._lock = threading.Lock()
+        self._reconnect = Reconnector(lambda: connect(url, timeout))
 
     def writer(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._writer, begin="BEGIN")
+        return PgUnitOfWork(self._writer, self)
+
+    def healthy(self) -> bool:
+        return not self._writer.broken()
+
+    def ensure_writer(self) -> None:
+        """Replace a lost writer connection, or raise StoreUnavailable within
+        ``timeout`` seconds."""
+        if self.healthy():
+            return
+        conn = self._reconnect.get(self.timeout)
+        with contextlib.suppress(Exception):
+            self._writer.conn.close()
+        self._writer.conn = conn
+        log.info("postgres_reconnected", host=conn.info.host, port=conn.info.port)
 
     def reader(self) -> SqlUnitOfWork:
         db = getattr(self._local, "db", None)
-        if db is None or db.conn.closed:
-            conn = connect(self.url)
+        if db is None or db.broken():
+            conn = connect(self.url, self.timeout)
             with self._lock:
                 self._readers.append(conn)
             db = self._local.db = wrap(conn)
@@ -98,7 +135,76 @@ class PostgresStore:
 
     def close(self) -> None:
         self._writer.conn.close()
+        self._reconnect.close()
         with self._lock:
             for conn in self._readers:
                 conn.close()
             self._readers.clear()
+
+
+class PgUnitOfWork(SqlUnitOfWork):
+    """The writer's unit of work: it begins on the loop's thread only while its connection
+    is sound (``try_begin``); a lost one is replaced in :meth:`begin`, which the writer runs
+    in its helper thread (loop_writer.py), so waiting for a new primary never stalls the
+    loop."""
+
+    def __init__(self, db: Db, store: PostgresStore) -> None:
+        super().__init__(db, begin="BEGIN")
+        self._store = store
+
+    def try_begin(self) -> bool:
+        if not self._store.healthy():
+            return False
+        self.begin()
+        return True
+
+    def begin(self) -> None:
+        self._store.ensure_writer()
+        super().begin()
+
+
+class Reconnector:
+    """Makes new connections in a thread of its own, one attempt at a time, so that a
+    caller waits only as long as it chooses; an attempt that succeeds after its caller gave
+    up serves the next caller."""
+
+    def __init__(self, make: Callable[[], psycopg.Connection[Any]]) -> None:
+        self._make = make
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._result: psycopg.Connection[Any] | None = None
+        self._error: BaseException | None = None
+        self._running = False
+
+    def get(self, timeout: float) -> psycopg.Connection[Any]:
+        with self._lock:
+            if self._result is None and not self._running:
+                self._running, self._error = True, None
+                self._done.clear()
+                threading.Thread(target=self._attempt, name="pg-reconnect",
+                                 daemon=True).start()
+        self._done.wait(timeout)
+        with self._lock:
+            conn, self._result = self._result, None
+            if conn is not None:
+                return conn
+            error = self._error
+        raise StoreUnavailable(f"no PostgreSQL primary answered within {timeout:g} s"
+                               + (f": {error}" if error else ""))
+
+    def _attempt(self) -> None:
+        try:
+            conn = self._make()
+        except BaseException as exc:
+            with self._lock:
+                self._error, self._running = exc, False
+        else:
+            with self._lock:
+                self._result, self._running = conn, False
+        self._done.set()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._result is not None:
+                self._result.close()
+                self._result = None

@@ -45,12 +45,12 @@ class SqlCards:
         )
 
     def get(self, card_id: str, lock: bool = False) -> CardRecord | None:
-        suffix = self.db.for_update if lock else ""
+        suffix = self.db.lock_card if lock else ""
         row = self.db.one(_CARD_SELECT + " WHERE c.id = ?" + suffix, (card_id,))
         return _card_record(row) if row else None
 
     def by_pan_hash(self, pan_hash: str, lock: bool = False) -> CardRecord | None:
-        suffix = self.db.for_update if lock else ""
+        suffix = self.db.lock_card if lock else ""
         row = self.db.one(_CARD_SELECT + " WHERE c.pan_hash = ?" + suffix, (pan_hash,))
         return _card_record(row) if row else None
 

@@ -3,10 +3,10 @@ driver errors turned into SmartGuard's own at this border."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from smartguard.errors import Conflict, StoreConflict, StoreUnavailable
+from smartguard.errors import Conflict, StoreConflict, StoreDisconnected, StoreUnavailable
 
 Row = tuple[Any, ...]
 
@@ -23,11 +23,16 @@ class Db:
         integrity: tuple[type[Exception], ...] = (),
         conflicts: tuple[type[Exception], ...] = (),
         for_update: str = "",
+        broken: Callable[[], bool] = lambda: False,
     ) -> None:
         self.conn = conn
         #: appended to a SELECT that must lock its rows until the transaction ends; empty
         #: for SQLite, where ``BEGIN IMMEDIATE`` already serialises every writer
         self.for_update = for_update
+        #: the same for the card query (cards joined with holders and accounts): locks the
+        #: card and its account, not the holder (whom two cards may share)
+        self.lock_card = " FOR UPDATE OF c, a" if for_update else ""
+        self.broken = broken  # has the connection been lost (a failover)?
         self._pg = placeholder != "?"
         self._errors = errors
         self._integrity = integrity
@@ -77,6 +82,8 @@ class Db:
             raise Conflict(f"the store refused a duplicate: {type(exc).__name__}") from exc
         if isinstance(exc, self._conflicts):
             raise StoreConflict(f"transient conflict: {type(exc).__name__}: {exc}") from exc
+        if isinstance(exc, self._errors) and self.broken():
+            raise StoreDisconnected(f"connection lost: {type(exc).__name__}: {exc}") from exc
         if isinstance(exc, self._errors):
             raise StoreUnavailable(f"database error: {type(exc).__name__}: {exc}") from exc
         raise exc

@@ -21,6 +21,7 @@ from smartguard.adapters.sql.cache import (
 from smartguard.adapters.sql.cards import SqlAccounts, SqlCardholders, SqlCards, SqlUsage
 from smartguard.adapters.sql.db import Db
 from smartguard.adapters.sql.ledger import SqlAuthorizations, SqlPostings, SqlReversals
+from smartguard.adapters.sql.locks import lock_rows
 from smartguard.adapters.sql.misc import (
     SqlAgreements,
     SqlAudit,
@@ -128,6 +129,15 @@ class SqlUnitOfWork:
     def abort(self) -> None:
         if self._open:
             self.rollback()
+
+    def lock_rows(self, locks: list[ports.RowLock]) -> None:
+        """Row locks in one canonical order (see ``BatchUnitOfWork.lock_rows``): every card
+        the locks name, by id, then their accounts and the accounts named, by id. Nothing
+        on a store without row locks (SQLite: ``BEGIN IMMEDIATE`` excludes every other
+        writer)."""
+        if not self.db.for_update:
+            return
+        lock_rows(self.db, locks)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:

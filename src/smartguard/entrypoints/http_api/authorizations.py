@@ -171,7 +171,7 @@ async def authorize_json(app: App, raw: bytes) -> dict[str, Any]:
     req = to_request(body)
     given = body.billing_amount is not None
     result = await app.awrite(
-        lambda uow: az.authorize(uow, app.ctx, ref, req, billing_given=given))
+        lambda uow: az.authorize(uow, app.ctx, ref, req, billing_given=given), ref.lock)
     return authorization_out(result)
 
 
@@ -214,7 +214,8 @@ async def reverse_endpoint(body: ReversalIn, request: Request, _: Processor) -> 
         body.acquirer_id, body.stan, body.transmission_time, body.original.acquirer_id,
         body.original.stan, body.original.transmission_time, body.amount,
         actual_amount=body.actual_amount or None)
-    result = await app.awrite(lambda uow: reverse.reverse(uow, app.ctx, rev, ref))
+    result = await app.awrite(lambda uow: reverse.reverse(uow, app.ctx, rev, ref),
+                              ref.lock if ref else None)
     rec = result.record
     return ReversalOut(reversal_id=rec.id, status=rec.status.value,
                        authorization_id=rec.authorization_id, repeat=result.repeat,
@@ -242,6 +243,7 @@ async def post_endpoint(body: PostingIn, request: Request, _: Processor) -> Post
     """A balance movement from core banking, applied once per posting id."""
     app: App = request.app.state.smartguard
     p = Posting(body.posting_id, body.account_id, body.amount, body.description)
-    rec, dup = await app.awrite(lambda uow: postings.post(uow, app.ctx, p))
+    rec, dup = await app.awrite(lambda uow: postings.post(uow, app.ctx, p),
+                                ("account", p.account_id))
     return PostingOut(posting_id=rec.posting_id, account_id=rec.account_id, amount=rec.amount,
                       balance=rec.balance_after, duplicate=dup)

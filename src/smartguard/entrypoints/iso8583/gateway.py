@@ -141,15 +141,15 @@ class StorePart:
         answer: Callable[[Any], StoreAnswer]
         if isinstance(work, Authorize):
             job, answer = partial(_authorize, ctx, work), _decided
-            stan = work.request.stan
+            stan, lock = work.request.stan, work.ref.lock
         else:
             job, answer = partial(_reverse, ctx, work), _acknowledged
-            stan = work.reversal.stan
+            stan, lock = work.reversal.stan, work.ref.lock if work.ref else None
 
         def end(result: Any, error: BaseException | None) -> None:
             done(answer(result) if error is None else failed(error, None, stan))
 
-        self.app.writer.submit_call(job, end)  # no future per request: the hot path
+        self.app.writer.submit_call(job, end, lock)  # no future per request: the hot path
 
 
 def _authorize(ctx: Context, work: Authorize, uow: UnitOfWork) -> az.AuthorizationResult:
