@@ -111,9 +111,14 @@ async def _drain(phase: Phase, conns: list[Conn], grace: float = 10.0) -> None:
             c.transport.close()
 
 
-async def closed_loop(port: int, pans: list[str], seed: int, connections: int, window: int,
-                      seconds: float, label: str, quiet: bool = False) -> Phase:
-    """Each connection keeps ``window`` requests in flight until ``seconds`` have passed."""
+def _ports(port: int | list[int]) -> list[int]:
+    return [port] if isinstance(port, int) else port
+
+
+async def closed_loop(port: int | list[int], pans: list[str], seed: int, connections: int,
+                      window: int, seconds: float, label: str, quiet: bool = False) -> Phase:
+    """Each connection keeps ``window`` requests in flight until ``seconds`` have passed;
+    with several ports (nodes of a cluster) the connections are spread over them."""
     traffic, phase = Traffic(pans, seed), Phase()
     end = 0.0
 
@@ -121,7 +126,8 @@ async def closed_loop(port: int, pans: list[str], seed: int, connections: int, w
         if time.perf_counter() < end:
             conn.send(traffic.next(), time.perf_counter())
 
-    conns = [await _connect(port, phase, again) for _ in range(connections)]
+    ports = _ports(port)
+    conns = [await _connect(ports[i % len(ports)], phase, again) for i in range(connections)]
     phase.started = time.perf_counter()
     end = phase.started + seconds
     for c in conns:
@@ -135,12 +141,14 @@ async def closed_loop(port: int, pans: list[str], seed: int, connections: int, w
     return phase
 
 
-async def open_loop(port: int, pans: list[str], seed: int, connections: int, rate: float,
-                    seconds: float, label: str) -> Phase:
+async def open_loop(port: int | list[int], pans: list[str], seed: int, connections: int,
+                    rate: float, seconds: float, label: str) -> Phase:
     """Send at ``rate`` per second, round-robin over the connections, whatever the answers;
     latency counts from each request's scheduled time."""
     traffic, phase = Traffic(pans, seed), Phase()
-    conns = [await _connect(port, phase, lambda c: None) for _ in range(connections)]
+    ports = _ports(port)
+    conns = [await _connect(ports[i % len(ports)], phase, lambda c: None)
+             for i in range(connections)]
     ticker = asyncio.create_task(_progress(phase, label, seconds, conns))
     interval, total = 1.0 / rate, int(rate * seconds)
     phase.started = start = time.perf_counter()

@@ -41,9 +41,10 @@ def controls_for(i: int) -> s.Controls:
     )
 
 
-def build(data_dir: Path, n_cards: int = 1000) -> Population:
-    """Enrol ``n_cards`` cards (balance 1,000,000 CNY each) and a processor key."""
-    sg = bootstrap(load(None, data_dir=data_dir))
+def build(data_dir: Path, n_cards: int = 1000, database_url: str = "") -> Population:
+    """Enrol ``n_cards`` cards (balance 1,000,000 CNY each) and a processor key, on the
+    data dir's SQLite or on ``database_url``."""
+    sg = bootstrap(load(None, data_dir=data_dir, database_url=database_url))
     pans = [with_check_digit(f"62220299{i:010d}") for i in range(n_cards)]
 
     def job(uow: Any) -> str:

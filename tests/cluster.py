@@ -58,7 +58,8 @@ class Node:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "smartguard.entrypoints.cli", "serve", "--config",
              str(self.config), "--port", str(self.http), "--iso-port", str(self.iso),
-             "--log-level", __import__("os").environ.get("SG_NODE_LOG", "warning")], stdout=out, stderr=subprocess.STDOUT)
+             "--log-level", os.environ.get("SG_NODE_LOG", "warning")],  # info: to debug
+            stdout=out, stderr=subprocess.STDOUT)
         wait_port(self.iso, self.proc)
         wait_port(self.http, self.proc)
         return self

@@ -15,6 +15,7 @@ import psycopg
 import structlog
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from smartguard.adapters.sql.cache import WriterCache
 from smartguard.adapters.sql.db import Db
 from smartguard.adapters.sql.uow import SqlUnitOfWork
 from smartguard.errors import StoreUnavailable
@@ -106,9 +107,10 @@ class PostgresStore:
         self._readers: list[psycopg.Connection[Any]] = []
         self._lock = threading.Lock()
         self._reconnect = Reconnector(lambda: connect(url, timeout))
+        self._cache = WriterCache(per_transaction=True)
 
     def writer(self) -> SqlUnitOfWork:
-        return PgUnitOfWork(self._writer, self)
+        return PgUnitOfWork(self._writer, self, self._cache)
 
     def healthy(self) -> bool:
         return not self._writer.broken()
@@ -148,8 +150,8 @@ class PgUnitOfWork(SqlUnitOfWork):
     in its helper thread (loop_writer.py), so waiting for a new primary never stalls the
     loop."""
 
-    def __init__(self, db: Db, store: PostgresStore) -> None:
-        super().__init__(db, begin="BEGIN")
+    def __init__(self, db: Db, store: PostgresStore, cache: WriterCache) -> None:
+        super().__init__(db, begin="BEGIN", cache=cache)
         self._store = store
 
     def try_begin(self) -> bool:

@@ -12,7 +12,10 @@ cache exact:
 - when a savepoint or a transaction is rolled back, the cache is cleared (the database is
   the truth; clearing is always safe, and failures are rare).
 
-Used for SQLite only: on PostgreSQL several processes write and each reads the database.
+On PostgreSQL several processes write: there the cache lives for one transaction (one
+batch) only (``per_transaction``). It is filled when the batch's rows are locked
+(locks.py), so that the jobs of a batch read each card, its preferences and ceilings once
+(and a card that comes back in the same batch, its counters too), never across batches.
 """
 
 from __future__ import annotations
@@ -37,7 +40,8 @@ MAX_ENTRIES = 200_000  # counters kept before the cache starts again (old period
 
 
 class WriterCache:
-    def __init__(self) -> None:
+    def __init__(self, per_transaction: bool = False) -> None:
+        self.per_transaction = per_transaction
         self.cards: dict[str, CardRecord] = {}
         self.by_hash: dict[str, str] = {}
         self.by_account: dict[str, set[str]] = {}
@@ -57,7 +61,11 @@ class WriterCache:
         self.pending = None
 
     def check(self, db: Db) -> None:
-        """Forget everything if another connection committed since we last looked."""
+        """Forget everything if another connection committed since we last looked (or,
+        per transaction, always)."""
+        if self.per_transaction:
+            self.clear()
+            return
         row = db.one("PRAGMA data_version")
         version = int(row[0]) if row else None
         if version != self.data_version:

@@ -20,7 +20,19 @@ FROM cards c JOIN cardholders h ON h.id = c.cardholder_id JOIN accounts a ON a.i
 """
 
 
-def _card_record(row: Row) -> CardRecord:
+#: The cards of a batch read whole while their accounts are locked, with each card's alert
+#: preferences and its product's ceilings (locks.py): what the batch's jobs read first.
+LOCK_SELECT = """
+SELECT c.id, c.cardholder_id, c.account_id, c.first6, c.last4, c.product, c.status,
+       c.controls, h.name, h.phone, h.language, h.timezone, h.phone_verified,
+       a.currency, a.balance, c.pan_hash, p.preferences, g.ceilings
+FROM cards c JOIN cardholders h ON h.id = c.cardholder_id JOIN accounts a ON a.id = c.account_id
+LEFT JOIN alert_preferences p ON p.card_id = c.id LEFT JOIN ceilings g ON g.product = c.product
+WHERE c.id = ANY(?) ORDER BY a.id, c.id FOR UPDATE OF a
+"""
+
+
+def card_record(row: Row) -> CardRecord:
     (cid, hid, aid, first6, last4, product, status, controls, name, phone, language,
      timezone, verified, currency, balance) = row
     return CardRecord(
@@ -47,12 +59,12 @@ class SqlCards:
     def get(self, card_id: str, lock: bool = False) -> CardRecord | None:
         suffix = self.db.lock_card if lock else ""
         row = self.db.one(_CARD_SELECT + " WHERE c.id = ?" + suffix, (card_id,))
-        return _card_record(row) if row else None
+        return card_record(row) if row else None
 
     def by_pan_hash(self, pan_hash: str, lock: bool = False) -> CardRecord | None:
         suffix = self.db.lock_card if lock else ""
         row = self.db.one(_CARD_SELECT + " WHERE c.pan_hash = ?" + suffix, (pan_hash,))
-        return _card_record(row) if row else None
+        return card_record(row) if row else None
 
     def set_status(self, card_id: str, status: CardStatus, at: datetime) -> None:
         self.db.execute("UPDATE cards SET status = ?, updated_at = ? WHERE id = ?",
@@ -72,12 +84,12 @@ class SqlCards:
             params.append(phone)
         sql = _CARD_SELECT + (" WHERE " + " AND ".join(where) if where else "")
         rows = self.db.all(sql + " ORDER BY c.created_at LIMIT ?", (*params, limit))
-        return [_card_record(r) for r in rows]
+        return [card_record(r) for r in rows]
 
     def for_cardholder(self, cardholder_id: str) -> list[CardRecord]:
         rows = self.db.all(_CARD_SELECT + " WHERE c.cardholder_id = ? ORDER BY c.created_at",
                            (cardholder_id,))
-        return [_card_record(r) for r in rows]
+        return [card_record(r) for r in rows]
 
 
 class SqlCardholders:

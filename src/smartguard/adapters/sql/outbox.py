@@ -154,6 +154,11 @@ class SqlOutbox:
         return {(r[0], r[1]): int(r[2]) for r in rows}
 
 
+def preferences_load(text: str) -> AlertPreferences:
+    d = json.loads(text)
+    return preferences(d["channels"], d["balance_threshold"])
+
+
 class SqlAlertPreferences:
     def __init__(self, db: Db) -> None:
         self.db = db
@@ -161,10 +166,7 @@ class SqlAlertPreferences:
     def get(self, card_id: str) -> AlertPreferences | None:
         row = self.db.one("SELECT preferences FROM alert_preferences WHERE card_id = ?",
                           (card_id,))
-        if row is None:
-            return None
-        d = json.loads(row[0])
-        return preferences(d["channels"], d["balance_threshold"])
+        return preferences_load(row[0]) if row else None
 
     def put(self, card_id: str, p: AlertPreferences, at: datetime) -> None:
         self.db.execute(

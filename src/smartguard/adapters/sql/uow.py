@@ -137,7 +137,7 @@ class SqlUnitOfWork:
         writer)."""
         if not self.db.for_update:
             return
-        lock_rows(self.db, locks)
+        lock_rows(self.db, locks, self._cache)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
