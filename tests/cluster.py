@@ -168,6 +168,16 @@ class PgPair:
         pid = int((self.primary / "postmaster.pid").read_text().split()[0])
         os.kill(pid, signal.SIGKILL)
 
+    def stop_both(self) -> None:
+        """Both servers gone at once (immediate shutdown: no primary anywhere)."""
+        for data in (self.primary, self.standby):
+            _run([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
+
+    def start_both(self) -> None:
+        self._pg_ctl(self.primary, "start")
+        self._pg_ctl(self.standby, "start")
+        self._wait_sync()
+
     def promote(self) -> None:
         self._pg_ctl(self.standby, "promote")
 

@@ -75,7 +75,7 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None,
         ctx = replace(ctx, clock=clock)
     store: Store
     if is_postgres(settings):
-        store = postgres().PostgresStore(settings.database_url)
+        store = postgres().PostgresStore(settings.database_url, settings.store_timeout_s)
     else:
         store = sqlite_store.SqliteStore(settings.sqlite_path)
     return App(settings, ctx, store, _writer(settings, store, loop))

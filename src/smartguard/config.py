@@ -43,6 +43,8 @@ class IsoSettings:
 class Settings:
     data_dir: Path = Path("smartguard-data")
     database_url: str = ""  # empty: SQLite file in data_dir; postgresql://... for PostgreSQL
+    #: PostgreSQL: how long a batch waits for a new primary before it fails closed (96)
+    store_timeout_s: float = 1.0
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     iso: IsoSettings = field(default_factory=IsoSettings)  # [iso8583]
@@ -83,6 +85,8 @@ def load(path: Path | None = None, **overrides: Any) -> Settings:
     if "data_dir" in given:
         given["data_dir"] = Path(given["data_dir"])
     settings = replace(settings, **given)
+    if not 0 < settings.store_timeout_s <= 60:
+        raise InvalidInput("store_timeout_s", "must be more than 0 and at most 60 seconds")
     if not settings.secret:
         secret_file = Path(raw.get("secret_file", settings.data_dir / "secret.key"))
         settings = replace(settings, secret=read_or_make_secret(secret_file))

@@ -323,3 +323,31 @@ def test_the_primary_lost_the_nodes_resume_on_the_promoted_standby(
     print(f"\nfailover: standby promoted {gap:.2f} s after the primary was killed; "
           f"{len(failed)} of {len(answers)} requests answered 96 in the gap, then resent "
           f"and decided once each; {len(answered)} approvals, all on the new primary")
+
+
+async def one_purchase(node: Node, stan: int) -> Any:
+    conn = await IsoConnection().open(node.iso)
+    try:
+        return outcome(await conn.request(purchase(stan, PANS[1], AMOUNT // 100), timeout=15))
+    finally:
+        await conn.close()
+
+
+def test_no_primary_answers_96_and_the_node_recovers_by_itself(
+        pair: PgPair, tmp_path: Path) -> None:
+    config, _ = prepare(tmp_path, pair.url)
+    log = tmp_path / "node.log"
+    node = Node("node", config).start(log)
+    try:
+        assert asyncio.run(one_purchase(node, 1))[0] == "00"
+        pair.stop_both()
+        down = [asyncio.run(one_purchase(node, stan)) for stan in (2, 3)]
+        pair.start_both()
+        up = [asyncio.run(one_purchase(node, stan)) for stan in (2, 4)]
+    finally:
+        node.stop()
+    assert [a[0] for a in down] == ["96", "96"]  # failed closed, not hung
+    assert "no PostgreSQL primary answered" in log.read_text(encoding="utf-8")
+    assert [a[0] for a in up] == ["00", "00"]  # the same node, no restart; 2 resent
+    approved = {int(stan) for stan, _, o, _, _ in stored(pair.url)["auths"] if o == "approve"}
+    assert approved == {1, 2, 4}

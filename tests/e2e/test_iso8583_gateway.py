@@ -183,6 +183,19 @@ def test_authorization_fails_closed_with_96_when_the_store_is_unavailable(
     assert client.request(purchase(1))["39"] == "96"
 
 
+def test_a_reversal_is_answered_96_not_00_when_the_store_is_unavailable(
+    sg: App, client: Client
+) -> None:
+    """00 would tell the switch the reversal is recorded; it is not, so it must resend it
+    (iso8583-profile.md, "When the store is unavailable")."""
+    enrol(sg)
+    original = purchase(1)
+    assert client.request(original)["39"] == "00"
+    sg.writer.close()
+    answer = client.request(reversal(2, original))
+    assert (answer["t"], answer["39"], answer["11"]) == ("0410", "96", "000002")
+
+
 def test_many_requests_in_flight_on_one_connection_are_each_answered(
     sg: App, client: Client
 ) -> None:

@@ -5,10 +5,12 @@ preview over a real recorded history."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from smartguard.bootstrap import App
+from smartguard.bootstrap import App, bootstrap
+from smartguard.config import load
 from smartguard.domain.controls import values as s
 from smartguard.domain.decisions import Outcome, Reason
 from smartguard.domain.pan import with_check_digit
@@ -147,3 +149,29 @@ def test_the_background_announcer_sends_what_is_due(sg: App, clock: Clock) -> No
     assert asyncio.run(announcer.once()) == 0
     sms = sg.read(lambda uow: uow.outbox.list(None, "sms", card.card.id, 10))
     assert [m.event for m in sms][:2] == ["security.travel_ended", "security.travel_started"]
+
+
+def test_two_nodes_announcers_at_once_take_each_exception_once(
+        pg_url: str, tmp_path: Path, clock: Clock) -> None:
+    """On PostgreSQL every node runs the announcer: one that finds an exception due locks
+    it, and another looking at the same moment skips it (it is announced once)."""
+    settings = load(None, data_dir=tmp_path, database_url=pg_url)
+    first, second = bootstrap(settings, clock=clock), bootstrap(settings, clock=clock)
+    try:
+        card = enrol(first)
+        first.write(lambda uow: travel.add_travel(
+            uow, first.ctx, ACTOR, card.card.id, "JP", clock.now + timedelta(minutes=1),
+            clock.now + timedelta(days=2)))
+        clock.now += timedelta(minutes=2)  # its start is due
+        holding = first.store.writer()
+        holding.begin()
+        try:
+            assert len(holding.travel.due(clock.now, 10)) == 1  # node 1 has it, locked
+            assert second.write(lambda uow: travel.announce_due(uow, second.ctx)) == 0
+        finally:
+            holding.abort()
+        assert second.write(lambda uow: travel.announce_due(uow, second.ctx)) == 1
+        assert first.write(lambda uow: travel.announce_due(uow, first.ctx)) == 0
+    finally:
+        first.close()
+        second.close()

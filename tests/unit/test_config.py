@@ -39,3 +39,12 @@ def test_an_unknown_key_in_the_iso8583_table_is_refused(tmp_path: Path) -> None:
     path = settings_file(tmp_path, "[iso8583]\nprot = 1\n")
     with pytest.raises(InvalidInput, match=r"unknown settings in \[iso8583\]: prot"):
         load(path, data_dir=tmp_path)
+
+
+def test_the_store_timeout_is_read_and_bounded(tmp_path: Path) -> None:
+    assert load(None, data_dir=tmp_path).store_timeout_s == 1.0
+    assert load(settings_file(tmp_path, "store_timeout_s = 2.5\n"),
+                data_dir=tmp_path).store_timeout_s == 2.5
+    for bad in ("0", "-1", "600"):
+        with pytest.raises(InvalidInput, match="store_timeout_s"):
+            load(settings_file(tmp_path, f"store_timeout_s = {bad}\n"), data_dir=tmp_path)

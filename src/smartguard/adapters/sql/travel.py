@@ -58,11 +58,14 @@ class SqlTravel:
         return [_record(r) for r in rows]
 
     def due(self, now: datetime, limit: int) -> list[TravelRecord]:
+        """What is due, locked (PostgreSQL: ``SKIP LOCKED``, so that two nodes' announcers
+        running at once never take the same exception, and announce it once)."""
         at = utc(now)
+        skip = self.db.for_update and " FOR UPDATE SKIP LOCKED"
         rows = self.db.all(
             f"SELECT {_COLUMNS} FROM travel_exceptions WHERE id IN ("
             "SELECT id FROM travel_exceptions WHERE start_announced_at IS NULL "
             "AND starts_at <= ? UNION "
             "SELECT id FROM travel_exceptions WHERE end_announced_at IS NULL "
-            "AND ends_at <= ?) ORDER BY starts_at, id LIMIT ?", (at, at, limit))
+            "AND ends_at <= ?) ORDER BY starts_at, id LIMIT ?" + skip, (at, at, limit))
         return [_record(r) for r in rows]
