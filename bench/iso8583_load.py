@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.environment import banner
 from bench.http_load import cpu_seconds, free_port
 from bench.iso8583_client import Phase, closed_loop, open_loop
 from bench.population import build
@@ -211,6 +212,7 @@ def main() -> None:
     ap.add_argument("--baseline-processes", type=int, default=1,
                     help="responder processes for the baseline (the ratio's definition: 1)")
     args = ap.parse_args()
+    print(banner(), flush=True)
     global WORKERS, BASELINE_PROCESSES
     WORKERS, BASELINE_PROCESSES = args.workers, args.baseline_processes
     import uvloop

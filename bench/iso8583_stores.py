@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.environment import banner
 from bench.http_load import cpu_seconds, free_port
 from bench.iso8583_client import Phase, closed_loop, open_loop
 from bench.iso8583_load import children, client_cpu, wait_port
@@ -174,6 +175,7 @@ def main() -> None:
     ap.add_argument("--nodes", type=int, default=2, help="nodes of the PostgreSQL cluster")
     ap.add_argument("--pg-url", default=PG_URL)
     args = ap.parse_args()
+    print(banner(), flush=True)
     import psycopg
 
     tag = uuid.uuid4().hex[:8]
