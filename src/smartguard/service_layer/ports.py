@@ -185,9 +185,11 @@ class OutboxRepository(Protocol):
         """Mark sent (and wipe its sealed code) if ``worker`` still holds the lease."""
         ...
 
-    def failed(self, message_id: str, worker: str, error: str, retry_at: datetime | None
-               ) -> bool:
-        """Count a failed attempt; retry at ``retry_at``, or dead-letter it when None."""
+    def failed(self, message_id: str, worker: str, error: str, retry_at: datetime | None,
+               counted: bool = True) -> bool:
+        """Count a failed attempt; retry at ``retry_at``, or dead-letter it when None.
+        ``counted=False``: the attempt was cut short by the channel (its link went down),
+        the message is released without using up an attempt."""
         ...
 
     def receipt(self, message_id: str | None, provider_ref: str, state: str, at: datetime
