@@ -18,7 +18,6 @@ from smartguard.service_layer.messages import OutboxStatus
 from tests.integration.alerts.test_smpp_peer import authorize, enrol, purchase, started, to_phone
 from tests.peers.smsc_peer import Smsc, until
 
-
 OPERATOR = Actor("op_1", "api")
 
 

@@ -1,0 +1,64 @@
+"""SMS keep flowing past a message the SMS centre (npm ``smpp``) never answers, and a long
+SMS counts as sent only when every part was accepted."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from smartguard.bootstrap import App
+from smartguard.domain.controls import values as s
+from smartguard.service_layer.messages import OutboxStatus
+from tests.integration.alerts.test_smpp_peer import authorize, enrol, purchase, started
+from tests.integration.alerts.test_smpp_recovery import delivery, sms_outbox
+from tests.peers.smsc_peer import Smsc, until
+
+
+@pytest.mark.smpp(smpp={"send_timeout_seconds": 60.0})
+def test_a_message_the_smsc_never_answers_holds_up_no_other(app: App, smsc: Smsc) -> None:
+    """While the centre sits on one submit_sm (its answer would be 60 s away), the twenty
+    alerts written after it are all accepted and marked sent."""
+    enrol(app)
+
+    async def scenario() -> None:
+        service = await started(app)
+        try:
+            smsc.behave(silent=["¥7.77"])
+            await authorize(app, purchase(777))
+            await until(lambda: len(smsc.received()) == 1)
+            for amount in range(1_001, 1_021):
+                await authorize(app, purchase(amount))
+            stuck_id = sms_outbox(app)[-1].id  # the oldest: ids grow with time
+            others = lambda: [m for m in sms_outbox(app) if m.id != stuck_id]  # noqa: E731
+            await until(lambda: all(m.status is OutboxStatus.SENT for m in others()))
+            stuck = app.read(lambda uow: uow.outbox.get(stuck_id))
+            assert stuck.status is OutboxStatus.PENDING and stuck.attempts == 0
+            assert stuck.text is not None and "¥7.77" in stuck.text
+        finally:
+            await service.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_long_sms_whose_second_part_is_refused_is_delivered_whole(
+    app: App, smsc: Smsc
+) -> None:
+    """The centre refuses part 2 once: the message is not sent until part 2 is accepted,
+    and part 1 is not sent again."""
+    enrol(app, s.Controls(region_lock=s.region_lock(True, ["CN-BJ"])))
+
+    async def scenario() -> None:
+        service = await started(app)
+        try:
+            smsc.behave(refuse_part={"part": 2, "times": 2})
+            await authorize(app, purchase(region="CN-GD"))  # a decline alert: two parts
+            await until(lambda: all(m.status is OutboxStatus.SENT for m in sms_outbox(app)))
+            assert smsc.stats()["refused"] == 2
+            missing, duplicates = delivery(app, smsc)
+            assert missing == [] and duplicates == 0
+            assert [p["udh"][0][-2:] for p in smsc.received()] == ["01", "02"]
+        finally:
+            await service.stop()
+
+    asyncio.run(scenario())
