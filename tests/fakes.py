@@ -539,6 +539,7 @@ class FakeUnitOfWork:
         self.store = store
         self.tables = store.committed.copy()
         self._open = False
+        self._outbox_at_begin = len(self.tables.outbox)
         self.cards = FakeCards(self)
         self.cardholders = FakeCardholders(self)
         self.accounts = FakeAccounts(self)
@@ -568,6 +569,7 @@ class FakeUnitOfWork:
             raise StoreUnavailable("fake store: cannot begin a transaction")
         self.tables = self.store.committed.copy()
         self._open = True
+        self._outbox_at_begin = len(self.tables.outbox)
 
     def try_begin(self) -> bool:
         self.begin()
@@ -580,6 +582,9 @@ class FakeUnitOfWork:
     def abort(self) -> None:
         if self._open:
             self.rollback()
+
+    def outbox_added(self) -> int:
+        return len(self.tables.outbox) - self._outbox_at_begin
 
     def lock_rows(self, locks: list[tuple[str, str]]) -> None:
         """One unit of work at a time writes the fake store: nothing to lock."""

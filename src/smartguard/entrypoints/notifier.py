@@ -78,6 +78,7 @@ class NotifierService:
         self.relay = Relay(self.sg.awrite, self.sg.ctx, senders, policy, n.batch,
                            timedelta(seconds=n.lease_seconds), n.poll_seconds, self._now)
         await self.relay.start()
+        self.sg.writer.on_outbox_commit(self.relay.wake)
         log.info("notifier_started", worker=self.relay.worker, channels=sorted(senders))
 
     def _wake(self) -> None:
@@ -85,6 +86,7 @@ class NotifierService:
             self.relay.wake()
 
     async def stop(self) -> None:
+        self.sg.writer.on_outbox_commit(None)
         if self.relay is not None:
             await self.relay.stop()
         if self.smpp is not None:

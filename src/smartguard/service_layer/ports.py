@@ -295,6 +295,11 @@ class BatchUnitOfWork(UnitOfWork, Protocol):
         raises."""
         ...
 
+    def outbox_added(self) -> int:
+        """How many outbox rows this transaction added so far (after its COMMIT the
+        writer wakes the relay, see ``Writer.on_outbox_commit``)."""
+        ...
+
     def lock_rows(self, locks: list[RowLock]) -> None:
         """Lock these rows until the transaction ends, in one canonical order (every card,
         by id, then every account, by id). A store whose transactions already exclude

@@ -62,3 +62,28 @@ def test_a_long_sms_whose_second_part_is_refused_is_delivered_whole(
             await service.stop()
 
     asyncio.run(scenario())
+
+
+@pytest.mark.smpp(notifier={"poll_seconds": 600.0})
+def test_a_new_alert_leaves_without_waiting_for_the_poll(app: App, smsc: Smsc) -> None:
+    """The writer wakes the relay when a batch with outbox rows commits: with a ten-minute
+    poll, an alert still goes out at once, and so do those written while the centre was
+    away, once it is back (the link wakes the relay when it binds)."""
+    enrol(app)
+
+    async def scenario() -> None:
+        service = await started(app)
+        try:
+            await asyncio.sleep(0.2)  # the relay's first round is over: it sleeps
+            await authorize(app, purchase(101))
+            await until(lambda: all(m.status is OutboxStatus.SENT for m in sms_outbox(app)))
+            smsc.stop()
+            await until(lambda: service.smpp is not None and not service.smpp.available)
+            await authorize(app, purchase(102))
+            smsc.start()
+            await until(lambda: all(m.status is OutboxStatus.SENT for m in sms_outbox(app)))
+            assert delivery(app, smsc) == ([], 0)
+        finally:
+            await service.stop()
+
+    asyncio.run(scenario())

@@ -50,6 +50,7 @@ def _message(r: Row) -> OutboxMessage:
 class SqlOutbox:
     def __init__(self, db: Db) -> None:
         self.db = db
+        self.added = 0  # rows added since the unit of work began (it resets this)
 
     def add(self, m: OutboxMessage) -> None:
         self.add_all([m])
@@ -71,6 +72,7 @@ class SqlOutbox:
             row = (m.id, utc(m.created_at), m.channel, m.kind, m.event, m.recipient,
                    m.language, m.text or "", payload, m.card_id, m.cardholder_id, m.timezone)
             rows.append(row if m.sealed is None else (*row, m.sealed))
+        self.added += len(rows)
         plain = [r for r in rows if len(r) == _NEW]
         if plain:
             self.db.executemany(_INSERT_NEW, plain)
