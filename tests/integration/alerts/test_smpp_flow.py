@@ -10,7 +10,14 @@ import pytest
 from smartguard.bootstrap import App
 from smartguard.domain.controls import values as s
 from smartguard.service_layer.messages import OutboxStatus
-from tests.integration.alerts.test_smpp_peer import authorize, enrol, purchase, started
+from tests.integration.alerts.test_smpp_peer import (
+    PAN,
+    PHONE,
+    authorize,
+    enrol,
+    purchase,
+    started,
+)
 from tests.integration.alerts.test_smpp_recovery import delivery, sms_outbox
 from tests.peers.smsc_peer import Smsc, until
 
@@ -83,6 +90,28 @@ def test_a_new_alert_leaves_without_waiting_for_the_poll(app: App, smsc: Smsc) -
             smsc.start()
             await until(lambda: all(m.status is OutboxStatus.SENT for m in sms_outbox(app)))
             assert delivery(app, smsc) == ([], 0)
+        finally:
+            await service.stop()
+
+    asyncio.run(scenario())
+
+
+def test_zf_through_the_smsc_after_a_flood_from_the_same_number_freezes_the_card(
+    app: App, smsc: Smsc
+) -> None:
+    """Twelve texts from the cardholder's number (the limit is ten in ten minutes), then
+    ZF: the card is frozen and the next purchase declined."""
+    enrol(app)
+
+    async def scenario() -> None:
+        service = await started(app)
+        try:
+            for n in range(12):
+                await smsc.mo(PHONE, "hello", f"flood-{n}")
+            answer = await smsc.mo(PHONE, "ZF " + PAN[-4:], "flood-zf")
+            assert answer["command_status"] == 0
+            declined = await authorize(app, purchase())
+            assert declined.record.verdicts[0].reason == "card_frozen"
         finally:
             await service.stop()
 
