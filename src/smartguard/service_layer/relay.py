@@ -158,11 +158,11 @@ class Relay:
         """Claim as many due messages as the window (``batch`` in flight at most) has room
         for and start sending each; each is recorded as soon as its channel answers, so a
         slow or unanswered message holds up no other."""
+        self._wake.clear()
         room = self.batch - len(self._inflight)
         channels = [c for c, s in self.senders.items() if s.available]
         if room <= 0 or not channels:
             return 0
-        self._wake.clear()
         now = self._now()
         claimed = await self._write(lambda uow: uow.outbox.claim(
             self.worker, channels, now, now + self.lease, room))

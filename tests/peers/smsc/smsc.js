@@ -22,6 +22,7 @@
 
 const fs = require('fs');
 const http = require('http');
+const { performance } = require('perf_hooks');
 const smpp = require('smpp');
 
 function option(name, fallback) {
@@ -78,6 +79,7 @@ function onSubmit(session, pdu) {
     registered_delivery: pdu.registered_delivery, udh, message,
     user_message_reference: pdu.user_message_reference,
     at: new Date().toISOString(),
+    t: performance.timeOrigin + performance.now(),  // ms since the epoch, sub-ms
   });
   if (behaviour.die_after > 0 && --behaviour.die_after === 0) process.kill(process.pid, 'SIGKILL');
   if (behaviour.silent.some((text) => message.includes(text))) return;
