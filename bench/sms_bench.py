@@ -25,15 +25,16 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.integration.alerts.test_smpp_peer import ACTOR, PAN, PHONE, purchase
+from tests.peers.smsc_peer import PASSWORD, SYSTEM_ID, Smsc, unavailable
+
 from smartguard.alerts_config import AlertSettings, NotifierSettings, SmppSettings
 from smartguard.bootstrap import App, bootstrap
 from smartguard.config import load
 from smartguard.entrypoints.notifier import NotifierService
 from smartguard.service_layer import authorize as az
-from smartguard.service_layer.messages import OutboxStatus
 from smartguard.service_layer import cards
-from tests.integration.alerts.test_smpp_peer import ACTOR, PAN, PHONE, purchase
-from tests.peers.smsc_peer import PASSWORD, SYSTEM_ID, Smsc, unavailable
+from smartguard.service_layer.messages import OutboxStatus
 
 
 def app(tmp: Path, smsc: Smsc, loop: asyncio.AbstractEventLoop) -> App:
