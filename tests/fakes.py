@@ -425,13 +425,15 @@ class FakeOutbox(_Repo):
         return True
 
     def failed(self, message_id: str, worker: str, error: str,
-               retry_at: datetime | None, counted: bool = True) -> bool:
+               retry_at: datetime | None, counted: bool = True,
+               provider_ref: str | None = None) -> bool:
         m = self._held(message_id, worker)
         if m is None:
             return False
         status = OutboxStatus.PENDING if retry_at is not None else OutboxStatus.DEAD
         self.t.outbox[message_id] = replace(
             m, status=status, attempts=m.attempts + counted, last_error=error,
+            provider_ref=provider_ref,
             next_attempt_at=retry_at, claimed_by=None, lease_until=None)
         return True
 

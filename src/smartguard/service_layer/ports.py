@@ -186,10 +186,11 @@ class OutboxRepository(Protocol):
         ...
 
     def failed(self, message_id: str, worker: str, error: str, retry_at: datetime | None,
-               counted: bool = True) -> bool:
+               counted: bool = True, provider_ref: str | None = None) -> bool:
         """Count a failed attempt; retry at ``retry_at``, or dead-letter it when None.
         ``counted=False``: the attempt was cut short by the channel (its link went down),
-        the message is released without using up an attempt."""
+        the message is released without using up an attempt. ``provider_ref``: what the
+        channel accepted of it so far (the parts of a long SMS), for the next attempt."""
         ...
 
     def receipt(self, message_id: str | None, provider_ref: str, state: str, at: datetime

@@ -36,11 +36,13 @@ RECORD_TRIES = 5  # an outcome the store could not take is written again, this m
 class DeliveryFailed(Exception):
     """A channel could not deliver a message; ``permanent`` ones are not retried;
     ``retry_now``: the channel lost its link before it could tell (the message waits for
-    the channel again at once, without using up an attempt)."""
+    the channel again at once, without using up an attempt); ``ref``: what the channel
+    accepted of the message so far (kept on it for the next attempt, in any process)."""
 
-    def __init__(self, reason: str, permanent: bool = False, retry_now: bool = False) -> None:
+    def __init__(self, reason: str, permanent: bool = False, retry_now: bool = False,
+                 ref: str | None = None) -> None:
         super().__init__(reason)
-        self.permanent, self.retry_now = permanent, retry_now
+        self.permanent, self.retry_now, self.ref = permanent, retry_now, ref
 
 
 class Sender(Protocol):
@@ -187,8 +189,7 @@ class Relay:
             text = self._text(m)
             return Outcome(m, ref=await self.senders[m.channel].send(m, text))
         except DeliveryFailed as exc:
-            return Outcome(m, error=str(exc), permanent=exc.permanent,
-                           retry_now=exc.retry_now)
+            return Outcome(m, exc.ref, str(exc), exc.permanent, exc.retry_now)
         except Exception as exc:  # a sender bug must not stop the relay
             log.exception("send_failed", message=m.id)
             return Outcome(m, error=f"{type(exc).__name__}: {exc}")
@@ -218,7 +219,7 @@ class Relay:
         if o.retry_now:  # the channel's link went down: not an attempt; it waits for it
             log.info("delivery_interrupted", message=o.message.id, error=o.error)
             return uow.outbox.failed(o.message.id, self.worker, o.error or "", now,
-                                     counted=False)
+                                     counted=False, provider_ref=o.ref)
         failures = o.message.attempts + 1
         dead = o.permanent or failures >= self.policy.max_attempts
         retry_at = None if dead else now + timedelta(seconds=self.policy.delay(failures))
@@ -227,7 +228,8 @@ class Relay:
         self.stats.last_error[o.message.channel] = o.error or ""
         log.warning("delivery_failed", message=o.message.id, channel=o.message.channel,
                     attempt=failures, dead=dead, error=o.error)
-        return uow.outbox.failed(o.message.id, self.worker, o.error or "", retry_at)
+        return uow.outbox.failed(o.message.id, self.worker, o.error or "", retry_at,
+                                 provider_ref=o.ref)
 
 
 def _expired(m: OutboxMessage, now: datetime) -> bool:

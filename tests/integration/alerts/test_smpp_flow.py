@@ -116,3 +116,33 @@ def test_zf_through_the_smsc_after_a_flood_from_the_same_number_freezes_the_card
             await service.stop()
 
     asyncio.run(scenario())
+
+
+@pytest.mark.smpp(notifier={"base_delay_seconds": 4.0, "max_delay_seconds": 4.0})
+def test_a_part_accepted_before_a_restart_is_checked_with_query_sm_and_not_sent_again(
+    app: App, smsc: Smsc
+) -> None:
+    """Part 2 is refused until the attempt gives up; the message keeps part 1's id. A new
+    notifier (nothing in memory) asks the centre about part 1 (query_sm: delivered) and
+    sends part 2 only."""
+    enrol(app, s.Controls(region_lock=s.region_lock(True, ["CN-BJ"])))
+
+    async def scenario() -> None:
+        service = await started(app)
+        try:
+            smsc.behave(refuse_part={"part": 2, "times": 3})
+            await authorize(app, purchase(region="CN-GD"))  # a decline alert: two parts
+            failed = await until(lambda: [m for m in sms_outbox(app) if m.attempts == 1])
+            assert failed[0].provider_ref.startswith("parts 1:smsc")
+        finally:
+            await service.stop()
+        again = await started(app)
+        try:
+            await until(lambda: all(m.status is OutboxStatus.SENT for m in sms_outbox(app)))
+            assert smsc.stats()["queries"] == 1
+            assert [p["udh"][0][-2:] for p in smsc.received()] == ["01", "02"]
+            assert delivery(app, smsc) == ([], 0)
+        finally:
+            await again.stop()
+
+    asyncio.run(scenario())

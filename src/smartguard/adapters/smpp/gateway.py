@@ -32,6 +32,9 @@ log = structlog.get_logger("smartguard.smpp")
 PART_TRIES = 3  # a refused part is submitted this many times in one attempt
 PART_PAUSE = 0.2  # seconds before submitting a refused part again (doubling)
 REMEMBERED = 10_000  # messages whose accepted parts are remembered
+PARTS = "parts "  # provider_ref of a message not yet sent whole: "parts 1:<id> 2:<id>"
+#: query_sm states after which a part will not reach the phone: it is sent again
+FAILED_STATES = frozenset({"UNDELIVERABLE", "EXPIRED", "REJECTED", "DELETED"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +94,13 @@ class SmppGateway:
         lost: the message did not use up an attempt)."""
         bodies = pdus.submit_parts(message.id, self.config.source_addr, message.recipient,
                                    text)
-        accepted = self._accepted.setdefault(message.id, {})
-        self._accepted.move_to_end(message.id)
-        while len(self._accepted) > REMEMBERED:
-            self._accepted.popitem(last=False)
+        accepted = await self._known(message)
         missing = [i for i in range(len(bodies)) if i not in accepted]
         results = await asyncio.gather(
             *(self._part(message.id, i, bodies[i]) for i in missing), return_exceptions=True)
         for result in results:
+            if isinstance(result, DeliveryFailed):
+                result.ref = progress(accepted)
             if isinstance(result, BaseException):
                 raise result
         self._accepted.pop(message.id, None)
@@ -107,6 +109,23 @@ class SmppGateway:
         while len(self._later_parts) > REMEMBERED:
             self._later_parts.popitem(last=False)
         return accepted[0]
+
+    async def _known(self, message: OutboxMessage) -> dict[int, str]:
+        """The parts of ``message`` the SMS centre accepted: remembered here, or recorded
+        on the message by an earlier attempt (in any process) and still alive by the SMS
+        centre's ``query_sm`` (a part it says failed is sent again; one it cannot tell
+        about is not: its acceptance was seen)."""
+        accepted = self._accepted.get(message.id)
+        if accepted is None:
+            accepted = {}
+            for index, smsc_id in recorded(message.provider_ref).items():
+                if await self.query(smsc_id) not in FAILED_STATES:
+                    accepted[index] = smsc_id
+            self._accepted[message.id] = accepted
+        self._accepted.move_to_end(message.id)
+        while len(self._accepted) > REMEMBERED:
+            self._accepted.popitem(last=False)
+        return accepted
 
     async def _part(self, message_id: str, index: int, body: bytes) -> None:
         pause = PART_PAUSE
@@ -164,6 +183,24 @@ class SmppGateway:
             return
         await self._on_inbound(MobileOriginated(_mo_id(m), "+" + m.source.number.lstrip("+"),
                                                 m.short_message))
+
+
+def progress(accepted: dict[int, str]) -> str | None:
+    """The parts accepted so far, as kept on a message between attempts: ``parts 1:id``."""
+    if not accepted:
+        return None
+    return PARTS + " ".join(f"{i + 1}:{ref}" for i, ref in sorted(accepted.items()))
+
+
+def recorded(provider_ref: str | None) -> dict[int, str]:
+    if not provider_ref or not provider_ref.startswith(PARTS):
+        return {}
+    found = {}
+    for item in provider_ref[len(PARTS):].split():
+        number, _, smsc_id = item.partition(":")
+        if number.isdigit() and int(number) > 0 and smsc_id:
+            found[int(number) - 1] = smsc_id
+    return found
 
 
 def _mo_id(m: DeliverSm) -> str:

@@ -110,13 +110,15 @@ class SqlOutbox:
         return row is not None
 
     def failed(self, message_id: str, worker: str, error: str,
-               retry_at: datetime | None, counted: bool = True) -> bool:
+               retry_at: datetime | None, counted: bool = True,
+               provider_ref: str | None = None) -> bool:
         status = "pending" if retry_at is not None else "dead"
         row = self.db.one(
             "UPDATE outbox SET status = ?, attempts = attempts + ?, last_error = ?, "
-            "next_attempt_at = ?, claimed_by = NULL, lease_until = NULL "
+            "next_attempt_at = ?, provider_ref = ?, claimed_by = NULL, lease_until = NULL "
             "WHERE id = ? AND claimed_by = ? AND status = 'pending' RETURNING id",
-            (status, int(counted), error[:500], utc(retry_at), message_id, worker))
+            (status, int(counted), error[:500], utc(retry_at), provider_ref, message_id,
+             worker))
         return row is not None
 
     def receipt(self, message_id: str | None, provider_ref: str, state: str,
