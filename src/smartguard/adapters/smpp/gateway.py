@@ -70,9 +70,10 @@ class SmppGateway:
         self.link = SmppLink(config.link, self._deliver, self._late, self._bound)
         # outbox id -> {part index: SMS centre id} of the parts the SMS centre accepted
         self._accepted: OrderedDict[str, dict[int, str]] = OrderedDict()
-        # SMS centre ids of second and later parts: their receipts are not recorded (a
-        # message's receipt is its first part's, as its provider_ref)
-        self._later_parts: OrderedDict[str, None] = OrderedDict()
+        # SMS centre id -> (outbox id, part index) of parts accepted lately: a receipt is
+        # recorded for a first part (even before its message is marked sent), and dropped
+        # for the others
+        self._parts: OrderedDict[str, tuple[str, int]] = OrderedDict()
 
     @property
     def available(self) -> bool:
@@ -104,10 +105,6 @@ class SmppGateway:
             if isinstance(result, BaseException):
                 raise result
         self._accepted.pop(message.id, None)
-        for index in range(1, len(bodies)):
-            self._later_parts[accepted[index]] = None
-        while len(self._later_parts) > REMEMBERED:
-            self._later_parts.popitem(last=False)
         return accepted[0]
 
     async def _known(self, message: OutboxMessage) -> dict[int, str]:
@@ -149,7 +146,11 @@ class SmppGateway:
     def _settled(self, message_id: str, index: int, answer: Pdu) -> bool:
         ok = answer.command == pdus.SUBMIT_SM | pdus.RESPONSE and answer.status == 0
         if ok:
-            self._accepted.setdefault(message_id, {})[index] = pdus.message_id(answer.body)
+            smsc_id = pdus.message_id(answer.body)
+            self._accepted.setdefault(message_id, {})[index] = smsc_id
+            self._parts[smsc_id] = (message_id, index)
+            while len(self._parts) > REMEMBERED:
+                self._parts.popitem(last=False)
         else:
             log.warning("smpp_part_refused", message=message_id, part=index + 1,
                         status=pdus.status_name(answer.status))
@@ -176,10 +177,11 @@ class SmppGateway:
         m = pdus.deliver_sm(pdu)
         if m.is_receipt():
             receipt = m.parse_receipt()
-            if str(receipt.get("id", "")) in self._later_parts:
-                return
-            await self._on_receipt(Receipt(None, str(receipt.get("id", "")),
-                                           str(receipt.get("stat", ""))))
+            smsc_id = str(receipt.get("id", ""))
+            message_id, index = self._parts.get(smsc_id, (None, 0))
+            if index == 0:
+                await self._on_receipt(Receipt(message_id, smsc_id,
+                                               str(receipt.get("stat", ""))))
             return
         await self._on_inbound(MobileOriginated(_mo_id(m), "+" + m.source.number.lstrip("+"),
                                                 m.short_message))
