@@ -425,13 +425,15 @@ class FakeOutbox(_Repo):
         return True
 
     def failed(self, message_id: str, worker: str, error: str,
-               retry_at: datetime | None) -> bool:
+               retry_at: datetime | None, counted: bool = True,
+               provider_ref: str | None = None) -> bool:
         m = self._held(message_id, worker)
         if m is None:
             return False
         status = OutboxStatus.PENDING if retry_at is not None else OutboxStatus.DEAD
         self.t.outbox[message_id] = replace(
-            m, status=status, attempts=m.attempts + 1, last_error=error,
+            m, status=status, attempts=m.attempts + counted, last_error=error,
+            provider_ref=provider_ref,
             next_attempt_at=retry_at, claimed_by=None, lease_until=None)
         return True
 
@@ -539,6 +541,7 @@ class FakeUnitOfWork:
         self.store = store
         self.tables = store.committed.copy()
         self._open = False
+        self._outbox_at_begin = len(self.tables.outbox)
         self.cards = FakeCards(self)
         self.cardholders = FakeCardholders(self)
         self.accounts = FakeAccounts(self)
@@ -568,6 +571,7 @@ class FakeUnitOfWork:
             raise StoreUnavailable("fake store: cannot begin a transaction")
         self.tables = self.store.committed.copy()
         self._open = True
+        self._outbox_at_begin = len(self.tables.outbox)
 
     def try_begin(self) -> bool:
         self.begin()
@@ -580,6 +584,9 @@ class FakeUnitOfWork:
     def abort(self) -> None:
         if self._open:
             self.rollback()
+
+    def outbox_added(self) -> int:
+        return len(self.tables.outbox) - self._outbox_at_begin
 
     def lock_rows(self, locks: list[tuple[str, str]]) -> None:
         """One unit of work at a time writes the fake store: nothing to lock."""

@@ -21,6 +21,7 @@ from smartguard.domain.cards import Cardholder
 from smartguard.domain.errors import InvalidInput
 from smartguard.errors import StoreConflict, StoreDisconnected, StoreUnavailable
 from smartguard.service_layer.loop_writer import LoopWriter
+from smartguard.service_layer.messages import OutboxMessage
 from smartguard.service_layer.ports import BatchUnitOfWork, UnitOfWork
 from smartguard.service_layer.thread_writer import ThreadWriter
 from smartguard.service_layer.writer import BatchRunner, Writer
@@ -375,3 +376,34 @@ def test_each_batch_asks_for_its_jobs_row_locks_before_any_job_runs(
     assert scenario(scheduler, stores, body, faulty) == ["ran"] * 3
     assert [("pan", "b"), ("pan", "a")] in Faulty.locked
     assert all(n >= 1 for n in seen)  # the batch had asked for its locks already
+
+
+def add_message(message_id: str) -> Callable[[UnitOfWork], str]:
+    def job(uow: UnitOfWork) -> str:
+        uow.outbox.add(OutboxMessage(message_id, NOW, "sms", "security", "security.test",
+                                     "+8613800138000", "zh-CN", "text", {}))
+        return message_id
+
+    return job
+
+
+def test_the_after_commit_hook_runs_once_a_batch_that_added_outbox_rows_committed(
+        scheduler: str, stores: Stores) -> None:
+    """The writer's one hook (the notifier wakes its relay): after the COMMIT of a batch
+    with outbox rows, never for a batch without; and not once removed."""
+    seen: list[bool] = []
+
+    def hook() -> None:
+        with stores.view() as uow:
+            seen.append(uow.outbox.get("msg_hook_1") is not None)
+
+    async def body(writer: Writer) -> None:
+        writer.on_outbox_commit(hook)
+        await writer.arun(add("chd_1"))
+        assert seen == []
+        await writer.arun(add_message("msg_hook_1"))
+        writer.on_outbox_commit(None)
+        await writer.arun(add_message("msg_hook_3"))
+
+    scenario(scheduler, stores, body)
+    assert seen == [True]

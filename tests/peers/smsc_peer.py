@@ -44,6 +44,8 @@ class Smsc:
         self.proc: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
+        if self.proc is not None:  # it killed itself (die_after): reap it first
+            self.proc.wait(timeout=10)
         self.proc = subprocess.Popen(
             ["node", str(HERE / "smsc.js"), "--port", str(self.port), "--control-port",
              str(self.control_port), "--log", str(self.log), "--system-id", SYSTEM_ID,
@@ -56,6 +58,16 @@ class Smsc:
     def stop(self) -> None:
         if self.proc is not None:
             self.proc.terminate()
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+    def dead(self) -> bool:
+        return self.proc is None or self.proc.poll() is not None
+
+    def kill(self) -> None:
+        """SIGKILL: the centre dies without a word (no unbind; the kernel closes its sockets)."""
+        if self.proc is not None:
+            self.proc.kill()
             self.proc.wait(timeout=10)
             self.proc = None
 
@@ -74,6 +86,10 @@ class Smsc:
     def stats(self) -> dict[str, int]:
         found: dict[str, int] = httpx.get(self.control + "/stats", timeout=5).json()
         return found
+
+    def behave(self, **rules: Any) -> None:
+        """Set the SMS centre's misbehaviour (see smsc.js: silent, refuse_part)."""
+        httpx.post(self.control + "/behaviour", json=rules, timeout=5).raise_for_status()
 
     async def mo(self, sender: str, text: str, message_id: str) -> dict[str, Any]:
         """Send a mobile-originated SMS; returns once SmartGuard acknowledged it."""

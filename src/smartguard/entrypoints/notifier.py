@@ -8,7 +8,6 @@ in the outbox (pending) until it is, and the notifier says so at start.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import structlog
 
 from smartguard.adapters.smpp.gateway import MobileOriginated, Receipt, SmppConfig, SmppGateway
+from smartguard.adapters.smpp.session import LinkConfig
 from smartguard.adapters.webhook.sender import WebhookSender
 from smartguard.bootstrap import App
 from smartguard.service_layer.context import utc_now
@@ -54,13 +54,11 @@ class NotifierService:
         senders: dict[str, Sender] = {}
         if a.smpp.configured:
             s = a.smpp
-            doublings = max(0, math.ceil(math.log2(
-                max(s.reconnect_max_seconds, s.reconnect_min_seconds) / s.reconnect_min_seconds)))
-            self.smpp = SmppGateway(SmppConfig(
-                s.host, s.port, s.system_id, s.password, s.source_addr,
-                s.send_timeout_seconds, s.enquire_link_seconds,
-                max(1, int(s.reconnect_min_seconds * 1000)), doublings),
-                self.inbound, self.receipt)
+            link = LinkConfig(s.host, s.port, s.system_id, s.password, s.send_timeout_seconds,
+                              s.enquire_link_seconds, s.reconnect_min_seconds,
+                              s.reconnect_max_seconds)
+            self.smpp = SmppGateway(SmppConfig(link, s.source_addr), self.inbound,
+                                    self.receipt, self._wake)
             senders["sms"] = self.smpp
         if a.webhooks.urls:
             w = a.webhooks
@@ -80,9 +78,15 @@ class NotifierService:
         self.relay = Relay(self.sg.awrite, self.sg.ctx, senders, policy, n.batch,
                            timedelta(seconds=n.lease_seconds), n.poll_seconds, self._now)
         await self.relay.start()
+        self.sg.writer.on_outbox_commit(self.relay.wake)
         log.info("notifier_started", worker=self.relay.worker, channels=sorted(senders))
 
+    def _wake(self) -> None:
+        if self.relay is not None:
+            self.relay.wake()
+
     async def stop(self) -> None:
+        self.sg.writer.on_outbox_commit(None)
         if self.relay is not None:
             await self.relay.stop()
         if self.smpp is not None:

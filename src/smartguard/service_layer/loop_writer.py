@@ -64,6 +64,9 @@ class LoopWriter:
     def stats(self) -> WriterStats:
         return self._runner.stats
 
+    def on_outbox_commit(self, fn: Callable[[], None] | None) -> None:
+        self._runner.after_outbox_commit = fn
+
     def run(self, job: Callable[[UnitOfWork], T], lock: RowLock | None = None) -> T:
         """From any thread but the loop's own (the loop would wait for itself)."""
         if running_loop() is self._loop:

@@ -185,9 +185,12 @@ class OutboxRepository(Protocol):
         """Mark sent (and wipe its sealed code) if ``worker`` still holds the lease."""
         ...
 
-    def failed(self, message_id: str, worker: str, error: str, retry_at: datetime | None
-               ) -> bool:
-        """Count a failed attempt; retry at ``retry_at``, or dead-letter it when None."""
+    def failed(self, message_id: str, worker: str, error: str, retry_at: datetime | None,
+               counted: bool = True, provider_ref: str | None = None) -> bool:
+        """Count a failed attempt; retry at ``retry_at``, or dead-letter it when None.
+        ``counted=False``: the attempt was cut short by the channel (its link went down),
+        the message is released without using up an attempt. ``provider_ref``: what the
+        channel accepted of it so far (the parts of a long SMS), for the next attempt."""
         ...
 
     def receipt(self, message_id: str | None, provider_ref: str, state: str, at: datetime
@@ -291,6 +294,11 @@ class BatchUnitOfWork(UnitOfWork, Protocol):
     def abort(self) -> None:
         """End the transaction without committing, whatever state it is in; never
         raises."""
+        ...
+
+    def outbox_added(self) -> int:
+        """How many outbox rows this transaction added so far (after its COMMIT the
+        writer wakes the relay, see ``Writer.on_outbox_commit``)."""
         ...
 
     def lock_rows(self, locks: list[RowLock]) -> None:

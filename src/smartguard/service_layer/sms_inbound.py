@@ -2,9 +2,11 @@
 ``deliver_sm``) or the signed HTTP inbound hook.
 
 Each message is handled once, keyed by the SMS centre's message id; a number that sends
-too many is ignored for a while; a number no card is registered to changes nothing and gets
-no reply. Every message is audited (the command, never its text or a code). Replies are
-written to the outbox in the same transaction as the change they confirm.
+too many is ignored for a while, except for a stop-payment (a freeze only ever protects: it
+is acted on, and confirmed only if it changed the card, so a flood cannot buy replies); a
+number no card is registered to changes nothing and gets no reply. Every message is
+audited (the command, never its text or a code). Replies are written to the outbox in the
+same transaction as the change they confirm.
 """
 
 from __future__ import annotations
@@ -68,7 +70,10 @@ def handle_inbound(uow: UnitOfWork, ctx: Context, sms: InboundSms,
     now = ctx.clock()
     command = sc.parse(sms.text)
     cards = uow.cards.search(None, sms.phone, MAX_CARDS)
-    if uow.inbound_sms.count_since(sms.phone, now - limit.window) >= limit.count:
+    limited = uow.inbound_sms.count_since(sms.phone, now - limit.window) >= limit.count
+    if limited and cards and isinstance(command, sc.StopCard):
+        handled = _stop(uow, ctx, sms.phone, command.last4, cards, quiet=True)
+    elif limited:
         handled = _Handled("rate_limited")
     elif not cards:
         handled = _Handled("unregistered")
@@ -109,15 +114,21 @@ def _actor(phone: str, card: CardRecord) -> Actor:
 
 
 def _stop(uow: UnitOfWork, ctx: Context, phone: str, last4: str | None,
-          cards: list[CardRecord]) -> _Handled:
+          cards: list[CardRecord], quiet: bool = False) -> _Handled:
+    """``quiet`` (the number is rate-limited): the freeze is still done, but the only
+    reply is the confirmation of a card this message froze."""
     open_cards = [c for c in cards if c.card.status is not CardStatus.CLOSED]
     if last4 is not None:
         chosen = [c for c in cards if c.card.last4 == last4]
+        if not chosen and quiet:
+            return _Handled("rate_limited")
         if not chosen:
             _reply(uow, ctx, _holder(cards[0]), "no_card", last4=last4)
             return _Handled("no_such_card")
     elif len(open_cards) == 1:
         chosen = open_cards
+    elif quiet:
+        return _Handled("rate_limited")  # which card? asking would be a reply
     else:
         listed = open_cards or cards
         lang = listed[0].cardholder.language.value
@@ -126,19 +137,23 @@ def _stop(uow: UnitOfWork, ctx: Context, phone: str, last4: str | None,
         return _Handled("which_card")
     outcome = "frozen"
     for card in chosen:
-        outcome = _freeze(uow, ctx, phone, card)
+        outcome = _freeze(uow, ctx, phone, card, quiet)
     return _Handled(outcome, chosen[0])
 
 
-def _freeze(uow: UnitOfWork, ctx: Context, phone: str, card: CardRecord) -> str:
+def _freeze(uow: UnitOfWork, ctx: Context, phone: str, card: CardRecord,
+            quiet: bool = False) -> str:
     to = notify.recipient(card)
-    if card.card.status is CardStatus.CLOSED:
-        _reply(uow, ctx, to, "closed")
-        return "closed"
-    if card.card.status is CardStatus.BLOCKED:
-        _reply(uow, ctx, to, "bank_blocked")
-        return "bank_blocked"
+    status = card.card.status
+    if status in (CardStatus.CLOSED, CardStatus.BLOCKED):
+        outcome = "closed" if status is CardStatus.CLOSED else "bank_blocked"
+        if quiet:
+            return outcome + ":rate_limited"
+        _reply(uow, ctx, to, outcome)
+        return outcome
     change_status(uow, ctx, _actor(phone, card), card.card.id, StatusAction.FREEZE)
+    if quiet and status is CardStatus.FROZEN:
+        return "frozen:rate_limited"  # nothing changed: no reply
     _reply(uow, ctx, to, "frozen")
     return "frozen"
 

@@ -51,6 +51,9 @@ class ThreadWriter:
     def stats(self) -> WriterStats:
         return self._runner.stats
 
+    def on_outbox_commit(self, fn: Callable[[], None] | None) -> None:
+        self._runner.after_outbox_commit = fn
+
     def start(self) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._loop, name="writer", daemon=True)

@@ -93,6 +93,13 @@ class Writer(Protocol):
         """Refuse new jobs and finish every job accepted."""
         ...
 
+    def on_outbox_commit(self, fn: Callable[[], None] | None) -> None:
+        """The writer's one after-commit hook: ``fn()`` right after the COMMIT of every
+        batch that added outbox rows, on the writer's thread (the notifier wakes its
+        relay, so a new alert leaves without waiting for a poll); None removes it. A batch
+        in which a job added rows and then failed may call it too (a wake for nothing)."""
+        ...
+
     def close(self) -> None:
         """The same from a thread (after :meth:`aclose`, if the writer runs on a loop)."""
         ...
@@ -194,6 +201,7 @@ class BatchRunner:
         self._factory = uow_factory
         self._retries = conflict_retries
         self.stats = WriterStats()
+        self.after_outbox_commit: Callable[[], None] | None = None  # Writer.on_outbox_commit
 
     def batch(self, tickets: list[Ticket]) -> Batch:
         """Run ``tickets`` and set each one's result or error; once this generator is
@@ -268,12 +276,21 @@ class BatchRunner:
                 yield Step(Io.COMMIT, uow, size=len(tickets))
             except StoreDisconnected as exc:
                 raise _CommitUnknown() from exc
+            self._committed(uow)
         except GeneratorExit:  # the scheduler gave up on this batch (its loop stopped)
             uow.abort()
             raise
         except BaseException:
             yield Step(Io.ABORT, uow)
             raise
+
+    def _committed(self, uow: BatchUnitOfWork) -> None:
+        hook = self.after_outbox_commit
+        if hook is not None and uow.outbox_added():
+            try:
+                hook()
+            except Exception:  # the hook's failure must not fail a committed batch
+                log.exception("after_commit_hook_failed")
 
     @staticmethod
     def _run_jobs(uow: BatchUnitOfWork, tickets: list[Ticket], safe: bool) -> Batch:

@@ -6,16 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Iterator
-from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from smartguard.alerts_config import AlertSettings, NotifierSettings, SmppSettings
-from smartguard.bootstrap import App, bootstrap
-from smartguard.config import Settings
+from smartguard.bootstrap import App
 from smartguard.domain.controls import values as s
 from smartguard.domain.pan import with_check_digit
 from smartguard.domain.transactions import (
@@ -29,41 +22,12 @@ from smartguard.service_layer import authorize as az
 from smartguard.service_layer import cards
 from smartguard.service_layer.context import Actor
 from smartguard.service_layer.messages import OutboxStatus
-from tests.conftest import Clock
-from tests.peers.smsc_peer import PASSWORD, SYSTEM_ID, Smsc, unavailable, until
+from tests.peers.smsc_peer import Smsc, until
 
 PAN = with_check_digit("622202100000004321"[:-1])
 PHONE = "+8613800000001"
 ACTOR = Actor("test", "test")
 _stans = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def peer_ready() -> None:
-    reason = unavailable()
-    if reason:
-        pytest.skip(reason)
-
-
-@pytest.fixture
-def smsc(peer_ready: None, tmp_path: Path) -> Iterator[Smsc]:
-    peer = Smsc(tmp_path / "received.jsonl")
-    peer.start()
-    yield peer
-    peer.stop()
-
-
-@pytest.fixture
-def app(store_settings: Settings, smsc: Smsc, clock: Clock) -> Iterator[App]:
-    alerts = AlertSettings(
-        smpp=SmppSettings("127.0.0.1", smsc.port, SYSTEM_ID, PASSWORD, "95588",
-                          send_timeout_seconds=5.0, enquire_link_seconds=0.3,
-                          reconnect_min_seconds=0.1, reconnect_max_seconds=0.4),
-        notifier=NotifierSettings(channels=("sms",), base_delay_seconds=0.1,
-                                  max_delay_seconds=0.5, poll_seconds=0.05))
-    sg = bootstrap(replace(store_settings, alerts=alerts), clock=clock)
-    yield sg
-    sg.close()
 
 
 def enrol(sg: App, controls: s.Controls | None = None) -> str:

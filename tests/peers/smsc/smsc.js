@@ -10,11 +10,19 @@
 //   POST /mo              {"from", "to", "text", "message_id"}: a mobile-originated SMS,
 //                         sent as deliver_sm to the bound client; answers once the client
 //                         has acknowledged it (deliver_sm_resp), with its command_status.
+//   POST /behaviour       {"silent": ["text", ...], "refuse_part": {"part": 2, "times": 1}}:
+//                         a submit_sm whose text contains a "silent" string is recorded but
+//                         never answered; the next "times" parts number "part" of long
+//                         messages are refused (ESME_RSYSERR) and not recorded;
+//                         {"die_after": n}: SIGKILL itself once n more submit_sm are recorded
+//                         (the n-th unanswered), i.e. the centre dies in the middle of a burst.
+// query_sm is answered from the record (DELIVERED for a recorded id, else ESME_RQUERYFAIL).
 // On start it prints one JSON line: {"smpp_port": ..., "control_port": ...}.
 'use strict';
 
 const fs = require('fs');
 const http = require('http');
+const { performance } = require('perf_hooks');
 const smpp = require('smpp');
 
 function option(name, fallback) {
@@ -25,9 +33,11 @@ function option(name, fallback) {
 const logPath = option('log', 'received.jsonl');
 const systemId = option('system-id', 'smartguard');
 const password = option('password', 'secret');
-const stats = { binds: 0, enquire_links: 0, deliver_sm_resps: 0, submits: 0 };
+const stats = { binds: 0, enquire_links: 0, deliver_sm_resps: 0, submits: 0, refused: 0,
+  queries: 0 };
 const sessions = new Set();
 let nextId = Number(Date.now() % 1000000) * 1000;
+const behaviour = { silent: [], refuse_part: null, die_after: 0 };
 
 function record(entry) {
   fs.appendFileSync(logPath, JSON.stringify(entry) + '\n');
@@ -44,18 +54,35 @@ function smppTime(d) {
     p(d.getUTCHours()) + p(d.getUTCMinutes());
 }
 
+function refused(udh) {
+  const rule = behaviour.refuse_part;
+  const part = udh.length ? parseInt(udh[0].slice(-2), 16) : 0;
+  if (!rule || rule.times <= 0 || part !== rule.part) return false;
+  rule.times -= 1;
+  stats.refused += 1;
+  return true;
+}
+
 function onSubmit(session, pdu) {
   const id = 'smsc' + (nextId++);
   const sm = pdu.short_message || {};
+  const udh = (sm.udh || []).map((b) => Buffer.from(b).toString('hex'));
+  const message = typeof sm === 'string' ? sm : (sm.message || '');
   stats.submits += 1;
+  if (refused(udh)) {
+    session.send(pdu.response({ command_status: smpp.ESME_RSYSERR }));
+    return;
+  }
   record({
     id, source: pdu.source_addr, destination: pdu.destination_addr,
     data_coding: pdu.data_coding, esm_class: pdu.esm_class,
-    registered_delivery: pdu.registered_delivery,
-    udh: (sm.udh || []).map((b) => Buffer.from(b).toString('hex')),
-    message: typeof sm === 'string' ? sm : (sm.message || ''),
+    registered_delivery: pdu.registered_delivery, udh, message,
+    user_message_reference: pdu.user_message_reference,
     at: new Date().toISOString(),
+    t: performance.timeOrigin + performance.now(),  // ms since the epoch, sub-ms
   });
+  if (behaviour.die_after > 0 && --behaviour.die_after === 0) process.kill(process.pid, 'SIGKILL');
+  if (behaviour.silent.some((text) => message.includes(text))) return;
   session.send(pdu.response({ message_id: id }));
   if (pdu.registered_delivery & 1) {
     const now = smppTime(new Date());
@@ -84,6 +111,13 @@ function onSession(session) {
     session.send(pdu.response());
   });
   session.on('submit_sm', (pdu) => onSubmit(session, pdu));
+  session.on('query_sm', (pdu) => {
+    stats.queries += 1;
+    const known = received().some((m) => m.id === pdu.message_id);
+    session.send(pdu.response(known
+      ? { message_id: pdu.message_id, final_date: '', message_state: 2, error_code: 0 }
+      : { command_status: smpp.ESME_RQUERYFAIL }));
+  });
   session.on('unbind', (pdu) => {
     session.send(pdu.response());
     session.close();
@@ -122,6 +156,10 @@ function control(req, res) {
     if (req.method === 'GET' && req.url === '/received') return reply(200, received());
     if (req.method === 'GET' && req.url === '/stats') return reply(200, stats);
     if (req.method === 'POST' && req.url === '/mo') return sendMo(JSON.parse(raw), reply);
+    if (req.method === 'POST' && req.url === '/behaviour') {
+      Object.assign(behaviour, JSON.parse(raw));
+      return reply(200, behaviour);
+    }
     return reply(404, { error: 'not found' });
   });
 }

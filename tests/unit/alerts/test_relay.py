@@ -172,3 +172,67 @@ def test_webhook_messages_wait_when_only_sms_is_configured(world, card):
     world.authorize(card, pos_purchase())
     run(relay(world, FakeSender("sms")).run_once())
     assert outbox(world, "webhook")[0].status is OutboxStatus.PENDING
+
+
+class LinkLostSender(FakeSender):
+    """Loses its link (retry_now) the first ``fail`` times, with parts accepted so far."""
+
+    async def send(self, message: OutboxMessage, text: str) -> str | None:
+        if self.fail:
+            self.fail -= 1
+            raise DeliveryFailed("the link was lost", retry_now=True, ref="parts 1:smsc-1")
+        return await super().send(message, text)
+
+
+def test_a_message_whose_link_was_lost_is_retried_at_once_without_using_an_attempt(
+        world, card):
+    world.authorize(card, pos_purchase())
+    r = relay(world, LinkLostSender(fail=5))
+    for _ in range(5):
+        run(r.run_once())
+        m = outbox(world)[0]
+        assert (m.status, m.attempts, m.provider_ref) == (OutboxStatus.PENDING, 0,
+                                                          "parts 1:smsc-1")
+    run(r.run_once())  # due at once: no backoff
+    assert outbox(world)[0].status is OutboxStatus.SENT
+
+
+class SlowSender(FakeSender):
+    """Sits on the first message until released; sends the others at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+        self.first: str | None = None
+
+    async def send(self, message: OutboxMessage, text: str) -> str | None:
+        if self.first is None or self.first == message.id:
+            self.first = message.id
+            await self.release.wait()
+        return await super().send(message, text)
+
+
+def test_a_message_in_flight_holds_up_no_other(world, card):
+    """While one message waits for its channel, the relay claims and sends the rest."""
+    world.authorize(card, pos_purchase())
+    sender = SlowSender()
+    r = relay(world, sender)
+
+    async def scenario() -> list[OutboxStatus]:
+        await r.start()
+        await asyncio.sleep(0.05)  # the first is in flight
+        for amount in (101, 102, 103):
+            world.authorize(card, pos_purchase(cny(amount)))
+        r.wake()
+        for _ in range(100):
+            if len(sender.sent) == 3:
+                break
+            await asyncio.sleep(0.01)
+        statuses = [m.status for m in outbox(world)]
+        sender.release.set()
+        await r.stop()
+        return statuses
+
+    statuses = run(scenario())
+    assert sorted(s.value for s in statuses) == ["pending", "sent", "sent", "sent"]
+    assert len(sender.sent) == 4

@@ -113,6 +113,36 @@ def test_a_flood_from_one_number_is_ignored_after_the_limit(world, card):
     assert sms(world, "hello", limit=limit).outcome == "help:unknown"
 
 
+def test_zf_after_a_flood_from_the_cardholders_number_still_freezes_the_card(world, card):
+    """A freeze only ever protects: the limit does not apply to it; the confirmation is
+    the one reply, and only because the card changed."""
+    limit = RateLimit(3, timedelta(minutes=10))
+    for _ in range(6):
+        sms(world, "hello", limit=limit)
+    before = len(replies(world))
+    assert sms(world, "ZF " + last4(world, card), limit=limit).outcome == "frozen"
+    assert world.card(card).card.status is CardStatus.FROZEN
+    assert len(replies(world)) == before + 1
+
+
+def test_more_zf_while_rate_limited_freeze_nothing_new_and_get_no_reply(world, card):
+    limit = RateLimit(2, timedelta(minutes=10))
+    outcomes = [sms(world, "ZF", limit=limit).outcome for _ in range(5)]
+    assert outcomes == ["frozen"] * 2 + ["frozen:rate_limited"] * 3
+    assert len(replies(world)) == 2
+    assert sms(world, "Y 123456", limit=limit).outcome == "rate_limited"
+    assert sms(world, "ZF 0000", limit=limit).outcome == "rate_limited"  # no such card
+    assert len(replies(world)) == 2
+
+
+def test_a_flood_of_zf_from_a_stranger_changes_nothing(world, card):
+    limit = RateLimit(2, timedelta(minutes=10))
+    outcomes = [sms(world, "ZF", phone="+8613900000009", limit=limit).outcome
+                for _ in range(4)]
+    assert outcomes == ["unregistered"] * 2 + ["rate_limited"] * 2
+    assert world.card(card).card.status is CardStatus.ACTIVE and replies(world) == []
+
+
 def test_unfreezing_by_sms_is_impossible(world, card):
     sms(world, "ZF")
     actor = Actor(f"sms:{PHONE}", "sms", card.cardholder_id)

@@ -50,6 +50,7 @@ def _message(r: Row) -> OutboxMessage:
 class SqlOutbox:
     def __init__(self, db: Db) -> None:
         self.db = db
+        self.added = 0  # rows added since the unit of work began (it resets this)
 
     def add(self, m: OutboxMessage) -> None:
         self.add_all([m])
@@ -71,6 +72,7 @@ class SqlOutbox:
             row = (m.id, utc(m.created_at), m.channel, m.kind, m.event, m.recipient,
                    m.language, m.text or "", payload, m.card_id, m.cardholder_id, m.timezone)
             rows.append(row if m.sealed is None else (*row, m.sealed))
+        self.added += len(rows)
         plain = [r for r in rows if len(r) == _NEW]
         if plain:
             self.db.executemany(_INSERT_NEW, plain)
@@ -108,13 +110,15 @@ class SqlOutbox:
         return row is not None
 
     def failed(self, message_id: str, worker: str, error: str,
-               retry_at: datetime | None) -> bool:
+               retry_at: datetime | None, counted: bool = True,
+               provider_ref: str | None = None) -> bool:
         status = "pending" if retry_at is not None else "dead"
         row = self.db.one(
-            "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, "
-            "next_attempt_at = ?, claimed_by = NULL, lease_until = NULL "
+            "UPDATE outbox SET status = ?, attempts = attempts + ?, last_error = ?, "
+            "next_attempt_at = ?, provider_ref = ?, claimed_by = NULL, lease_until = NULL "
             "WHERE id = ? AND claimed_by = ? AND status = 'pending' RETURNING id",
-            (status, error[:500], utc(retry_at), message_id, worker))
+            (status, int(counted), error[:500], utc(retry_at), provider_ref, message_id,
+             worker))
         return row is not None
 
     def receipt(self, message_id: str | None, provider_ref: str, state: str,

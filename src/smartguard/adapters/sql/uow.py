@@ -62,7 +62,8 @@ class SqlUnitOfWork:
         self.audit: ports.AuditRepository = SqlAudit(db)
         self.keys: ports.KeyRepository = SqlKeys(db)
         self.ceilings: ports.CeilingRepository = SqlCeilings(db)
-        self.outbox: ports.OutboxRepository = SqlOutbox(db)
+        self._outbox = SqlOutbox(db)
+        self.outbox: ports.OutboxRepository = self._outbox
         self.alert_preferences: ports.AlertPreferenceRepository = SqlAlertPreferences(db)
         self.inbound_sms: ports.InboundSmsRepository = SqlInboundSms(db)
         self.signins: ports.SignInRepository = SqlSignIns(db)
@@ -84,6 +85,7 @@ class SqlUnitOfWork:
     def begin(self) -> None:
         self.db.execute(self._begin)
         self._open = True
+        self._outbox.added = 0
         if self._cache is not None:
             self._cache.check(self.db)
 
@@ -129,6 +131,9 @@ class SqlUnitOfWork:
     def abort(self) -> None:
         if self._open:
             self.rollback()
+
+    def outbox_added(self) -> int:
+        return self._outbox.added
 
     def lock_rows(self, locks: list[ports.RowLock]) -> None:
         """Row locks in one canonical order (see ``BatchUnitOfWork.lock_rows``): every card
