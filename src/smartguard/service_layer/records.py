@@ -106,6 +106,21 @@ class TravelRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class UnlockRecord:
+    """A timed unlock's schedule entry (the unlock itself is in the card's controls).
+    Instants are UTC; ``ends_at`` moves earlier when the unlock is closed early."""
+
+    id: str
+    card_id: str
+    target: str
+    starts_at: datetime
+    ends_at: datetime
+    created_at: datetime
+    created_by: str
+    end_announced_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     at: datetime
     actor: str  # who: an API key id, "sms:+86...", "operator:alice", "system"

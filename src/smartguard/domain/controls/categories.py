@@ -77,6 +77,17 @@ def _index() -> dict[str, Category]:
 _BY_MCC = _index()
 
 
+def cooldowns(hours: dict[str, int | float] | None = None) -> dict[Category, timedelta]:
+    """Each category's cool-down: the table's default, or the bank's ``hours`` (0: none)."""
+    found = {info.category: info.cooldown for info in CATEGORIES}
+    for key, value in (hours or {}).items():
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or not 0 <= value <= 24 * 30:
+            raise InvalidInput(f"controls.cooldown_hours.{key}", "0 to 720 hours")
+        found[category(key, f"controls.cooldown_hours.{key}")] = timedelta(hours=value)
+    return found
+
+
 def category_of(mcc: str) -> Category | None:
     """The category of a 4-digit MCC; None for no MCC or one in no category."""
     return _BY_MCC.get(mcc)
