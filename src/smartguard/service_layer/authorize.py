@@ -181,6 +181,7 @@ def _record(
         challenge_id=challenge.challenge.id if challenge else None,
         challenge_used=decision.challenge_used,
         reversed_at=now if fully_reversed and decision.approved else None,
+        alerts=decision.alerts,
     )
     uow.authorizations.add(record)
     if pending is not None:

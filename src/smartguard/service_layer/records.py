@@ -42,6 +42,7 @@ class AuthorizationRecord:
     challenge_id: str | None = None  # challenge opened by this decision
     challenge_used: str | None = None  # confirmed challenge this approval used up
     reversed_at: datetime | None = None
+    alerts: tuple[Verdict, ...] = ()  # findings of controls in alert-only mode
 
 
 class ReversalStatus(StrEnum):
