@@ -41,6 +41,12 @@ def set_switch(uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str,
     return _change(uow, ctx, actor, card_id, Protection.SWITCHES, sp.Switches(new))
 
 
+def set_switches(uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str,
+                 off: frozenset[sp.Switch]) -> CardRecord:
+    """Every switch at once (the page's form): those in ``off`` off, the others on."""
+    return _change(uow, ctx, actor, card_id, Protection.SWITCHES, sp.Switches(off))
+
+
 def set_category(uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str,
                  category: Category, blocked: bool, daily_amount: int | None) -> CardRecord:
     """Block or unblock a category and set its daily amount. Lifting a block the bank
@@ -99,6 +105,14 @@ def set_alert_only(uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str, ta
     old = card_for(uow, actor, card_id, lock=True).controls.alert_only
     new = old | {target} if on else old - {target}
     return _change(uow, ctx, actor, card_id, Protection.ALERT_ONLY, frozenset(new))
+
+
+def set_alert_only_targets(uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str,
+                           targets: frozenset[str]) -> CardRecord:
+    """Every alert-only target at once (the page's form)."""
+    for name in targets:
+        sp.target(name, sp.ALERT_TARGETS)
+    return _change(uow, ctx, actor, card_id, Protection.ALERT_ONLY, targets)
 
 
 def open_unlock(uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str, target: str,

@@ -98,7 +98,9 @@ def decision_item(rec: AuthorizationRecord, lang: str, timezone: str,
             "amount": amount, "when": when(rec.received_at, timezone),
             "where": _where(rec, lang), "reasons": reasons,
             "advice": _advice(rec, t) if advice else "",
-            "reversal": _reversal(rec, reversal, t, timezone)}
+            "reversal": _reversal(rec, reversal, t, timezone),
+            "merchant_id": q.merchant_id if q.is_debit else "",
+            "alerts": [explain(v, lang) for v in rec.alerts]}
 
 
 def _reversal(rec: AuthorizationRecord, r: ReversalRecord | None, t: Callable[..., str],
@@ -161,8 +163,8 @@ def message_item(m: OutboxMessage, lang: str, timezone: str) -> dict[str, Any]:
             "error": m.last_error or "", "event": m.event}
 
 
-TABS = ("overview", "checkup", "locks", "travel", "limits", "verification", "agreements",
-        "alerts", "pending", "transactions")
+TABS = ("overview", "checkup", "locks", "controls", "travel", "limits", "verification",
+        "agreements", "alerts", "pending", "transactions")
 
 
 def tabs(card_id: str, current: str, lang: str, pending: int) -> list[dict[str, Any]]:
