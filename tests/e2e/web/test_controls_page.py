@@ -102,3 +102,18 @@ def test_alert_only_lets_the_payment_through_and_says_so(web: Web) -> None:
     assert (answer["outcome"], [a["reason"] for a in answer["alerts"]]) == (
         "approve", ["pos_off"])
     assert "已放行并提醒" in c.get(f"/cards/{wang.card_id}/transactions").text
+
+
+def test_the_console_shows_the_new_controls_and_their_audit(web: Web) -> None:
+    wang = web.holders["wang"]
+    c = web.sign_in(wang)
+    page = f"/cards/{wang.card_id}/controls"
+    web.post_form(c, page, f"{page}/switches", {"on": ALL_BUT_CONTACTLESS})
+    web.post_form(c, page, f"{page}/categories/lottery", {"blocked": "on"})
+    web.post_form(c, page, f"{page}/alert-only", {"targets": ["night_lock"]})
+    op = web.operator()
+    op.get("/lang/en")
+    html = op.get(f"/console/cards/{wang.card_id}").text
+    assert "Channels off" in html and "Contactless" in html
+    assert "lotteries" in html
+    assert "set_controls.switches" in html and "set_controls.categories" in html

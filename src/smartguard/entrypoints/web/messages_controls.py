@@ -53,6 +53,10 @@ CONTROL_MESSAGES: dict[str, tuple[str, str]] = {
                                  "A ticked control lets the payment through and texts you "
                                  "instead (not you? reply ZF to stop the card)."),
     "decision.alert_only": ("已放行并提醒：{reason}", "Let through with an alert: {reason}"),
+    "controls.switches_off": ("已关闭的渠道", "Channels off"),
+    "controls.merchant_counts": ("屏蔽{blocked}个，放行{allowed}个", "{blocked} blocked, "
+                                 "{allowed} allowed"),
+    "controls.alert_only_count": ("{count}项", "{count}"),
     "target.region_lock": ("地区锁", "Region lock"),
     "target.overseas_lock": ("境外锁", "Overseas lock"),
     "target.night_lock": ("夜间锁", "Night lock"),
