@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Outcome(StrEnum):
@@ -112,10 +113,11 @@ OTHER_RESPONSE_CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     """One rule's finding: the reason and a short machine-readable detail. An
-    ``alert_only`` finding lets the request through and alerts the cardholder."""
+    ``alert_only`` finding lets the request through and alerts the cardholder. A named
+    tuple rather than a frozen dataclass: rules make one per objection, and a frozen
+    dataclass costs several times as much to build (docs/performance.md)."""
 
     reason: Reason
     detail: str = ""

@@ -52,6 +52,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 _APPROVE = Decision(Outcome.APPROVE)
+_APPROVED, _DECLINE, _VERIFY = Outcome.APPROVE, Outcome.DECLINE, Outcome.VERIFY
 
 
 def decide(
@@ -63,19 +64,30 @@ def decide(
     """Decide ``request`` for a card in ``state`` at ``now`` (an aware datetime)."""
     local = local_time(now, state.timezone)
     verdicts: list[Verdict] = []
+    soft = False
     for rule in rules:
         verdict = rule(request, state, local)
         if verdict is not None:
             verdicts.append(verdict)
-    alerts: tuple[Verdict, ...] = ()
-    if verdicts and any(v.alert_only for v in verdicts):
-        alerts = tuple(v for v in verdicts if v.alert_only)
-        verdicts = [v for v in verdicts if not v.alert_only]
+            soft = soft or verdict.alert_only
     if not verdicts:
         credit = state.credit
         if credit is None:
-            return Decision(Outcome.APPROVE, alerts=alerts) if alerts else _APPROVE
-        return Decision(Outcome.APPROVE, challenge_used=credit.challenge_id, alerts=alerts)
-    if all(v.reason in VERIFICATION_REASONS for v in verdicts):
-        return Decision(Outcome.VERIFY, tuple(verdicts), alerts=alerts)
-    return Decision(Outcome.DECLINE, tuple(verdicts), alerts=alerts)
+            return _APPROVE
+        return Decision(_APPROVED, (), credit.challenge_id)
+    return _outcome(verdicts, state, soft)
+
+
+def _outcome(verdicts: list[Verdict], state: CardState, soft: bool) -> Decision:
+    """The strictest outcome of ``verdicts``; alert-only ones become the alerts."""
+    alerts: tuple[Verdict, ...] = ()
+    if soft:
+        alerts = tuple(v for v in verdicts if v.alert_only)
+        verdicts = [v for v in verdicts if not v.alert_only]
+        if not verdicts:
+            credit = state.credit
+            return Decision(_APPROVED, (), credit.challenge_id if credit else None, alerts)
+    for v in verdicts:
+        if v.reason not in VERIFICATION_REASONS:
+            return Decision(_DECLINE, tuple(verdicts), None, alerts)
+    return Decision(_VERIFY, tuple(verdicts), None, alerts)

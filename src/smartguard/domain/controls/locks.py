@@ -51,7 +51,7 @@ def night_lock(req: AuthorizationRequest, state: CardState, local: datetime) -> 
     if not lock.covers(local.time()):
         return None
     return gate(req, state, local, "night_lock",
-                Verdict(Reason.NIGHT_LOCK, local.strftime("%H:%M")))
+                Verdict(Reason.NIGHT_LOCK, f"{local.hour:02d}:{local.minute:02d}"))
 
 
 def overseas_cnp_lock(

@@ -7,7 +7,7 @@ is not touched by category controls. The allow-list and timed unlocks do not ope
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from smartguard.domain.controls.categories import category_of
 from smartguard.domain.controls.openings import gate
@@ -33,7 +33,8 @@ def category_block(req: AuthorizationRequest, state: CardState, local: datetime
         return None
     category = category_of(req.mcc)
     control = controls.get(category) if category is not None else None
-    if control is None or category is None or not control.blocks_at(local.astimezone(UTC)):
+    # lifts_at is UTC, local in the cardholder's zone: they compare as instants
+    if control is None or category is None or not control.blocks_at(local):
         return None
     return gate(req, state, local, category_target(category),
                 Verdict(Reason.CATEGORY_BLOCKED, category.value), openable=False)

@@ -19,19 +19,25 @@ def gate(req: AuthorizationRequest, state: CardState, local: datetime, target: s
     cardholder chose so."""
     c = state.controls
     if openable:
-        if c.merchants.allowed and req.merchant_id in c.merchants.allowed:
+        allowed = c.merchants.allowed
+        if allowed and req.merchant_id in allowed:
             return None
         if c.unlocks and unlocked(state, target, local):
             return None
-    if c.alert_only and target in c.alert_only:
+    soft = c.alert_only
+    if soft and target in soft:
         return Verdict(verdict.reason, verdict.detail, True)
     return verdict
 
 
 def unlocked(state: CardState, target: str, local: datetime) -> bool:
-    """Is a timed unlock of ``target`` open at this instant (compared in UTC)?"""
-    instant = local.astimezone(UTC)
-    return any(u.target == target and u.open_at(instant) for u in state.controls.unlocks)
+    """Is a timed unlock of ``target`` open at this instant? An unlock's instants are UTC
+    and ``local`` is in the cardholder's zone: aware datetimes of different zones compare
+    as instants (only two of the same zone compare by wall clock; see travel_allows)."""
+    for u in state.controls.unlocks:  # a loop: cheaper than any() over a generator
+        if u.target == target and u.starts_at <= local < u.ends_at:
+            return True
+    return False
 
 
 def travel_allows(state: CardState, place: str, local: datetime) -> bool:

@@ -83,12 +83,18 @@ UNLOCK_TARGETS = LOCK_TARGETS + tuple(f"switches.{s}" for s in Switch)
 ALERT_TARGETS = UNLOCK_TARGETS + tuple(f"categories.{c}" for c in Category)
 
 
+_SWITCH_TARGETS = {s: f"switches.{s.value}" for s in Switch}
+
+
 def switch_target(switch: Switch) -> str:
-    return f"switches.{switch.value}"
+    return _SWITCH_TARGETS[switch]
+
+
+_CATEGORY_TARGETS = {c: f"categories.{c.value}" for c in Category}
 
 
 def category_target(c: Category) -> str:
-    return f"categories.{c.value}"
+    return _CATEGORY_TARGETS[c]
 
 
 def target(name: str, allowed: tuple[str, ...], where: str = "target") -> str:

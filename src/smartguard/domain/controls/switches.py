@@ -28,20 +28,31 @@ REASONS: dict[Switch, Reason] = {
 }
 
 
+# Enum members as module constants: an attribute of an enum class costs a descriptor call.
+_ABROAD, _QUICK_PAY, _ATM_CASH, _POS, _CONTACTLESS = (
+    Switch.ABROAD, Switch.QUICK_PAY, Switch.ATM_CASH, Switch.POS, Switch.CONTACTLESS)
+_ONLINE_DOMESTIC, _ONLINE_OVERSEAS = Switch.ONLINE_DOMESTIC, Switch.ONLINE_OVERSEAS
+_CH_ONLINE, _CH_ATM_CASH, _CH_POS = Channel.ONLINE, Channel.ATM_CASH, Channel.POS
+_TAP = EntryMode.CONTACTLESS
+_VERDICTS = {s: Verdict(r) for s, r in REASONS.items()}
+_TARGETS = {s: switch_target(s) for s in Switch}
+
+
 def switches_of(req: AuthorizationRequest) -> tuple[Switch, ...]:
     """The switches a debit goes through, in the order their reasons take precedence."""
-    found: tuple[Switch, ...] = () if req.is_domestic else (Switch.ABROAD,)
+    domestic = req.is_domestic
+    found: tuple[Switch, ...] = () if domestic else (_ABROAD,)
     channel = req.channel
-    if channel is Channel.ONLINE:
+    if channel is _CH_ONLINE:
         if req.agreement_id is not None:
-            return (*found, Switch.QUICK_PAY)
-        return (*found, Switch.ONLINE_DOMESTIC if req.is_domestic else Switch.ONLINE_OVERSEAS)
-    if channel is Channel.ATM_CASH:
-        return (*found, Switch.ATM_CASH)
-    if channel is Channel.POS:
-        found = (*found, Switch.POS)
-    if req.entry_mode is EntryMode.CONTACTLESS:
-        found = (*found, Switch.CONTACTLESS)
+            return (*found, _QUICK_PAY)
+        return (*found, _ONLINE_DOMESTIC if domestic else _ONLINE_OVERSEAS)
+    if channel is _CH_ATM_CASH:
+        return (*found, _ATM_CASH)
+    if channel is _CH_POS:
+        found = (*found, _POS)
+    if req.entry_mode is _TAP:
+        found = (*found, _CONTACTLESS)
     return found
 
 
@@ -55,12 +66,20 @@ def channel_switches(
     for switch in switches_of(req):
         if switch not in off:
             continue
-        if switch is Switch.ABROAD and travel_allows(state, req.country, local):
-            continue
-        detail = req.country if switch is Switch.ABROAD else ""
-        verdict = gate(req, state, local, switch_target(switch),
-                       Verdict(REASONS[switch], detail))
-        if verdict is not None and not verdict.alert_only:
-            return verdict
-        softened = softened or verdict
+        verdict = _objection(req, state, local, switch)
+        if verdict is not None:
+            if not verdict.alert_only:
+                return verdict
+            softened = softened or verdict
     return softened
+
+
+def _objection(req: AuthorizationRequest, state: CardState, local: datetime,
+               switch: Switch) -> Verdict | None:
+    if switch is _ABROAD:
+        if travel_allows(state, req.country, local):
+            return None
+        found = Verdict(REASONS[switch], req.country)
+    else:
+        found = _VERDICTS[switch]
+    return gate(req, state, local, _TARGETS[switch], found)
