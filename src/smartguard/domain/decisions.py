@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -124,8 +123,9 @@ class Verdict(NamedTuple):
     alert_only: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
+    """The engine's answer (a named tuple, cheap to build: see :class:`Verdict`)."""
+
     outcome: Outcome
     verdicts: tuple[Verdict, ...] = ()
     challenge_used: str | None = None  # id of the confirmed challenge this approval used up

@@ -32,7 +32,7 @@ def category_block(req: AuthorizationRequest, state: CardState, local: datetime
     if not controls or not req.is_debit:
         return None
     category = category_of(req.mcc)
-    control = controls.get(category) if category is not None else None
+    control = controls.get(category)  # type: ignore[arg-type]  # None: no control
     # lifts_at is UTC, local in the cardholder's zone: they compare as instants
     if control is None or category is None or not control.blocks_at(local):
         return None
@@ -46,7 +46,7 @@ def category_amount(req: AuthorizationRequest, state: CardState, local: datetime
     if not controls or not req.is_debit:
         return None
     category = category_of(req.mcc)
-    control = controls.get(category) if category is not None else None
+    control = controls.get(category)  # type: ignore[arg-type]  # None: no control
     if control is None or category is None or control.daily_amount is None:
         return None
     used = state.used(category_key(category.value)).day_amount

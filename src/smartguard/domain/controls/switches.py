@@ -38,22 +38,29 @@ _VERDICTS = {s: Verdict(r) for s, r in REASONS.items()}
 _TARGETS = {s: switch_target(s) for s in Switch}
 
 
+def _with_abroad(*found: Switch) -> tuple[tuple[Switch, ...], tuple[Switch, ...]]:
+    return found, (_ABROAD, *found)
+
+
+# The answers of switches_of, made once: (domestic, overseas).
+_QP, _OD_OO = _with_abroad(_QUICK_PAY), (((_ONLINE_DOMESTIC,), (_ABROAD, _ONLINE_OVERSEAS)))
+_ATM, _POS_ONLY, _POS_TAP = (_with_abroad(_ATM_CASH), _with_abroad(_POS),
+                             _with_abroad(_POS, _CONTACTLESS))
+_NONE, _TAP_ONLY = _with_abroad(), _with_abroad(_CONTACTLESS)
+
+
 def switches_of(req: AuthorizationRequest) -> tuple[Switch, ...]:
     """The switches a debit goes through, in the order their reasons take precedence."""
-    domestic = req.is_domestic
-    found: tuple[Switch, ...] = () if domestic else (_ABROAD,)
+    where = 0 if req.is_domestic else 1
     channel = req.channel
     if channel is _CH_ONLINE:
-        if req.agreement_id is not None:
-            return (*found, _QUICK_PAY)
-        return (*found, _ONLINE_DOMESTIC if domestic else _ONLINE_OVERSEAS)
+        return (_QP if req.agreement_id is not None else _OD_OO)[where]
     if channel is _CH_ATM_CASH:
-        return (*found, _ATM_CASH)
+        return _ATM[where]
+    tap = req.entry_mode is _TAP
     if channel is _CH_POS:
-        found = (*found, _POS)
-    if req.entry_mode is _TAP:
-        found = (*found, _CONTACTLESS)
-    return found
+        return (_POS_TAP if tap else _POS_ONLY)[where]
+    return (_TAP_ONLY if tap else _NONE)[where]
 
 
 def channel_switches(
