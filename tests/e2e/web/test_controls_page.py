@@ -117,3 +117,15 @@ def test_the_console_shows_the_new_controls_and_their_audit(web: Web) -> None:
     assert "Channels off" in html and "Contactless" in html
     assert "lotteries" in html
     assert "set_controls.switches" in html and "set_controls.categories" in html
+
+
+def test_the_category_preview_shows_the_payments_it_would_have_declined(web: Web) -> None:
+    wang = web.holders["wang"]
+    web.authorize(wang, mcc="7995", merchant_name="Lucky Bets")
+    c = web.sign_in(wang)
+    page = f"/cards/{wang.card_id}/controls"
+    r = web.post_form(c, page, f"{page}/categories/gambling", {"blocked": "on",
+                                                               "intent": "preview"})
+    assert r.status_code == 200
+    assert 'id="preview-category-gambling"' in r.text and "Lucky Bets" in r.text
+    assert Category.GAMBLING not in web.card(wang).controls.categories  # nothing saved

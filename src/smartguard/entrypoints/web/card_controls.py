@@ -101,11 +101,22 @@ async def set_category(card_id: str, name: str, request: Request) -> Response:
         raise PageNotFound(request.url.path) from None
     ctx = web(request).sg.ctx
     cur = page.record.account.currency
+    blocked = forms.checked(form, "blocked")
+    if form.get("intent") == "preview":  # what the control itself would have declined
+        try:
+            value = sp.category_control(blocked, forms.amount(
+                form.get("daily_amount", ""), "daily_amount", cur))
+        except InvalidInput as exc:
+            return _page(request, page, 422,
+                         errors={exc.field: i18n.error_text(exc, page.lang)})
+        proposed = {**page.record.controls.categories, chosen: value}
+        found = await preview(request, page, [ProtectionChange(Protection.CATEGORIES,
+                                                               proposed)])
+        return _page(request, page, preview=found, preview_for=f"category-{name}")
 
     def job(uow: UnitOfWork, actor: Actor) -> object:
         amount = forms.amount(form.get("daily_amount", ""), "daily_amount", cur)
-        return cc.set_category(uow, ctx, actor, card_id, chosen,
-                               forms.checked(form, "blocked"), amount)
+        return cc.set_category(uow, ctx, actor, card_id, chosen, blocked, amount)
     return await _save(request, page, job, f"category-{name}")
 
 
