@@ -42,6 +42,7 @@ from smartguard.service_layer.records import (
     ReversalRecord,
     ReversalStatus,
     TravelRecord,
+    UnlockRecord,
 )
 from smartguard.service_layer.web_records import (
     DecisionCount,
@@ -81,6 +82,7 @@ class Tables:
     challenges: dict[str, Challenge] = field(default_factory=dict)
     agreements: dict[str, AgreementRecord] = field(default_factory=dict)
     travel: dict[str, TravelRecord] = field(default_factory=dict)
+    unlocks: dict[str, UnlockRecord] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     keys: dict[str, ApiKey] = field(default_factory=dict)
     ceilings: dict[str, Ceilings] = field(default_factory=dict)
@@ -355,6 +357,26 @@ class FakeTravel(_Repo):
         return sorted(found, key=lambda r: (r.starts_at, r.id))[:limit]
 
 
+class FakeUnlocks(_Repo):
+    def add(self, record: UnlockRecord) -> None:
+        if record.id in self.t.unlocks:
+            raise Conflict("the store refused a duplicate: unlock")
+        self.t.unlocks[record.id] = record
+
+    def update(self, record: UnlockRecord) -> None:
+        self.t.unlocks[record.id] = record
+
+    def open_for(self, card_id: str, target: str) -> list[UnlockRecord]:
+        found = [r for r in self.t.unlocks.values() if r.card_id == card_id
+                 and r.target == target and r.end_announced_at is None]
+        return sorted(found, key=lambda r: (r.starts_at, r.id))
+
+    def due(self, now: datetime, limit: int) -> list[UnlockRecord]:
+        found = [r for r in self.t.unlocks.values()
+                 if r.end_announced_at is None and r.ends_at <= now]
+        return sorted(found, key=lambda r: (r.ends_at, r.id))[:limit]
+
+
 class FakeAudit(_Repo):
     def add(self, entry: AuditEntry) -> None:
         self.t.audit.append(entry)
@@ -552,6 +574,7 @@ class FakeUnitOfWork:
         self.challenges = FakeChallenges(self)
         self.agreements = FakeAgreements(self)
         self.travel = FakeTravel(self)
+        self.unlocks = FakeUnlocks(self)
         self.audit = FakeAudit(self)
         self.keys = FakeKeys(self)
         self.ceilings = FakeCeilings(self)

@@ -70,6 +70,7 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None,
         challenge_validity=settings.challenge_validity,
         ceilings=settings.ceilings,
         alert_channels=settings.alerts.written_channels,
+        cooldowns=settings.cooldowns,
     )
     if clock is not None:
         ctx = replace(ctx, clock=clock)

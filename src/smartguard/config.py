@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from smartguard.alerts_config import TABLES as ALERT_TABLES
 from smartguard.alerts_config import AlertSettings, from_tables
+from smartguard.domain.controls.categories import Category, cooldowns
 from smartguard.domain.controls.values import DEFAULT_CEILINGS, Ceilings, ChannelLimits
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.transactions import Channel
@@ -55,6 +56,8 @@ class Settings:
     log_level: str = "info"
     ceilings: dict[str, Ceilings] = field(default_factory=dict)
     alerts: AlertSettings = field(default_factory=AlertSettings)  # [smpp], [webhooks], ...
+    #: [controls] cooldown_hours = { gambling = 48 }: the wait before a lifted block ends
+    cooldowns: dict[Category, timedelta] = field(default_factory=cooldowns)
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -95,14 +98,14 @@ def load(path: Path | None = None, **overrides: Any) -> Settings:
 
 def _from_dict(raw: dict[str, Any]) -> Settings:
     known = {f.name for f in fields(Settings)} - {"secret", "ceilings", "challenge_validity",
-                                                  "alerts", "iso"}
+                                                  "alerts", "iso", "cooldowns"}
     values: dict[str, Any] = {k: v for k, v in raw.items() if k in known}
     moved = sorted(k for k in raw if k.startswith("iso_"))
     if moved:
         raise InvalidInput("config", "the ISO 8583 settings are in the [iso8583] table: "
                            + ", ".join(f"{k} -> [iso8583] {k[4:]}" for k in moved))
     unknown = set(raw) - known - {"secret_file", "ceilings", "challenge_validity_minutes",
-                                  "iso8583", *ALERT_TABLES}
+                                  "iso8583", "controls", *ALERT_TABLES}
     if unknown:
         raise InvalidInput("config", f"unknown settings: {', '.join(sorted(unknown))}")
     values["iso"] = _table(raw, "iso8583", IsoSettings)
@@ -112,7 +115,16 @@ def _from_dict(raw: dict[str, Any]) -> Settings:
         values["challenge_validity"] = timedelta(minutes=raw["challenge_validity_minutes"])
     values["ceilings"] = {p: _ceilings(c) for p, c in raw.get("ceilings", {}).items()}
     values["alerts"] = from_tables(raw)
+    values["cooldowns"] = _cooldowns(raw.get("controls", {}))
     return Settings(**values)
+
+
+def _cooldowns(table: dict[str, Any]) -> dict[Category, timedelta]:
+    unknown = set(table) - {"cooldown_hours"}
+    if unknown:
+        raise InvalidInput("config", "unknown settings in [controls]: "
+                           + ", ".join(sorted(unknown)))
+    return cooldowns(table.get("cooldown_hours"))
 
 
 def _table(raw: dict[str, Any], name: str, cls: type[T]) -> T:

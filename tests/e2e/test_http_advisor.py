@@ -165,3 +165,19 @@ def test_a_cardholders_check_up_has_each_card_and_the_lowest_score(
     assert api.client.get(f"/v1/cardholders/{holder}/checkup",
                           headers=headers).status_code == 403
     assert api.get("/v1/cardholders/chd_nope/checkup").status_code == 404
+
+
+def test_the_preview_knows_the_channel_switches_and_categories(
+        api: Api, card: dict[str, Any], clock: Clock) -> None:
+    tap = api.authorize(entry_mode="contactless").json()["authorization_id"]
+    bet = api.authorize(mcc="7995", terminal="none", card_present=False,
+                        entry_mode="ecommerce", region=None).json()["authorization_id"]
+    url = f"/v1/cards/{card['id']}/preview"
+    off = api.post(url, {"switches_off": ["contactless"]}, role="cardholder_app").json()
+    assert [c["authorization_id"] for c in off["declined"]] == [tap]
+    assert off["declined"][0]["reasons"][0]["reason"] == "contactless_off"
+    blocked = api.post(url, {"categories": {"gambling": {"blocked": True}}},
+                       role="cardholder_app").json()
+    assert [c["authorization_id"] for c in blocked["declined"]] == [bet]
+    r = api.post(url, {"switches_off": ["teleport"]}, role="cardholder_app")
+    assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "switches_off"

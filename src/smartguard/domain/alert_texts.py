@@ -45,6 +45,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "phone_changed": ("您的预留手机号已于{when}由{old}更改为{new}。如非本人操作，请立即联系银行。",
                       "Your registered phone number was changed from {old} to {new} on {when}. "
                       "Not you? Call the bank at once."),
+    "alert_only": ("您{card}的卡{when}{what}{amount}{detail}已放行，"
+                   "但触发了您设为仅提醒的{reason}。{act}",
+                   "{card}: {what} of {amount}{detail} on {when} went through, but it hit a "
+                   "control you set to alert only: {reason}. {act}"),
+    "unlock_opened": ("您{card}的卡的{name}已临时打开，将于{end}自动恢复。"
+                      "如非本人操作，回复ZF {last4}止付。",
+                      "{card}: your {name} is open until {end}, then it closes by itself. Not "
+                      "you? Reply ZF {last4} to stop the card."),
+    "unlock_closed": ("您{card}的卡的{name}已于{end}恢复。", "{card}: your {name} closed again on "
+                      "{end}."),
     # The advisor: travel exceptions and new quick-payment bindings
     "travel_started": ("您{card}的卡出行例外已生效：{start}至{end}可在{place}线下用卡。"
                        "如非本人操作，回复ZF {last4}止付。",
@@ -116,6 +126,18 @@ PROTECTION_NAMES: dict[str, tuple[str, str]] = {
     "overseas_cnp_lock": ("境外无卡支付锁", "overseas card-not-present lock"),
     "verification": ("附加验证", "payment verification"),
     "limits": ("交易限额", "transaction limits"),
+    "switches": ("渠道开关", "channel switches"),
+    "categories": ("商户类别限制", "merchant categories"),
+    "merchants": ("商户名单", "merchant lists"),
+    "unlocks": ("临时解锁", "timed unlocks"),
+    "alert_only": ("仅提醒模式", "alert-only mode"),
+    "switches.atm_cash": ("ATM取现开关", "ATM cash switch"),
+    "switches.pos": ("POS消费开关", "POS purchases switch"),
+    "switches.online_domestic": ("境内网上支付开关", "domestic online payments switch"),
+    "switches.online_overseas": ("境外网上支付开关", "overseas online payments switch"),
+    "switches.contactless": ("闪付开关", "contactless switch"),
+    "switches.abroad": ("境外交易开关", "payments abroad switch"),
+    "switches.quick_pay": ("快捷支付开关", "quick payments switch"),
     "alerts": ("提醒设置", "alert settings"),
 }
 

@@ -269,13 +269,37 @@ def authorization(to: Recipient, r: AuthorizationRequest, d: Decision, at: datet
         found.append(balance_inquiry(to, r, at))
     if _decline_alert(d):
         found.append(decline(to, r, d, at))
+    if _alert_only(d):
+        found.append(alert_only(to, r, d, at))
     return found
 
 
 def raises_more(r: AuthorizationRequest, d: Decision) -> bool:
     """Whether :func:`authorization` raises anything besides a balance change (so the
     usual approval or a decline by a bank limit costs no recipient and no preferences)."""
-    return _inquiry_alert(r, d) or _decline_alert(d)
+    return _inquiry_alert(r, d) or _decline_alert(d) or _alert_only(d)
+
+
+def _alert_only(d: Decision) -> bool:
+    return bool(d.alerts) and d.outcome is Outcome.APPROVE
+
+
+def alert_only(to: Recipient, r: AuthorizationRequest, d: Decision, at: datetime) -> Alert:
+    """SPEC 3.12: a payment let through by a control in alert-only mode (one alert, whatever
+    the number of such controls), with the way to act."""
+    i = _i(to)
+    merchant = r.merchant_name
+    detail = (f"（{merchant}）" if merchant else "") if i == 0 else \
+        (f" at {merchant}" if merchant else "")
+    return _alert(
+        AlertKind.DECLINE, "alert_only", to, "alert_only",
+        {"alerts": [v.reason.value for v in d.alerts], "amount": r.amount,
+         "currency": r.currency, "merchant_name": merchant, "kind": r.kind.value,
+         "at": at.isoformat()},
+        when=when(at, to), what=t.KINDS[r.kind.value][i],
+        amount=format_amount(r.amount, r.currency), detail=detail,
+        reason=explain(d.alerts[0], to.language),
+        act=t.text("act_stop", to.language, last4=to.last4))
 
 
 def _inquiry_alert(r: AuthorizationRequest, d: Decision) -> bool:
@@ -291,7 +315,7 @@ def security(to: Recipient, event: str, at: datetime, **details: str) -> Alert:
     """A security event: ``protection`` (details: name), ``frozen``, ``unfrozen``,
     ``blocked``, ``unblocked``, ``closed``, ``phone_changed`` (details: old, new)."""
     values = dict(details)
-    if event == "protection":
+    if "name" in details:
         values["name"] = t.PROTECTION_NAMES.get(details["name"], (details["name"],) * 2)[_i(to)]
     return _alert(AlertKind.SECURITY, f"security.{event}", to, event,
                   {"event": event, **details, "at": at.isoformat()},

@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Outcome(StrEnum):
@@ -24,6 +24,16 @@ class Reason(StrEnum):
     OVERSEAS_LOCK = "overseas_lock"
     NIGHT_LOCK = "night_lock"
     OVERSEAS_CNP_LOCK = "overseas_cnp_lock"
+    MERCHANT_BLOCKED = "merchant_blocked"
+    ATM_CASH_OFF = "atm_cash_off"
+    POS_OFF = "pos_off"
+    ONLINE_DOMESTIC_OFF = "online_domestic_off"
+    ONLINE_OVERSEAS_OFF = "online_overseas_off"
+    CONTACTLESS_OFF = "contactless_off"
+    ABROAD_OFF = "abroad_off"
+    QUICK_PAY_OFF = "quick_pay_off"
+    CATEGORY_BLOCKED = "category_blocked"
+    CATEGORY_LIMIT = "category_limit"
     AGREEMENT_UNKNOWN = "agreement_unknown"
     AGREEMENT_SUSPENDED = "agreement_suspended"
     AGREEMENT_REVOKED = "agreement_revoked"
@@ -41,11 +51,21 @@ VERIFICATION_REASONS = frozenset(
 LOCK_REASONS = frozenset(
     {Reason.REGION_LOCK, Reason.OVERSEAS_LOCK, Reason.NIGHT_LOCK, Reason.OVERSEAS_CNP_LOCK}
 )
+#: A switched-off channel (SPEC 3.12), each with its own reason.
+SWITCH_REASONS = frozenset({
+    Reason.ATM_CASH_OFF, Reason.POS_OFF, Reason.ONLINE_DOMESTIC_OFF,
+    Reason.ONLINE_OVERSEAS_OFF, Reason.CONTACTLESS_OFF, Reason.ABROAD_OFF,
+    Reason.QUICK_PAY_OFF,
+})
+#: Merchant and merchant-category controls (SPEC 3.12).
+MERCHANT_REASONS = frozenset(
+    {Reason.MERCHANT_BLOCKED, Reason.CATEGORY_BLOCKED, Reason.CATEGORY_LIMIT}
+)
 #: Reasons that come from a control the cardholder set (a decline alert is sent for them).
-CARDHOLDER_REASONS = LOCK_REASONS | VERIFICATION_REASONS | {
-    Reason.CARD_FROZEN, Reason.AMOUNT_LIMIT, Reason.FREQUENCY_LIMIT,
-    Reason.AGREEMENT_SUSPENDED, Reason.AGREEMENT_REVOKED, Reason.AGREEMENT_LIMIT,
-}
+CARDHOLDER_REASONS = (LOCK_REASONS | SWITCH_REASONS | MERCHANT_REASONS | VERIFICATION_REASONS
+                      | {Reason.CARD_FROZEN, Reason.AMOUNT_LIMIT, Reason.FREQUENCY_LIMIT,
+                         Reason.AGREEMENT_SUSPENDED, Reason.AGREEMENT_REVOKED,
+                         Reason.AGREEMENT_LIMIT})
 
 APPROVED = "00"
 VERIFICATION_REQUIRED = "1A"  # "additional customer authentication required" (as Visa SCA)
@@ -60,6 +80,16 @@ RESPONSE_CODES: dict[Reason, str] = {
     Reason.OVERSEAS_LOCK: "57",
     Reason.NIGHT_LOCK: "57",
     Reason.OVERSEAS_CNP_LOCK: "57",
+    Reason.MERCHANT_BLOCKED: "57",
+    Reason.ATM_CASH_OFF: "57",
+    Reason.POS_OFF: "57",
+    Reason.ONLINE_DOMESTIC_OFF: "57",
+    Reason.ONLINE_OVERSEAS_OFF: "57",
+    Reason.CONTACTLESS_OFF: "57",
+    Reason.ABROAD_OFF: "57",
+    Reason.QUICK_PAY_OFF: "57",
+    Reason.CATEGORY_BLOCKED: "57",
+    Reason.CATEGORY_LIMIT: "61",
     Reason.AGREEMENT_UNKNOWN: "57",
     Reason.AGREEMENT_SUSPENDED: "57",
     Reason.AGREEMENT_REVOKED: "57",
@@ -82,19 +112,24 @@ OTHER_RESPONSE_CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """One rule's finding: the reason and a short machine-readable detail."""
+class Verdict(NamedTuple):
+    """One rule's finding: the reason and a short machine-readable detail. An
+    ``alert_only`` finding lets the request through and alerts the cardholder. A named
+    tuple rather than a frozen dataclass: rules make one per objection, and a frozen
+    dataclass costs several times as much to build (docs/performance.md)."""
 
     reason: Reason
     detail: str = ""
+    alert_only: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
+    """The engine's answer (a named tuple, cheap to build: see :class:`Verdict`)."""
+
     outcome: Outcome
     verdicts: tuple[Verdict, ...] = ()
     challenge_used: str | None = None  # id of the confirmed challenge this approval used up
+    alerts: tuple[Verdict, ...] = ()  # findings of controls in alert-only mode
 
     @property
     def primary(self) -> Reason | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from smartguard.domain.controls.categories import Category
+from smartguard.domain.controls.categories import name as category_name
 from smartguard.domain.decisions import Reason, Verdict
 from smartguard.domain.geography import place_name
 from smartguard.domain.money import format_amount
@@ -20,6 +22,21 @@ _TEXT: dict[Reason, tuple[str, str]] = {
     Reason.OVERSEAS_CNP_LOCK: ("境外无卡支付锁：已关闭境外商户的无卡（网上）支付",
                                "overseas card-not-present lock: online payments at overseas "
                                "merchants are off"),
+    Reason.MERCHANT_BLOCKED: ("您已屏蔽这家商户", "you blocked this merchant"),
+    Reason.ATM_CASH_OFF: ("您已关闭ATM取现", "you switched off ATM cash"),
+    Reason.POS_OFF: ("您已关闭POS刷卡消费", "you switched off POS purchases"),
+    Reason.ONLINE_DOMESTIC_OFF: ("您已关闭境内网上支付", "you switched off online payments "
+                                 "at merchants in mainland China"),
+    Reason.ONLINE_OVERSEAS_OFF: ("您已关闭境外网上支付", "you switched off online payments "
+                                 "at overseas merchants"),
+    Reason.CONTACTLESS_OFF: ("您已关闭闪付（非接触）支付", "you switched off contactless "
+                             "payments"),
+    Reason.ABROAD_OFF: ("您已关闭境外交易：{place}", "you switched off all payments abroad: "
+                        "{place}"),
+    Reason.QUICK_PAY_OFF: ("您已关闭快捷支付", "you switched off quick payments"),
+    Reason.CATEGORY_BLOCKED: ("您已屏蔽{category}类商户", "you blocked {category} merchants"),
+    Reason.CATEGORY_LIMIT: ("超过您为{category}类商户设置的日累计限额",
+                            "above your daily amount for {category} merchants"),
     Reason.AGREEMENT_UNKNOWN: ("此卡没有这份快捷支付协议",
                                "this card has no such quick-payment agreement"),
     Reason.AGREEMENT_SUSPENDED: ("您已暂停这份快捷支付协议",
@@ -50,6 +67,7 @@ _LIMIT = {
     "monthly_amount": ("月累计限额", "monthly amount limit"),
     "daily_count": ("每日笔数", "daily count"),
 }
+_CATEGORY_REASONS = (Reason.CATEGORY_BLOCKED, Reason.CATEGORY_LIMIT)
 _WHOSE = {"personal": ("您设置的", "your"), "bank": ("银行规定的", "the bank's")}
 
 
@@ -65,6 +83,9 @@ def explain(verdict: Verdict, language: str = "zh-CN") -> str:
         values |= {"channel": _CHANNEL.get(channel, (channel, channel))[i],
                    "limit": _LIMIT.get(limit, (limit, limit))[i],
                    "whose": _WHOSE.get(whose, ("", "the"))[i]}
+    if verdict.reason in _CATEGORY_REASONS:
+        known = detail in Category.__members__.values()
+        values["category"] = category_name(Category(detail), language) if known else detail
     if verdict.reason is Reason.REGION_LOCK and detail == "region_unknown":
         return ("地区锁：无法确定交易所在省份", "region lock: the transaction's province is "
                 "unknown")[i]

@@ -63,7 +63,7 @@ class TravelAllowance:
             raise ValueError("a travel allowance runs between aware instants")
 
     def active_at(self, instant: datetime) -> bool:
-        """Compare instants, never wall clocks (see ``locks._travel_allows``)."""
+        """Compare instants, never wall clocks (see ``openings.travel_allows``)."""
         start = self.starts_at.astimezone(UTC)
         return start <= instant.astimezone(UTC) < self.ends_at.astimezone(UTC)
 

@@ -1,20 +1,30 @@
 """A background service of ``serve``: announces travel exceptions as they start and end
-(each once; see ``service_layer.travel.announce_due``)."""
+(each once; see ``service_layer.travel.announce_due``), and closes timed unlocks that have
+run their time, with their close alert (``service_layer.card_controls.announce_due``)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+from collections.abc import Callable
 
 import structlog
 
 from smartguard.bootstrap import App
-from smartguard.service_layer import travel
+from smartguard.service_layer import card_controls, travel
+from smartguard.service_layer.context import Context
+from smartguard.service_layer.ports import UnitOfWork
 
 log = structlog.get_logger("smartguard.travel")
 
 INTERVAL = 15.0  # seconds between looks; an alert goes out at most this late
 BATCH = 100
+
+
+def _due(announce: Callable[[UnitOfWork, Context, int], int], sg: App, uow: UnitOfWork
+         ) -> int:
+    return announce(uow, sg.ctx, BATCH)
 
 
 class TravelAnnouncer:
@@ -35,14 +45,16 @@ class TravelAnnouncer:
                 await self._task
 
     async def once(self) -> int:
-        """Announce what is due now; returns how many exceptions were announced."""
+        """Announce what is due now; returns how many exceptions and unlocks were."""
         sg = self._sg
         total = 0
-        while True:
-            done = await sg.awrite(lambda uow: travel.announce_due(uow, sg.ctx, BATCH))
-            total += done
-            if done < BATCH:
-                return total
+        for announce in (travel.announce_due, card_controls.announce_due):
+            while True:
+                done = await sg.awrite(functools.partial(_due, announce, sg))
+                total += done
+                if done < BATCH:
+                    break
+        return total
 
     async def _run(self) -> None:
         while True:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from smartguard.domain import challenges as ch
 from smartguard.domain.challenges import Challenge, ChallengeStatus
+from smartguard.domain.controls.spending import Switch
 from smartguard.domain.decisions import Decision, Outcome
 from smartguard.domain.engine import decide
 from smartguard.domain.pan import check_pan
@@ -110,9 +111,8 @@ def _load_state(
     day: str, month: str, now: datetime,
 ) -> CardState:
     c = card.card
-    usage = (
-        uow.usage.get(c.id, counter_keys(request), day, month) if request.is_debit else {}
-    )
+    keys = counter_keys(request, card.controls.categories) if request.is_debit else ()
+    usage = uow.usage.get(c.id, keys, day, month) if keys else {}
     return CardState(
         status=c.status,
         controls=card.controls,
@@ -136,10 +136,12 @@ def _agreement(uow: UnitOfWork, card_id: str, agreement_id: str | None) -> Agree
 
 def _travel(uow: UnitOfWork, card: CardRecord, request: AuthorizationRequest,
             now: datetime) -> tuple[TravelAllowance, ...]:
-    """Travel exceptions, read only when a lock they could open would stop ``request``
-    (so the usual transaction pays no extra query)."""
+    """Travel exceptions, read only when a lock or the ``abroad`` switch they could open
+    would stop ``request`` (so the usual transaction pays no extra query)."""
     c = card.controls
     domestic = request.is_domestic
+    if not domestic and request.is_debit and Switch.ABROAD in c.switches.off:
+        return travel.allowances(uow, card.card.id, now)
     lock = c.region_lock if domestic else c.overseas_lock
     place = request.region if domestic else request.country
     if not (request.is_offline and lock.enabled) or place in lock.places:
@@ -179,6 +181,7 @@ def _record(
         challenge_id=challenge.challenge.id if challenge else None,
         challenge_used=decision.challenge_used,
         reversed_at=now if fully_reversed and decision.approved else None,
+        alerts=decision.alerts,
     )
     uow.authorizations.add(record)
     if pending is not None:
@@ -221,7 +224,7 @@ def _apply(
         return card.account.balance, ()
     if request.kind is MessageKind.REFUND:
         return uow.accounts.adjust_balance(c.account_id, request.billing_amount), ()
-    keys = counter_keys(request)
+    keys = counter_keys(request, card.controls.categories)
     uow.usage.add(c.id, keys, period[0], period[1], request.billing_amount, 1)
     if request.agreement_id is not None:
         uow.agreements.mark_used(request.agreement_id, now)

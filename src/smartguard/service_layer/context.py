@@ -20,6 +20,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from smartguard.domain.challenges import DEFAULT_VALIDITY
+from smartguard.domain.controls.categories import Category, cooldowns
 from smartguard.domain.controls.values import Ceilings
 
 
@@ -79,6 +80,8 @@ class Context:
     ceilings: dict[str, Ceilings] = field(default_factory=dict)  # product -> configured
     #: the channels alerts are written for (the bank's choice; see docs/alerts.md)
     alert_channels: frozenset[str] = frozenset({"sms", "webhook"})
+    #: how long lifting a category block waits (the bank's choice; docs/decisions.md)
+    cooldowns: dict[Category, timedelta] = field(default_factory=cooldowns)
 
     def hash_code(self, code: str) -> str:
         return hmac.new(self.secret, b"code:" + code.encode(), hashlib.sha256).hexdigest()

@@ -25,6 +25,7 @@ from smartguard.service_layer.records import (
     ReversalRecord,
     ReversalStatus,
     TravelRecord,
+    UnlockRecord,
 )
 from smartguard.service_layer.web_records import DecisionCount, SignInCode, WebSession
 
@@ -145,6 +146,18 @@ class TravelRepository(Protocol):
         ...
 
 
+class UnlockRepository(Protocol):
+    def add(self, record: UnlockRecord) -> None: ...
+    def update(self, record: UnlockRecord) -> None: ...
+    def open_for(self, card_id: str, target: str) -> list[UnlockRecord]:
+        """The card's unlocks of ``target`` whose end is not announced yet."""
+        ...
+
+    def due(self, now: datetime, limit: int) -> list[UnlockRecord]:
+        """Unlocks that have ended and whose end is not announced yet."""
+        ...
+
+
 class AuditRepository(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
     def for_card(self, card_id: str, limit: int) -> list[AuditEntry]: ...
@@ -246,6 +259,7 @@ class UnitOfWork(Protocol):
     challenges: ChallengeRepository
     agreements: AgreementRepository
     travel: TravelRepository
+    unlocks: UnlockRepository
     audit: AuditRepository
     keys: KeyRepository
     ceilings: CeilingRepository

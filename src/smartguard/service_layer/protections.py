@@ -22,7 +22,14 @@ def set_protection(
     uow: UnitOfWork, ctx: Context, actor: Actor, card_id: str, change: s.ProtectionChange
 ) -> CardRecord:
     """Change one protection of the card; returns the card with its new controls."""
-    record = card_for(uow, actor, card_id, lock=True)
+    return apply_change(uow, ctx, actor, card_for(uow, actor, card_id, lock=True), change)
+
+
+def apply_change(uow: UnitOfWork, ctx: Context, actor: Actor, record: CardRecord,
+                 change: s.ProtectionChange, alert: bool = True) -> CardRecord:
+    """Write ``change`` to the card ``record`` (loaded with its row lock), audit it with
+    old and new value and, unless ``alert`` is False (the caller words its own), send the
+    security alert. Nothing is written when nothing changes."""
     if record.card.status is CardStatus.CLOSED:
         raise InvalidState("the card is closed")
     old = record.controls
@@ -31,12 +38,14 @@ def set_protection(
         return record
     now = ctx.clock()
     name = change.protection.value
+    card_id = record.card.id
     uow.cards.set_controls(card_id, new, now)
     uow.audit.add(AuditEntry(
         now, actor.id, actor.channel, f"set_controls.{name}", card_id,
         record.card.cardholder_id, controls_to_dict(old)[name], controls_to_dict(new)[name],
     ))
-    notify.after_security_event(uow, ctx, record, "protection", name=name)
+    if alert:
+        notify.after_security_event(uow, ctx, record, "protection", name=name)
     return replace(record, controls=new)
 
 

@@ -42,6 +42,7 @@ class AuthorizationRecord:
     challenge_id: str | None = None  # challenge opened by this decision
     challenge_used: str | None = None  # confirmed challenge this approval used up
     reversed_at: datetime | None = None
+    alerts: tuple[Verdict, ...] = ()  # findings of controls in alert-only mode
 
 
 class ReversalStatus(StrEnum):
@@ -102,6 +103,21 @@ class TravelRecord:
     created_by: str
     cancelled_at: datetime | None = None
     start_announced_at: datetime | None = None
+    end_announced_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnlockRecord:
+    """A timed unlock's schedule entry (the unlock itself is in the card's controls).
+    Instants are UTC; ``ends_at`` moves earlier when the unlock is closed early."""
+
+    id: str
+    card_id: str
+    target: str
+    starts_at: datetime
+    ends_at: datetime
+    created_at: datetime
+    created_by: str
     end_announced_at: datetime | None = None
 
 

@@ -18,7 +18,7 @@ def audit(web: Web, card_id: str) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("tab", ["", "/locks", "/limits", "/verification", "/pending",
                                  "/transactions", "/alerts", "/checkup", "/agreements",
-                                 "/travel"])
+                                 "/travel", "/controls"])
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_every_card_page_renders_in_both_languages(web: Web, tab: str, lang: str) -> None:
     wang = web.holders["wang"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from smartguard.domain.controls import spending as sp
 from smartguard.domain.controls import values as s
+from smartguard.domain.controls.categories import Category
 from smartguard.domain.controls.codec import controls_from_dict, controls_to_dict
 from smartguard.domain.geography import PROVINCES
 from smartguard.domain.transactions import Channel
@@ -24,6 +26,25 @@ def test_default_controls_are_all_locks_off_magstripe_verification_on():
     assert d["verification"] == {"magstripe": True, "large_purchase": False,
                                  "large_threshold": cny(5_000)}
     assert d["limits"] == {}
+    assert d["switches"] == {sw.value: True for sw in sp.Switch}
+    assert d["categories"] == {} and d["unlocks"] == [] and d["alert_only"] == []
+    assert d["merchants"] == {"blocked": {}, "allowed": {}}
+
+
+def test_a_card_stored_before_the_new_controls_reads_back_with_their_defaults():
+    d = controls_to_dict(s.Controls())
+    for key in ("switches", "categories", "merchants", "unlocks", "alert_only"):
+        del d[key]
+    assert controls_from_dict(d) == s.Controls()
+
+
+_instants = st.datetimes(datetime(2026, 1, 1), datetime(2027, 1, 1)).map(
+    lambda d: d.replace(tzinfo=UTC))
+_unlock = st.builds(lambda t, start, minutes: sp.Unlock(t, start, start + timedelta(
+    minutes=minutes)), st.sampled_from(sp.UNLOCK_TARGETS), _instants, st.integers(15, 1440))
+_category = st.builds(sp.CategoryControl, st.booleans(), st.none() | st.integers(1, 10**7),
+                      st.none() | _instants)
+_ids = st.text("ABCDEFGH0123456789", min_size=1, max_size=15)
 
 
 _minutes = st.builds(time, st.integers(0, 23), st.integers(0, 59))
@@ -44,6 +65,12 @@ _controls = st.builds(
     verification=st.builds(s.Verification, st.booleans(), st.booleans(),
                            st.integers(1, cny(100_000))),
     limits=st.dictionaries(st.sampled_from(list(Channel)), _limits),
+    switches=st.builds(sp.Switches, st.frozensets(st.sampled_from(list(sp.Switch)))),
+    categories=st.dictionaries(st.sampled_from(list(Category)), _category),
+    merchants=st.builds(sp.Merchants, st.dictionaries(_ids, st.text(max_size=10)),
+                        st.dictionaries(_ids, st.text(max_size=10))),
+    unlocks=st.lists(_unlock, max_size=3).map(tuple),
+    alert_only=st.frozensets(st.sampled_from(sp.ALERT_TARGETS)),
 )
 
 

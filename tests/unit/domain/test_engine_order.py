@@ -1,5 +1,6 @@
 """Engine order and precedence (SPEC 3): every triggered reason is listed; the primary one
-follows the order card status, locks, quick-payment agreement, limits, funds, then step-up
+follows the order card status, locks (with merchant blocks, channel switches and category
+blocks), quick-payment agreement, limits (with category amounts), funds, then step-up
 verification; a purchase goes to verification only when nothing else would decline it.
 Each reason maps to its ISO 8583 response code (SPEC 4)."""
 
@@ -12,6 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smartguard.domain.cards import CardStatus
+from smartguard.domain.controls.categories import Category
+from smartguard.domain.controls.spending import CategoryControl, Merchants, Switch, Switches
 from smartguard.domain.controls.values import NightScope, OverseasLock, Verification
 from smartguard.domain.decisions import (
     RESPONSE_CODES,
@@ -44,10 +47,13 @@ from tests.builders import (
 RANK = {
     Reason.CARD_CLOSED: 0, Reason.CARD_BLOCKED: 0, Reason.CARD_FROZEN: 0,
     Reason.REGION_LOCK: 1, Reason.OVERSEAS_LOCK: 1, Reason.NIGHT_LOCK: 1,
-    Reason.OVERSEAS_CNP_LOCK: 1,
+    Reason.OVERSEAS_CNP_LOCK: 1, Reason.MERCHANT_BLOCKED: 1, Reason.ATM_CASH_OFF: 1,
+    Reason.POS_OFF: 1, Reason.ONLINE_DOMESTIC_OFF: 1, Reason.ONLINE_OVERSEAS_OFF: 1,
+    Reason.CONTACTLESS_OFF: 1, Reason.ABROAD_OFF: 1, Reason.QUICK_PAY_OFF: 1,
+    Reason.CATEGORY_BLOCKED: 1,
     Reason.AGREEMENT_UNKNOWN: 2, Reason.AGREEMENT_SUSPENDED: 2, Reason.AGREEMENT_REVOKED: 2,
     Reason.AGREEMENT_LIMIT: 2,
-    Reason.AMOUNT_LIMIT: 3, Reason.FREQUENCY_LIMIT: 3,
+    Reason.AMOUNT_LIMIT: 3, Reason.FREQUENCY_LIMIT: 3, Reason.CATEGORY_LIMIT: 3,
     Reason.INSUFFICIENT_FUNDS: 4,
     Reason.MAGSTRIPE_VERIFICATION: 5, Reason.LARGE_PURCHASE_VERIFICATION: 5,
 }
@@ -142,7 +148,10 @@ def test_the_engine_runs_only_the_rules_it_is_given():
 EXPECTED_CODES = {
     Reason.CARD_CLOSED: "62", Reason.CARD_BLOCKED: "62", Reason.CARD_FROZEN: "62",
     Reason.REGION_LOCK: "57", Reason.OVERSEAS_LOCK: "57", Reason.NIGHT_LOCK: "57",
-    Reason.OVERSEAS_CNP_LOCK: "57",
+    Reason.OVERSEAS_CNP_LOCK: "57", Reason.MERCHANT_BLOCKED: "57", Reason.ATM_CASH_OFF: "57",
+    Reason.POS_OFF: "57", Reason.ONLINE_DOMESTIC_OFF: "57", Reason.ONLINE_OVERSEAS_OFF: "57",
+    Reason.CONTACTLESS_OFF: "57", Reason.ABROAD_OFF: "57", Reason.QUICK_PAY_OFF: "57",
+    Reason.CATEGORY_BLOCKED: "57", Reason.CATEGORY_LIMIT: "61",
     Reason.AGREEMENT_UNKNOWN: "57", Reason.AGREEMENT_SUSPENDED: "57",
     Reason.AGREEMENT_REVOKED: "57", Reason.AGREEMENT_LIMIT: "61",
     Reason.AMOUNT_LIMIT: "61", Reason.FREQUENCY_LIMIT: "65",
@@ -188,6 +197,8 @@ _requests = st.builds(
     country=st.sampled_from(["CN", "HK", "US"]),
     region=st.sampled_from(["CN-BJ", "CN-GD", None]),
     agreement_id=st.sampled_from([None, "AGR1", "AGR2"]),
+    mcc=st.sampled_from(["", "5411", "7995", "4829"]),
+    merchant_id=st.sampled_from(["MER1", "MER2"]),
 )
 _states = st.builds(
     card_state,
@@ -203,6 +214,13 @@ _states = st.builds(
     usage=st.sampled_from([{}, {"pos": Usage(cny(1_000), 2, cny(1_000))}]),
     agreement=st.sampled_from([None, Agreement("AGR1", AgreementStatus.ACTIVE, cny(2_000)),
                                Agreement("AGR1", AgreementStatus.SUSPENDED)]),
+    switches=st.sampled_from([Switches(), Switches(frozenset(Switch)),
+                              Switches(frozenset({Switch.ABROAD, Switch.CONTACTLESS}))]),
+    categories=st.sampled_from([{}, {Category.GAMBLING: CategoryControl(True)},
+                                {Category.MONEY_TRANSFER: CategoryControl(False, cny(50))}]),
+    merchants=st.sampled_from([Merchants(), Merchants({"MER2": "Bad"}, {"MER1": "Bill"})]),
+    alert_only=st.sampled_from([frozenset(), frozenset({"switches.abroad", "region_lock",
+                                                        "categories.gambling"})]),
 )
 
 
@@ -232,3 +250,13 @@ def test_balance_inquiries_and_refunds_are_only_ever_stopped_by_a_closed_card(re
     decision = judge(req, state, beijing(hour))
     expected = (Reason.CARD_CLOSED,) if state.status is CardStatus.CLOSED else ()
     assert decision.reasons == expected
+    assert decision.alerts == ()
+
+
+@given(req=_requests, state=_states, hour=st.integers(0, 23))
+def test_an_alert_only_finding_never_declines_and_is_never_also_a_reason(req, state, hour):
+    decision = judge(req, state, beijing(hour))
+    assert all(v.alert_only for v in decision.alerts)
+    assert not any(v.alert_only for v in decision.verdicts)
+    if decision.alerts and not decision.verdicts:
+        assert decision.approved

@@ -61,7 +61,8 @@ def test_pos_condition_code_gives_terminal_and_card_presence(
 
 
 @pytest.mark.parametrize(("entry", "mode"), [
-    ("051", EntryMode.CHIP), ("071", EntryMode.CONTACTLESS), ("021", EntryMode.MAGSTRIPE),
+    ("051", EntryMode.CHIP), ("071", EntryMode.CONTACTLESS), ("911", EntryMode.CONTACTLESS),
+    ("072", EntryMode.CONTACTLESS), ("021", EntryMode.MAGSTRIPE),
     ("901", EntryMode.MAGSTRIPE), ("801", EntryMode.MAGSTRIPE_FALLBACK),
     ("012", EntryMode.MANUAL), ("812", EntryMode.ECOMMERCE),
     ("102", EntryMode.CREDENTIAL_ON_FILE)])

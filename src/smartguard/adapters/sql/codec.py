@@ -64,12 +64,18 @@ def request_load(text: str) -> AuthorizationRequest:
     return AuthorizationRequest(**d)
 
 
-def verdicts_json(verdicts: tuple[Verdict, ...]) -> str:
-    return dumps([[v.reason.value, v.detail] for v in verdicts])
+def verdicts_json(verdicts: tuple[Verdict, ...], alerts: tuple[Verdict, ...] = ()) -> str:
+    """``[reason, detail]`` for each verdict, then ``[reason, detail, 1]`` for each
+    alert-only finding (so the first entry is still the primary reason, when any)."""
+    return dumps([[v.reason.value, v.detail] for v in verdicts]
+                 + [[v.reason.value, v.detail, 1] for v in alerts])
 
 
-def verdicts_load(text: str) -> tuple[Verdict, ...]:
-    return tuple(Verdict(Reason(r), d) for r, d in json.loads(text))
+def verdicts_load(text: str) -> tuple[tuple[Verdict, ...], tuple[Verdict, ...]]:
+    """The verdicts and the alert-only findings :func:`verdicts_json` wrote."""
+    found = [Verdict(Reason(v[0]), v[1], len(v) > 2) for v in json.loads(text)]
+    return (tuple(v for v in found if not v.alert_only),
+            tuple(v for v in found if v.alert_only))
 
 
 def ceilings_json(c: Ceilings) -> str:

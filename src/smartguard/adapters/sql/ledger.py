@@ -35,12 +35,13 @@ _AUTH_COLUMNS = (
 
 
 def _auth(row: Row) -> AuthorizationRecord:
+    verdicts, alerts = verdicts_load(row[7])
     return AuthorizationRecord(
         id=row[0], card_id=row[1], fingerprint=row[2], received_at=dt_req(row[3]),
         request=request_load(row[4]), outcome=Outcome(row[5]), response_code=row[6],
-        verdicts=verdicts_load(row[7]), approval_code=row[8], balance_after=row[9],
+        verdicts=verdicts, approval_code=row[8], balance_after=row[9],
         day=row[10], month=row[11], counters=tuple(json.loads(row[12])),
-        challenge_id=row[13], challenge_used=row[14], reversed_at=dt(row[15]),
+        challenge_id=row[13], challenge_used=row[14], reversed_at=dt(row[15]), alerts=alerts,
     )
 
 
@@ -63,7 +64,7 @@ class SqlAuthorizations:
             "reversed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (r.id, r.card_id, q.acquirer_id, q.stan, q.transmission_time, r.fingerprint,
              ts(r.received_at), request_json(q), r.outcome.value, r.response_code,
-             verdicts_json(r.verdicts), r.approval_code, r.balance_after, r.day, r.month,
+             verdicts_json(r.verdicts, r.alerts), r.approval_code, r.balance_after, r.day, r.month,
              dumps(list(r.counters)), r.challenge_id, r.challenge_used, ts(r.reversed_at)),
         )
 
@@ -88,7 +89,7 @@ class SqlAuthorizations:
         counts: dict[tuple[str, str, str | None], int] = {}
         for hour, outcome, verdicts, n in rows:
             found = json.loads(verdicts)
-            key = (hour, outcome, found[0][0] if found else None)
+            key = (hour, outcome, found[0][0] if found and len(found[0]) == 2 else None)
             counts[key] = counts.get(key, 0) + int(n)
         return [DecisionCount(datetime.fromisoformat(h + ":00+00:00"), Outcome(o), r, n)
                 for (h, o, r), n in sorted(counts.items(), key=lambda kv: str(kv[0]))]

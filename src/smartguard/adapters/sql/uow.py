@@ -31,6 +31,7 @@ from smartguard.adapters.sql.misc import (
 )
 from smartguard.adapters.sql.outbox import SqlAlertPreferences, SqlInboundSms, SqlOutbox
 from smartguard.adapters.sql.travel import SqlTravel
+from smartguard.adapters.sql.unlocks import SqlUnlocks
 from smartguard.adapters.sql.web import SqlAttempts, SqlSessions, SqlSignIns
 from smartguard.errors import StoreUnavailable
 from smartguard.service_layer import ports
@@ -59,6 +60,7 @@ class SqlUnitOfWork:
         self.challenges: ports.ChallengeRepository = SqlChallenges(db)
         self.agreements: ports.AgreementRepository = SqlAgreements(db)
         self.travel: ports.TravelRepository = SqlTravel(db)
+        self.unlocks: ports.UnlockRepository = SqlUnlocks(db)
         self.audit: ports.AuditRepository = SqlAudit(db)
         self.keys: ports.KeyRepository = SqlKeys(db)
         self.ceilings: ports.CeilingRepository = SqlCeilings(db)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from smartguard.domain.advisor import checks_activity as act
+from smartguard.domain.advisor import checks_controls as ctl
 from smartguard.domain.advisor import checks_protections as cfg
 from smartguard.domain.advisor.findings import Finding, FixAction, Severity, ordered, score
 from smartguard.domain.advisor.profile import Profile, build_profile
@@ -48,6 +49,8 @@ def check_up(s: Subject) -> Report:
         *act.night_activity(s),
         *act.overseas_activity(s),
         *act.agreements(s),
+        *ctl.gambling_block(s),
+        *ctl.unused_channels(s),
     ]
     found = _once([_settled(f, s.controls) for f in found])
     return Report(score(found), ordered(found), recs, s.now)

@@ -79,7 +79,7 @@ def replay(history: Sequence[Past], controls: Controls, around: Surroundings
         q = p.request
         local = local_time(p.at, around.timezone)
         day, month = day_key(local), month_key(local)
-        keys = counter_keys(q) if q.is_debit else ()
+        keys = counter_keys(q, controls.categories) if q.is_debit else ()
         state = CardState(
             status=_status(p), controls=controls, balance=p.balance_before + drift,
             timezone=around.timezone, ceilings=around.ceilings,

@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from smartguard.domain.advisor.profile import ChannelUse, Profile
 from smartguard.domain.advisor.text import Text, both_places, count
+from smartguard.domain.controls.categories import Category
+from smartguard.domain.controls.spending import CategoryControl, Switches
 from smartguard.domain.controls.values import (
     DEFAULT_LARGE_THRESHOLD,
     MAX_PLACES,
@@ -57,7 +59,8 @@ class Basis(StrEnum):
     DEFAULTS = "defaults"  # safe defaults: too little history (or none for this item)
 
 
-Value = RegionLock | OverseasLock | NightLock | bool | Verification | ChannelLimits
+Value = (RegionLock | OverseasLock | NightLock | bool | Verification | ChannelLimits
+         | Switches | Mapping[Category, CategoryControl])
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ from smartguard.domain.periods import OVERSEAS_CASH
 from smartguard.domain.state import CardState
 from smartguard.domain.transactions import AuthorizationRequest, Channel
 
+_ATM_CASH = Channel.ATM_CASH
+
 
 def _effective(personal: int | None, ceiling: int) -> tuple[int, str]:
     if personal is not None and personal <= ceiling:
@@ -29,19 +31,21 @@ def amount_limit(req: AuthorizationRequest, state: CardState, local: datetime) -
     ceiling = state.ceilings.channels[channel]
     personal = state.controls.limits.get(channel)
     amount = req.billing_amount
-    used = state.used(channel.value)
-    checks = (
-        ("per_txn", amount),
-        ("daily_amount", used.day_amount + amount),
-        ("monthly_amount", used.month_amount + amount),
-    )
-    for name, total in checks:
-        limit, whose = _effective(
-            getattr(personal, name) if personal else None, getattr(ceiling, name)
-        )
-        if total > limit:
-            return Verdict(Reason.AMOUNT_LIMIT, f"{channel.value}.{name}.{whose}")
-    if channel is Channel.ATM_CASH and not req.is_domestic:
+    used = state.used(channel)  # a StrEnum: the same key as its value
+    day, month = used.day_amount + amount, used.month_amount + amount
+    if personal is None:  # the usual case: the bank's ceilings alone (no getattr, no loop)
+        name = "per_txn" if amount > ceiling.per_txn else "daily_amount" \
+            if day > ceiling.daily_amount else "monthly_amount" \
+            if month > ceiling.monthly_amount else None
+        if name is not None:
+            return Verdict(Reason.AMOUNT_LIMIT, f"{channel.value}.{name}.bank")
+    else:
+        for name, total in (("per_txn", amount), ("daily_amount", day),
+                            ("monthly_amount", month)):
+            limit, whose = _effective(getattr(personal, name), getattr(ceiling, name))
+            if total > limit:
+                return Verdict(Reason.AMOUNT_LIMIT, f"{channel.value}.{name}.{whose}")
+    if channel is _ATM_CASH and not req.is_domestic:
         cap = state.ceilings.atm_cash_overseas_daily
         if state.used(OVERSEAS_CASH).day_amount + amount > cap:
             return Verdict(Reason.AMOUNT_LIMIT, f"{OVERSEAS_CASH}.daily_amount.bank")
@@ -59,6 +63,6 @@ def frequency_limit(
         personal.daily_count if personal else None,
         state.ceilings.channels[channel].daily_count,
     )
-    if state.used(channel.value).day_count + 1 > limit:
+    if state.used(channel).day_count + 1 > limit:
         return Verdict(Reason.FREQUENCY_LIMIT, f"{channel.value}.daily_count.{whose}")
     return None

@@ -3,13 +3,15 @@
 Locks act on offline transactions (card present at ATM, kiosk or POS, taking money out),
 except the overseas card-not-present lock, which acts on exactly what its name says, and a
 night lock whose scope is ``all``. A travel allowance opens a region or overseas lock for
-its place while it runs.
+its place while it runs; a timed unlock or an allowed merchant opens any lock, and a lock
+in alert-only mode alerts instead of declining (``openings.gate``).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from smartguard.domain.controls.openings import gate, travel_allows
 from smartguard.domain.controls.values import NightScope
 from smartguard.domain.decisions import Reason, Verdict
 from smartguard.domain.state import CardState
@@ -22,10 +24,11 @@ def region_lock(req: AuthorizationRequest, state: CardState, local: datetime) ->
         return None
     region = req.region
     if region is None:
-        return Verdict(Reason.REGION_LOCK, "region_unknown")
-    if region in lock.places or _travel_allows(state, region, local):
+        return gate(req, state, local, "region_lock",
+                    Verdict(Reason.REGION_LOCK, "region_unknown"))
+    if region in lock.places or travel_allows(state, region, local):
         return None
-    return Verdict(Reason.REGION_LOCK, region)
+    return gate(req, state, local, "region_lock", Verdict(Reason.REGION_LOCK, region))
 
 
 def overseas_lock(
@@ -34,9 +37,9 @@ def overseas_lock(
     lock = state.controls.overseas_lock
     if not lock.enabled or not req.is_offline or req.is_domestic:
         return None
-    if req.country in lock.places or _travel_allows(state, req.country, local):
+    if req.country in lock.places or travel_allows(state, req.country, local):
         return None
-    return Verdict(Reason.OVERSEAS_LOCK, req.country)
+    return gate(req, state, local, "overseas_lock", Verdict(Reason.OVERSEAS_LOCK, req.country))
 
 
 def night_lock(req: AuthorizationRequest, state: CardState, local: datetime) -> Verdict | None:
@@ -47,7 +50,8 @@ def night_lock(req: AuthorizationRequest, state: CardState, local: datetime) -> 
         return None
     if not lock.covers(local.time()):
         return None
-    return Verdict(Reason.NIGHT_LOCK, local.strftime("%H:%M"))
+    return gate(req, state, local, "night_lock",
+                Verdict(Reason.NIGHT_LOCK, f"{local.hour:02d}:{local.minute:02d}"))
 
 
 def overseas_cnp_lock(
@@ -57,14 +61,6 @@ def overseas_cnp_lock(
         return None
     if req.card_present or req.is_domestic:
         return None
-    return Verdict(Reason.OVERSEAS_CNP_LOCK, req.country)
+    return gate(req, state, local, "overseas_cnp_lock",
+                Verdict(Reason.OVERSEAS_CNP_LOCK, req.country))
 
-
-def _travel_allows(state: CardState, place: str, local: datetime) -> bool:
-    """Is a travel allowance for ``place`` running at this instant? Compared as UTC
-    instants: two aware datetimes in the same zone compare by wall clock (ignoring the
-    fold), which is wrong in the repeated hour when daylight saving ends."""
-    if not state.travel:
-        return False
-    instant = local.astimezone(UTC)
-    return any(t.active_at(instant) for t in state.travel if t.place == place)

@@ -12,6 +12,8 @@ from datetime import time
 from enum import StrEnum
 from typing import Any
 
+from smartguard.domain.controls.categories import Category
+from smartguard.domain.controls.spending import CategoryControl, Merchants, Switches, Unlock
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.geography import country_code, province_code
 from smartguard.domain.money import check_amount
@@ -77,6 +79,11 @@ class Controls:
     overseas_cnp_lock: bool = False
     verification: Verification = Verification()
     limits: Mapping[Channel, ChannelLimits] = field(default_factory=dict)
+    switches: Switches = field(default_factory=Switches)
+    categories: Mapping[Category, CategoryControl] = field(default_factory=dict)
+    merchants: Merchants = field(default_factory=Merchants)
+    unlocks: tuple[Unlock, ...] = ()
+    alert_only: frozenset[str] = frozenset()
 
 
 class Protection(StrEnum):
@@ -89,14 +96,24 @@ class Protection(StrEnum):
     OVERSEAS_CNP_LOCK = "overseas_cnp_lock"
     VERIFICATION = "verification"
     LIMITS = "limits"
+    SWITCHES = "switches"
+    CATEGORIES = "categories"
+    MERCHANTS = "merchants"
+    UNLOCKS = "unlocks"
+    ALERT_ONLY = "alert_only"
 
 
 ProtectionValue = (RegionLock | OverseasLock | NightLock | bool | Verification
-                   | Mapping[Channel, ChannelLimits])
+                   | Mapping[Channel, ChannelLimits] | Switches
+                   | Mapping[Category, CategoryControl] | Merchants | tuple[Unlock, ...]
+                   | frozenset[str])
 _VALUE_TYPES: dict[Protection, type | tuple[type, ...]] = {
     Protection.REGION_LOCK: RegionLock, Protection.OVERSEAS_LOCK: OverseasLock,
     Protection.NIGHT_LOCK: NightLock, Protection.OVERSEAS_CNP_LOCK: bool,
     Protection.VERIFICATION: Verification, Protection.LIMITS: Mapping,
+    Protection.SWITCHES: Switches, Protection.CATEGORIES: Mapping,
+    Protection.MERCHANTS: Merchants, Protection.UNLOCKS: tuple,
+    Protection.ALERT_ONLY: frozenset,
 }
 
 

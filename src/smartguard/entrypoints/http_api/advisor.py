@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from smartguard.bootstrap import App
+from smartguard.domain.controls import spending as sp
 from smartguard.domain.controls import values as s
+from smartguard.domain.controls.categories import category
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.http_api.advisor_views import (
     finding_view,
@@ -18,6 +20,7 @@ from smartguard.entrypoints.http_api.advisor_views import (
     report_view,
 )
 from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.card_controls import CategoryIn
 from smartguard.entrypoints.http_api.protections import (
     LimitsIn,
     NightLockIn,
@@ -55,6 +58,11 @@ class PreviewIn(Strict):
     verification: VerificationIn | None = None
     limits: dict[Channel, LimitsIn] = Field(default_factory=dict,
                                             description="Channels whose limits change")
+    switches_off: list[str] | None = Field(default=None, description=(
+        "Every channel switched off in the proposal (atm_cash, pos, ...); the others on"))
+    categories: dict[str, CategoryIn] | None = Field(default=None, description=(
+        "Every category control in the proposal (gambling: {blocked: true}); the others "
+        "none"))
 
 
 def _app(request: Request) -> App:
@@ -130,6 +138,13 @@ def _changes(body: PreviewIn) -> list[s.ProtectionChange]:
         v = body.verification
         changes.append(s.ProtectionChange(P.VERIFICATION, s.verification(
             v.magstripe, v.large_purchase, v.large_threshold)))
+    if body.switches_off is not None:
+        off = frozenset(sp.switch(name, "switches_off") for name in body.switches_off)
+        changes.append(s.ProtectionChange(P.SWITCHES, sp.Switches(off)))
+    if body.categories is not None:
+        changes.append(s.ProtectionChange(P.CATEGORIES, {
+            category(k, f"categories.{k}"): sp.category_control(v.blocked, v.daily_amount)
+            for k, v in body.categories.items()}))
     return changes
 
 

@@ -15,6 +15,7 @@ from smartguard.entrypoints.http_api import (
     agreements,
     alerts,
     authorizations,
+    card_controls,
     cards,
     errors,
     protections,
@@ -40,8 +41,8 @@ def create_app(sg: App) -> FastAPI:
     api.state.smartguard = sg
     api.state.keys = KeyCache(sg)
     errors.install(api)
-    for module in (authorizations, cards, protections, admin, alerts, advisor, travel,
-                   agreements):
+    for module in (authorizations, cards, protections, card_controls, admin, alerts, advisor,
+                   travel, agreements):
         api.include_router(module.router)
     web.install(api, sg)  # the cardholder page at / and the operator console at /console
 

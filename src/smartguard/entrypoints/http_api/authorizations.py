@@ -79,6 +79,9 @@ class AuthorizationOut(BaseModel):
     response_code: str
     primary_reason: str | None
     reasons: list[ReasonOut]
+    alerts: list[ReasonOut] = Field(default_factory=list, description=(
+        "Findings of controls in alert-only mode: the payment went through and the "
+        "cardholder was alerted"))
     approval_code: str | None
     balance: int
     currency: str
@@ -130,6 +133,8 @@ def authorization_out(result: az.AuthorizationResult, language: str = "en") -> d
         "primary_reason": r.verdicts[0].reason.value if r.verdicts else None,
         "reasons": [{"reason": v.reason.value, "detail": v.detail,
                      "message": explain(v, language)} for v in r.verdicts],
+        "alerts": [{"reason": v.reason.value, "detail": v.detail,
+                    "message": explain(v, language)} for v in r.alerts],
         "approval_code": r.approval_code, "balance": r.balance_after,
         "currency": result.card.account.currency, "challenge": challenge,
         "duplicate": result.duplicate, "received_at": r.received_at.isoformat(),

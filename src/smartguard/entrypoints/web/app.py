@@ -12,6 +12,7 @@ from smartguard.bootstrap import App
 from smartguard.entrypoints.web import (
     advisor,
     alerts,
+    card_controls,
     cardholder,
     console,
     console_card,
@@ -22,8 +23,8 @@ from smartguard.entrypoints.web import (
 from smartguard.entrypoints.web.pages import Web, environment
 from smartguard.entrypoints.web.sessions import Signer
 
-ROUTERS = (cardholder, protections, alerts, advisor, quick_pay, travel, console,
-           console_card)
+ROUTERS = (cardholder, protections, card_controls, alerts, advisor, quick_pay, travel,
+           console, console_card)
 
 
 def install(api: FastAPI, sg: App) -> None:

@@ -16,10 +16,12 @@ from smartguard.domain.errors import InvalidInput
 from smartguard.entrypoints.web.messages import MESSAGES
 from smartguard.entrypoints.web.messages_advisor import ADVISOR_MESSAGES
 from smartguard.entrypoints.web.messages_console import CONSOLE_MESSAGES
+from smartguard.entrypoints.web.messages_controls import CONTROL_MESSAGES
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT = "zh-CN"
-CATALOGUE: dict[str, tuple[str, str]] = {**MESSAGES, **CONSOLE_MESSAGES, **ADVISOR_MESSAGES}
+CATALOGUE: dict[str, tuple[str, str]] = {**MESSAGES, **CONSOLE_MESSAGES, **ADVISOR_MESSAGES,
+                                         **CONTROL_MESSAGES}
 
 #: Validation errors by code: (zh-CN, en or None for the server's own message).
 ERRORS: dict[str, tuple[str, str | None]] = {
@@ -47,6 +49,11 @@ ERRORS: dict[str, tuple[str, str | None]] = {
     "nonexistent_time": ("该时间因夏令时调整不存在", None),
     "too_many_travel_exceptions": ("最多同时保留10个出行例外，请先结束一个", None),
     "inconsistent": ("单笔限额不能高于日累计限额", None),
+    "unknown_target": ("不是可选的项目", None),
+    "unlock_length": ("临时解锁为15分钟至24小时", None),
+    "invalid_merchant_id": ("商户编号为1至15个字符", None),
+    "too_many_merchants": ("每个名单最多50个商户", None),
+    "unknown_payment": ("找不到这笔交易的商户", None),
 }
 
 #: Refusals of a valid request at the wrong moment (InvalidState), by the server's words.

@@ -8,6 +8,8 @@ from typing import Any
 
 from smartguard.domain.alerts import CODE_MARK
 from smartguard.domain.challenges import Challenge
+from smartguard.domain.controls.categories import name as category_name
+from smartguard.domain.controls.spending import Switch
 from smartguard.domain.controls.values import Controls
 from smartguard.domain.decisions import CARDHOLDER_REASONS, VERIFICATION_REASONS, Outcome
 from smartguard.domain.explain import explain
@@ -61,9 +63,30 @@ def glance(rec: CardRecord, lang: str) -> list[dict[str, Any]]:
          "/verification"),
         ("limits.title", bool(ctl.limits),
          t("overview.limits_set", count=len(ctl.limits)) if ctl.limits else "", "/limits"),
+        *_beyond(ctl, lang, t),
     ]
     return [{"name": t(key), "on": on, "text": text if on else "", "href": base + href}
             for key, on, text, href in rows]
+
+
+def _beyond(ctl: Controls, lang: str, t: Callable[..., str]
+            ) -> list[tuple[str, bool, str, str]]:
+    """The controls beyond Smart Guard, one line each (on: something is set)."""
+    off = [t(f"target.switches.{s.value}") for s in Switch if s in ctl.switches.off]
+    cats = [category_name(c, lang) for c in ctl.categories]
+    m = ctl.merchants
+    opened = [t(f"target.{u.target}") for u in ctl.unlocks]
+    sep = "、" if lang == "zh-CN" else ", "
+    return [
+        ("controls.switches_off", bool(off), sep.join(off), "/controls#switches"),
+        ("controls.categories", bool(cats), sep.join(cats), "/controls#categories"),
+        ("controls.merchants", bool(m.blocked or m.allowed), t(
+            "controls.merchant_counts", blocked=len(m.blocked), allowed=len(m.allowed)),
+         "/controls#merchants"),
+        ("controls.unlocks", bool(opened), sep.join(opened), "/controls#unlocks"),
+        ("controls.alert_only", bool(ctl.alert_only), t(
+            "controls.alert_only_count", count=len(ctl.alert_only)), "/controls#alert-only"),
+    ]
 
 
 def _what(rec: AuthorizationRecord, t: Callable[..., str]) -> str:
@@ -98,7 +121,9 @@ def decision_item(rec: AuthorizationRecord, lang: str, timezone: str,
             "amount": amount, "when": when(rec.received_at, timezone),
             "where": _where(rec, lang), "reasons": reasons,
             "advice": _advice(rec, t) if advice else "",
-            "reversal": _reversal(rec, reversal, t, timezone)}
+            "reversal": _reversal(rec, reversal, t, timezone),
+            "merchant_id": q.merchant_id if q.is_debit else "",
+            "alerts": [explain(v, lang) for v in rec.alerts]}
 
 
 def _reversal(rec: AuthorizationRecord, r: ReversalRecord | None, t: Callable[..., str],
@@ -161,8 +186,8 @@ def message_item(m: OutboxMessage, lang: str, timezone: str) -> dict[str, Any]:
             "error": m.last_error or "", "event": m.event}
 
 
-TABS = ("overview", "checkup", "locks", "travel", "limits", "verification", "agreements",
-        "alerts", "pending", "transactions")
+TABS = ("overview", "checkup", "locks", "controls", "travel", "limits", "verification",
+        "agreements", "alerts", "pending", "transactions")
 
 
 def tabs(card_id: str, current: str, lang: str, pending: int) -> list[dict[str, Any]]:

@@ -7,6 +7,8 @@ from typing import Any
 
 from smartguard.domain.advisor.checkup import Report, check_up
 from smartguard.domain.advisor.findings import Finding
+from smartguard.domain.controls.categories import Category
+from smartguard.domain.controls.spending import CategoryControl
 from smartguard.domain.controls.values import (
     ChannelLimits,
     Controls,
@@ -29,6 +31,7 @@ GUARDED = Controls(
     verification=Verification(True, True, cny(5_000)),
     limits={**{ch: ChannelLimits(cny(1_000), cny(1_000), 5, cny(5_000)) for ch in Channel},
             Channel.POS: ChannelLimits(cny(100), cny(200), 5, cny(3_000))},
+    categories={Category.GAMBLING: CategoryControl(True)},
 )
 
 

@@ -1,0 +1,171 @@
+"""The controls beyond Smart Guard on the cardholder's page (SPEC 3.12): channel switches
+(with a preview), merchant categories (block, daily amount, the cool-down's end), merchant
+lists, timed unlocks and alert-only mode, on one tab; "block this merchant" from the
+transactions tab. Every form goes through ``service_layer.card_controls``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from smartguard.domain.controls import spending as sp
+from smartguard.domain.controls.categories import CATEGORIES, category
+from smartguard.domain.controls.values import Protection, ProtectionChange
+from smartguard.domain.errors import InvalidInput
+from smartguard.entrypoints.web import forms, i18n, views
+from smartguard.entrypoints.web.advisor import preview
+from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
+from smartguard.entrypoints.web.pages import PageNotFound, WebRoute, redirect, render, web
+from smartguard.entrypoints.web.sessions import check_form, form_list
+from smartguard.service_layer import card_controls as cc
+from smartguard.service_layer.context import Actor
+from smartguard.service_layer.ports import UnitOfWork
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+UNLOCK_MINUTES = (15, 30, 60, 120, 240, 480, 1440)
+
+
+def _targets(t: Callable[..., str]) -> list[dict[str, str]]:
+    return [{"key": k, "name": t(f"target.{k}")} for k in sp.UNLOCK_TARGETS]
+
+
+def _page(request: Request, page: CardPage, status: int = 200, **extra: Any) -> Response:
+    lang, ctl = page.lang, page.record.controls
+    t = i18n.translator(lang)
+    tz, cur = page.record.cardholder.timezone, page.record.account.currency
+    now = web(request).sg.ctx.clock()
+    cats = []
+    for info in CATEGORIES:
+        c = ctl.categories.get(info.category, sp.CategoryControl())
+        lifting = c.lifts_at is not None and c.blocks_at(now)
+        cats.append({"key": info.category.value, "name": info.zh if lang == "zh-CN" else info.en,
+                     "blocked": c.blocks_at(now) and not lifting, "lifting": lifting,
+                     "lifts_at": views.when(c.lifts_at, tz) if lifting and c.lifts_at else "",
+                     "amount": forms.amount_text(c.daily_amount, cur),
+                     "alert_only": f"categories.{info.category.value}" in ctl.alert_only})
+    unlocks = [{"key": u.target, "name": t(f"target.{u.target}"),
+                "until": views.when(u.ends_at, tz)} for u in ctl.unlocks if u.ends_at > now]
+    done = request.query_params.get("done")
+    return render(request, "controls.html", t("tab.controls"), status=status,
+                  **page.context("controls"), switches=[
+                      {"key": s.value, "name": t(f"target.switches.{s.value}"),
+                       "on": ctl.switches.is_on(s)} for s in sp.Switch],
+                  categories=cats, unlocks=unlocks, targets=_targets(t),
+                  minutes=UNLOCK_MINUTES, alert_only=sorted(ctl.alert_only),
+                  blocked=sorted(ctl.merchants.blocked.items()),
+                  allowed=sorted(ctl.merchants.allowed.items()),
+                  notice=t(done) if done in DONE else None, **extra)
+
+
+@router.get("/cards/{card_id}/controls")
+async def controls(card_id: str, request: Request) -> Response:
+    return _page(request, await card_page(request, card_id))
+
+
+async def _save(request: Request, page: CardPage,
+                job: Callable[[UnitOfWork, Actor], object], anchor: str) -> Response:
+    w = web(request)
+    try:
+        await w.sg.awrite(lambda uow: job(uow, page.visitor.actor))
+    except InvalidInput as exc:
+        return _page(request, page, 422, errors={exc.field: i18n.error_text(exc, page.lang)})
+    return redirect(request, f"/cards/{page.record.card.id}/controls?done=done.saved#{anchor}")
+
+
+@router.post("/cards/{card_id}/controls/switches")
+async def set_switches(card_id: str, request: Request) -> Response:
+    page = await card_page(request, card_id)
+    form = await check_form(request, page.visitor.csrf)
+    on = set(await form_list(request, "on"))
+    off = frozenset(s for s in sp.Switch if s.value not in on)
+    if form.get("intent") == "preview":
+        change = ProtectionChange(Protection.SWITCHES, sp.Switches(off))
+        found = await preview(request, page, [change])
+        return _page(request, page, preview=found, preview_for="switches")
+    ctx = web(request).sg.ctx
+    return await _save(request, page, lambda uow, actor: cc.set_switches(
+        uow, ctx, actor, card_id, off), "switches")
+
+
+@router.post("/cards/{card_id}/controls/categories/{name}")
+async def set_category(card_id: str, name: str, request: Request) -> Response:
+    page = await card_page(request, card_id)
+    form = await check_form(request, page.visitor.csrf)
+    try:
+        chosen = category(name)
+    except InvalidInput:
+        raise PageNotFound(request.url.path) from None
+    ctx = web(request).sg.ctx
+    cur = page.record.account.currency
+    blocked = forms.checked(form, "blocked")
+    if form.get("intent") == "preview":  # what the control itself would have declined
+        try:
+            value = sp.category_control(blocked, forms.amount(
+                form.get("daily_amount", ""), "daily_amount", cur))
+        except InvalidInput as exc:
+            return _page(request, page, 422,
+                         errors={exc.field: i18n.error_text(exc, page.lang)})
+        proposed = {**page.record.controls.categories, chosen: value}
+        found = await preview(request, page, [ProtectionChange(Protection.CATEGORIES,
+                                                               proposed)])
+        return _page(request, page, preview=found, preview_for=f"category-{name}")
+
+    def job(uow: UnitOfWork, actor: Actor) -> object:
+        amount = forms.amount(form.get("daily_amount", ""), "daily_amount", cur)
+        return cc.set_category(uow, ctx, actor, card_id, chosen, blocked, amount)
+    return await _save(request, page, job, f"category-{name}")
+
+
+@router.post("/cards/{card_id}/controls/alert-only")
+async def set_alert_only(card_id: str, request: Request) -> Response:
+    page = await card_page(request, card_id)
+    await check_form(request, page.visitor.csrf)
+    chosen = frozenset(await form_list(request, "targets"))
+    ctx = web(request).sg.ctx
+    return await _save(request, page, lambda uow, actor: cc.set_alert_only_targets(
+        uow, ctx, actor, card_id, chosen), "alert-only")
+
+
+@router.post("/cards/{card_id}/controls/unlocks")
+async def open_unlock(card_id: str, request: Request) -> Response:
+    page = await card_page(request, card_id)
+    form = await check_form(request, page.visitor.csrf)
+    ctx = web(request).sg.ctx
+    minutes = forms.count(form.get("minutes", ""), "minutes") or 0
+    return await _save(request, page, lambda uow, actor: cc.open_unlock(
+        uow, ctx, actor, card_id, form.get("target", ""), minutes), "unlocks")
+
+
+@router.post("/cards/{card_id}/controls/unlocks/{target}/close")
+async def close_unlock(card_id: str, target: str, request: Request) -> Response:
+    page = await card_page(request, card_id)
+    await check_form(request, page.visitor.csrf)
+    ctx = web(request).sg.ctx
+    return await _save(request, page, lambda uow, actor: cc.close_unlock(
+        uow, ctx, actor, card_id, target), "unlocks")
+
+
+@router.post("/cards/{card_id}/controls/merchants")
+async def set_merchant(card_id: str, request: Request) -> Response:
+    """Add a merchant to a list, or (``list`` empty) take it off."""
+    page = await card_page(request, card_id)
+    form = await check_form(request, page.visitor.csrf)
+    ctx = web(request).sg.ctx
+    listed = form.get("list") or None
+    return await _save(request, page, lambda uow, actor: cc.set_merchant(
+        uow, ctx, actor, card_id, form.get("merchant_id", ""), form.get("name", ""),
+        listed), "merchants")
+
+
+@router.post("/cards/{card_id}/controls/block-merchant")
+async def block_merchant(card_id: str, request: Request) -> Response:
+    """"Block this merchant" next to a payment on the transactions tab."""
+    page = await card_page(request, card_id)
+    form = await check_form(request, page.visitor.csrf)
+    ctx = web(request).sg.ctx
+    return await _save(request, page, lambda uow, actor: cc.block_merchant_of(
+        uow, ctx, actor, card_id, form.get("authorization_id", "")), "merchants")
