@@ -466,6 +466,14 @@ class FakeOutbox(_Repo):
             found[(m.channel, m.status.value)] = found.get((m.channel, m.status.value), 0) + 1
         return found
 
+    def waiting(self) -> dict[str, tuple[int, datetime]]:
+        found: dict[str, tuple[int, datetime]] = {}
+        for m in self.t.outbox.values():
+            if m.status is OutboxStatus.PENDING:
+                n, oldest = found.get(m.channel, (0, m.created_at))
+                found[m.channel] = (n + 1, min(oldest, m.created_at))
+        return found
+
 
 class FakeAlertPreferences(_Repo):
     def get(self, card_id: str) -> AlertPreferences | None:

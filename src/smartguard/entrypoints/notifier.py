@@ -80,7 +80,18 @@ class NotifierService:
         self.relay = Relay(self.sg.awrite, self.sg.ctx, senders, policy, n.batch,
                            timedelta(seconds=n.lease_seconds), n.poll_seconds, self._now)
         await self.relay.start()
+        self._register(self.relay)
         log.info("notifier_started", worker=self.relay.worker, channels=sorted(senders))
+
+    def _register(self, relay: Relay) -> None:
+        """What /metrics reads of the relay and the SMPP link, when it is scraped."""
+        t = self.sg.telemetry
+        t.counters["deliveries"] = lambda: relay.stats.sent
+        t.counters["delivery_failures"] = lambda: relay.stats.failed
+        t.counters["dead_letters"] = lambda: relay.stats.dead
+        smpp = self.smpp
+        if smpp is not None:
+            t.probes["smpp_link_up"] = lambda: 1.0 if smpp.available else 0.0
 
     async def stop(self) -> None:
         if self.relay is not None:

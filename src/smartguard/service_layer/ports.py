@@ -198,6 +198,9 @@ class OutboxRepository(Protocol):
     def counts(self) -> dict[tuple[str, str], int]:
         """(channel, status) -> number of messages."""
         ...
+    def waiting(self) -> dict[str, tuple[int, datetime]]:
+        """channel -> (pending messages, when the oldest of them was written)."""
+        ...
 
 
 class AlertPreferenceRepository(Protocol):

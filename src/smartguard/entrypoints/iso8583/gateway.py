@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
+from time import perf_counter
 from typing import Any, Protocol
 
 import structlog
@@ -36,6 +37,7 @@ from smartguard.service_layer import reverse as rv
 from smartguard.service_layer.authorize import CardRef
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.telemetry import ISO8583, Histogram
 
 Reply = Callable[[bytes | None], None]
 log = structlog.get_logger("smartguard.iso8583")
@@ -92,11 +94,15 @@ class Gateway:
     """Decode; answer network management and bad input at once; map authorizations and
     reversals (hashing the PAN), ``submit`` them to the store part, encode its answer."""
 
-    def __init__(self, hash_pan: Callable[[str], str], submit: Submit) -> None:
+    def __init__(self, hash_pan: Callable[[str], str], submit: Submit,
+                 timed: Histogram | None = None) -> None:
         self.hash_pan = hash_pan
         self.submit = submit
+        self.timed = timed  # seconds from a message's bytes to its answer's
 
     def handle(self, message: bytes, reply: Reply) -> None:
+        if self.timed is not None:
+            reply = _timed(reply, self.timed)
         fields = _decode_or_answer(message, reply)
         if fields is None:
             return
@@ -113,9 +119,20 @@ class Gateway:
                                                          reply))
 
 
+def _timed(reply: Reply, histogram: Histogram) -> Reply:
+    started = perf_counter()
+
+    def timed(answer: bytes | None) -> None:
+        reply(answer)
+        histogram.since(started)
+
+    return timed
+
+
 def gateway_for(app: App) -> Gateway:
     """The whole gateway in one process: the store part is a call."""
-    return Gateway(app.ctx.hash_pan, StorePart(app).submit)
+    return Gateway(app.ctx.hash_pan, StorePart(app).submit,
+                   app.telemetry.request_seconds[ISO8583])
 
 
 def to_work(fields: codec.Fields, hash_pan: Callable[[str], str]) -> Work:
@@ -138,35 +155,47 @@ class StorePart:
     def submit(self, work: Work, done: Done) -> None:
         ctx = self.app.ctx
         job: Callable[[UnitOfWork], Any]
-        answer: Callable[[Any], StoreAnswer]
+        answer: Callable[[Any, float], StoreAnswer]
         if isinstance(work, Authorize):
-            job, answer = partial(_authorize, ctx, work), _decided
+            job, answer = partial(_authorize, ctx, work), self._decided
             stan, lock = work.request.stan, work.ref.lock
         else:
             job, answer = partial(_reverse, ctx, work), _acknowledged
             stan, lock = work.reversal.stan, work.ref.lock if work.ref else None
+        submitted = perf_counter()
 
         def end(result: Any, error: BaseException | None) -> None:
-            done(answer(result) if error is None else failed(error, None, stan))
+            if error is not None:
+                done(failed(error, None, stan))
+            else:
+                done(answer(result, submitted))
 
         self.app.writer.submit_call(job, end, lock)  # no future per request: the hot path
 
 
-def _authorize(ctx: Context, work: Authorize, uow: UnitOfWork) -> az.AuthorizationResult:
-    return az.authorize(uow, ctx, work.ref, work.request, billing_given=work.billing_given)
+    def _decided(self, timed: tuple[az.AuthorizationResult, float], submitted: float
+                 ) -> StoreAnswer:
+        result, seconds = timed
+        r = result.record
+        self.app.telemetry.decided(ISO8583, r, seconds, perf_counter() - submitted,
+                                   result.duplicate)
+        return StoreAnswer(AnswerKind.DECIDED, r.response_code, r.approval_code,
+                           r.balance_after, result.card.account.currency)
+
+
+def _authorize(ctx: Context, work: Authorize, uow: UnitOfWork
+               ) -> tuple[az.AuthorizationResult, float]:
+    """The use case, and the seconds it took (its batch's COMMIT not counted)."""
+    started = perf_counter()
+    result = az.authorize(uow, ctx, work.ref, work.request, billing_given=work.billing_given)
+    return result, perf_counter() - started
 
 
 def _reverse(ctx: Context, work: Reverse, uow: UnitOfWork) -> rv.ReversalResult:
     return rv.reverse(uow, ctx, work.reversal, work.ref)
 
 
-def _decided(result: az.AuthorizationResult) -> StoreAnswer:
-    r = result.record
-    return StoreAnswer(AnswerKind.DECIDED, r.response_code, r.approval_code, r.balance_after,
-                       result.card.account.currency)
-
-
-def _acknowledged(result: rv.ReversalResult) -> StoreAnswer:
+def _acknowledged(result: rv.ReversalResult, submitted: float) -> StoreAnswer:
     return ACKNOWLEDGED
 
 

@@ -183,6 +183,9 @@ class IsoServer:
         self._sweeper = asyncio.create_task(self._sweep())
         log.info("iso8583_listening", host=self.host, port=self.port, tls=self.tls is not None)
 
+    def listening(self) -> bool:
+        return self._server is not None and self._server.is_serving()
+
     async def _sweep(self) -> None:
         """Close connections idle for longer than the idle timeout."""
         interval = max(0.05, min(1.0, self.limits.idle_timeout / 4))
