@@ -51,6 +51,7 @@ class Settings:
     commit_max_batch: int = 256
     commit_max_wait_ms: float = 0.0
     log_level: str = "info"
+    log_format: str = "console"  # or "json": one JSON object a line
     ceilings: dict[str, Ceilings] = field(default_factory=dict)
     alerts: AlertSettings = field(default_factory=AlertSettings)  # [smpp], [webhooks], ...
 
@@ -83,6 +84,8 @@ def load(path: Path | None = None, **overrides: Any) -> Settings:
     if "data_dir" in given:
         given["data_dir"] = Path(given["data_dir"])
     settings = replace(settings, **given)
+    if settings.log_format not in ("console", "json"):
+        raise InvalidInput("log_format", f"'{settings.log_format}' is not console or json")
     if not settings.secret:
         secret_file = Path(raw.get("secret_file", settings.data_dir / "secret.key"))
         settings = replace(settings, secret=read_or_make_secret(secret_file))

@@ -63,9 +63,9 @@ def test_the_served_app_times_each_http_request(sg: App, api: Api,
 
 
 def _served(api: Api) -> bool:
-    from smartguard.entrypoints.http_api.fastpath import AuthorizeFastPath
+    from smartguard.entrypoints.logs import RequestIds
 
-    return isinstance(api.client.app, AuthorizeFastPath)
+    return isinstance(api.client.app, RequestIds)
 
 
 def test_iso8583_traffic_and_open_connections(sg: App, api: Api) -> None:

@@ -66,7 +66,7 @@ class SmartGuardCollector:
             PREFIX + "decisions", "authorizations decided, by interface, outcome and "
             "primary reason", labels=["interface", "outcome", "reason"])
         for key, n in sorted(t.decisions.items()):
-            decisions.add_metric(list(key), n)
+            decisions.add_metric([str(part) for part in key], n)
         yield decisions
         yield _histogram("decision_seconds", "the use case's run per decision (load, "
                          "decide, record), inside its batch", "interface", t.decision_seconds)

@@ -22,6 +22,7 @@ import uvicorn
 
 from smartguard.bootstrap import App, bootstrap
 from smartguard.config import Settings
+from smartguard.entrypoints import logs
 from smartguard.entrypoints.http_api.app import create_asgi
 from smartguard.entrypoints.runtime import settle_heap
 
@@ -94,6 +95,7 @@ async def serve(settings: Settings) -> None:
     """``smartguard serve``: SmartGuard wired with its writer on this loop, served until
     SIGINT/SIGTERM."""
     sg = bootstrap(settings, loop=asyncio.get_running_loop())
+    sg.telemetry.log_decisions = logs.enabled(settings.log_level, "info")
     await run(sg, settings.http_host, settings.http_port)
 
 

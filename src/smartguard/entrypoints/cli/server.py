@@ -32,7 +32,7 @@ def serve(config: Path | None, data_dir: Path | None, host: str | None, port: in
                          iso_port=iso_port, iso_enabled=False if no_iso else None,
                          iso_workers=iso_workers,
                          log_level=log_level)
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
     event_loop_runner()(serve_main(settings))
 
 

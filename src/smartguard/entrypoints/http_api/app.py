@@ -23,6 +23,7 @@ from smartguard.entrypoints.http_api import (
 )
 from smartguard.entrypoints.http_api.auth import KeyCache
 from smartguard.entrypoints.http_api.fastpath import AuthorizeFastPath
+from smartguard.entrypoints.logs import RequestIds
 from smartguard.entrypoints.web import app as web
 
 DESCRIPTION = """Account-security guard for bank debit cards: locks, personal limits,
@@ -30,10 +31,11 @@ step-up verification, stop-payment, alerts. Authenticate with `Authorization: Be
 Money is integer minor units (fen). A decline is an answer (200), not an error."""
 
 
-def create_asgi(sg: App) -> AuthorizeFastPath:
-    """The application ``serve`` runs: the authorize fast path in front of FastAPI."""
+def create_asgi(sg: App) -> RequestIds:
+    """The application ``serve`` runs: request ids, then the authorize fast path in front
+    of FastAPI."""
     api = create_app(sg)
-    return AuthorizeFastPath(api, sg, api.state.keys)
+    return RequestIds(AuthorizeFastPath(api, sg, api.state.keys))
 
 
 def create_app(sg: App) -> FastAPI:

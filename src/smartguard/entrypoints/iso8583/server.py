@@ -93,7 +93,7 @@ class _Connection(asyncio.Protocol):
         for message in frames.messages:
             if message:  # a zero-length frame is a keep-alive
                 self.in_flight += 1
-                self.server.handler.handle(message, self._reply)
+                self.server.handler.handle(message, self._reply, self.peer)
         if frames.too_large:
             log.warning("frame_too_large", peer=self.peer, length=frames.too_large,
                         limit=self.limits.max_message)
