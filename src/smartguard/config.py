@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from smartguard.alerts_config import TABLES as ALERT_TABLES
 from smartguard.alerts_config import AlertSettings, from_tables
-from smartguard.config_sources import from_env, typed, typed_table
+from smartguard.config_sources import from_env, settable_of, typed, typed_table
 from smartguard.domain.controls.values import DEFAULT_CEILINGS, Ceilings, ChannelLimits
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.transactions import Channel
@@ -90,7 +90,7 @@ def load_with_sources(path: Path | None = None, env: Mapping[str, str] | None = 
             raise InvalidInput("config", f"cannot read {path}: {exc}") from exc
     sources = {name: f"file {path}" for name in _given(raw)}
     sources_env: dict[str, str] = {}
-    from_env(env or {}, raw, sources_env)
+    from_env(env or {}, settable(), raw, sources_env)
     sources.update(sources_env)
     settings = _from_dict(raw)
     given = {k: v for k, v in overrides.items() if v is not None}
@@ -108,6 +108,11 @@ def load_with_sources(path: Path | None = None, env: Mapping[str, str] | None = 
         secret_file = Path(raw.get("secret_file", settings.data_dir / "secret.key"))
         settings = replace(settings, secret=read_or_make_secret(secret_file))
     return settings, sources
+
+
+def settable() -> dict[str, Any]:
+    """Every setting by its dotted name (``http_port``, ``iso8583.port``) -> its type."""
+    return settable_of(Settings, {"iso8583": IsoSettings, **ALERT_TABLES})
 
 
 def _given(raw: dict[str, Any]) -> list[str]:

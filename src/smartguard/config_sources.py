@@ -18,7 +18,6 @@ from typing import Any, get_type_hints
 
 from pydantic import TypeAdapter, ValidationError
 
-from smartguard.alerts_config import TABLES as ALERT_TABLES
 from smartguard.domain.errors import InvalidInput
 
 PREFIX = "SMARTGUARD_"
@@ -32,21 +31,14 @@ NOT_BY_NAME = frozenset({"secret", "ceilings", "challenge_validity", "alerts", "
 EXTRA = {"secret_file": str, "challenge_validity_minutes": float}
 
 
-def _tables() -> dict[str, type[Any]]:
-    from smartguard.config import IsoSettings
-
-    return {"iso8583": IsoSettings, **ALERT_TABLES}
-
-
-def settable() -> dict[str, Any]:
-    """Every setting by its dotted name (``http_port``, ``iso8583.port``) -> its type."""
-    from smartguard.config import Settings
-
-    hints = get_type_hints(Settings)
-    found: dict[str, Any] = {f.name: hints[f.name] for f in fields(Settings)
+def settable_of(settings: type[Any], tables: Mapping[str, type[Any]]) -> dict[str, Any]:
+    """Every setting of the ``settings`` dataclass and its ``tables`` by its dotted name
+    (``http_port``, ``iso8583.port``) -> its type."""
+    hints = get_type_hints(settings)
+    found: dict[str, Any] = {f.name: hints[f.name] for f in fields(settings)
                              if f.name not in NOT_BY_NAME}
     found.update(EXTRA)
-    for table, cls in _tables().items():
+    for table, cls in tables.items():
         table_hints = get_type_hints(cls)
         found.update({f"{table}.{f.name}": table_hints[f.name] for f in fields(cls)})
     return found
@@ -66,10 +58,10 @@ def _dotted(variable: str, known: Mapping[str, Any]) -> tuple[str, bool] | None:
     return None
 
 
-def from_env(env: Mapping[str, str], raw: dict[str, Any], sources: dict[str, str]) -> None:
+def from_env(env: Mapping[str, str], known: Mapping[str, Any], raw: dict[str, Any],
+             sources: dict[str, str]) -> None:
     """Put the ``SMARTGUARD_*`` variables of ``env`` into ``raw`` (shaped like the TOML
-    file: top-level keys and tables), over what the file said."""
-    known = settable()
+    file: top-level keys and tables), over what the file said; ``known``: the settings."""
     for variable in sorted(v for v in env if v.startswith(PREFIX) and v != CONFIG_VARIABLE):
         found = _dotted(variable, known)
         if found is None:
@@ -121,10 +113,11 @@ def typed_table(prefix: str, table: Mapping[str, Any], cls: type[Any]) -> dict[s
     return {k: typed(f"{name}{k}", v, hints[k]) for k, v in table.items() if k in hints}
 
 
-def effective(settings: Any, raw_secret_file: str | None = None) -> dict[str, Any]:
+def effective(settings: Any, known: Mapping[str, Any], raw_secret_file: str | None = None
+              ) -> dict[str, Any]:
     """Every setting's effective value, by dotted name."""
     found: dict[str, Any] = {}
-    for dotted in settable():
+    for dotted in known:
         table, _, name = dotted.rpartition(".")
         if dotted == "secret_file":
             found[dotted] = raw_secret_file or str(settings.data_dir / "secret.key")

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from smartguard.config import load, load_with_sources
-from smartguard.config_sources import SECRETS, effective, env_name, settable
+from smartguard.config import load, load_with_sources, settable
+from smartguard.config_sources import SECRETS, effective, env_name
 from smartguard.domain.errors import InvalidInput
 from smartguard.entrypoints.cli import main
 
@@ -46,7 +46,7 @@ def test_every_setting_can_come_from_the_environment(dotted: str, tmp_path: Path
     env = {env_name(dotted): text}
     settings, sources = load_with_sources(None, env, data_dir=None if dotted == "data_dir"
                                           else tmp_path)
-    assert effective(settings, text if dotted == "secret_file" else None)[dotted] == value
+    assert effective(settings, settable(), text if dotted == "secret_file" else None)[dotted] == value
     assert sources[dotted] == f"env {env_name(dotted)}"
 
 
@@ -64,7 +64,7 @@ def test_every_secret_can_come_from_a_file(dotted: str, tmp_path: Path) -> None:
     secret.write_text(text + "\n")
     settings, sources = load_with_sources(None, {env_name(dotted) + "_FILE": str(secret)},
                                           data_dir=tmp_path)
-    assert effective(settings)[dotted] == value
+    assert effective(settings, settable())[dotted] == value
     assert sources[dotted] == f"env {env_name(dotted)}_FILE"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from smartguard.config import load_with_sources
+from smartguard.config import load_with_sources, settable
 from smartguard.config_sources import effective, env_name, shown
 from smartguard.domain.errors import SmartGuardError
 from smartguard.entrypoints.cli.options import config_option, data_dir_option
@@ -29,7 +29,7 @@ def config_show(config: Path | None, data_dir: Path | None) -> None:
     except SmartGuardError as exc:
         raise click.ClickException(str(exc)) from exc
     secret_file = sources.get("secret_file") and _secret_file(config)
-    for dotted, value in effective(settings, secret_file or None).items():
+    for dotted, value in effective(settings, settable(), secret_file or None).items():
         source = sources.get(dotted, "default")
         click.echo(f"{dotted} = {shown(dotted, value)}  # {source}; {env_name(dotted)}")
     if settings.ceilings:
