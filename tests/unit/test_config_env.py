@@ -46,7 +46,8 @@ def test_every_setting_can_come_from_the_environment(dotted: str, tmp_path: Path
     env = {env_name(dotted): text}
     settings, sources = load_with_sources(None, env, data_dir=None if dotted == "data_dir"
                                           else tmp_path)
-    assert effective(settings, settable(), text if dotted == "secret_file" else None)[dotted] == value
+    named = text if dotted == "secret_file" else None
+    assert effective(settings, settable(), named)[dotted] == value
     assert sources[dotted] == f"env {env_name(dotted)}"
 
 
