@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 
 from smartguard import __version__
 from smartguard.bootstrap import App
@@ -17,6 +14,7 @@ from smartguard.entrypoints.http_api import (
     authorizations,
     cards,
     errors,
+    openapi,
     operations,
     protections,
     travel,
@@ -39,7 +37,8 @@ def create_asgi(sg: App) -> RequestIds:
 
 
 def create_app(sg: App) -> FastAPI:
-    api = FastAPI(title="SmartGuard", version=__version__, description=DESCRIPTION)
+    api = FastAPI(title="SmartGuard", version=__version__, description=DESCRIPTION,
+                  docs_url=None, redoc_url=None)
     api.state.smartguard = sg
     api.state.keys = KeyCache(sg)
     errors.install(api)
@@ -48,22 +47,7 @@ def create_app(sg: App) -> FastAPI:
         api.include_router(module.router)
     web.install(api, sg)  # the cardholder page at / and the operator console at /console
 
-    _document_authorize(api)
+    openapi.install(api)
 
     return api
 
-
-def _document_authorize(api: FastAPI) -> None:
-    """The authorize route reads its body itself (for speed), so FastAPI cannot see its
-    model: add the model's schemas to the generated OpenAPI components."""
-
-    def build() -> dict[str, Any]:
-        if api.openapi_schema is None:
-            schema = get_openapi(title=api.title, version=api.version,
-                                 description=api.description, routes=api.routes)
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components.update(authorizations.openapi_components())
-            api.openapi_schema = schema
-        return api.openapi_schema
-
-    api.openapi = build  # type: ignore[method-assign]
