@@ -82,3 +82,6 @@ def test_serve_writes_json_lines(tmp_path: Path) -> None:
     [nm] = [x for x in lines if x["event"] == "network_management"]
     assert nm["mti"] == "0800" and nm["stan"] == "000005" and nm["network_code"] == "301"
     assert nm["peer"].startswith("127.0.0.1:")
+    [started] = [x for x in lines if x["event"] == "notifier_started"]
+    # no SMS centre configured: SMS alerts are queued, and the line says so
+    assert started["sending"] == [] and started["queued_only"] == ["sms"]

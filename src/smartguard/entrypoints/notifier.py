@@ -81,7 +81,9 @@ class NotifierService:
                            timedelta(seconds=n.lease_seconds), n.poll_seconds, self._now)
         await self.relay.start()
         self._register(self.relay)
-        log.info("notifier_started", worker=self.relay.worker, channels=sorted(senders))
+        written = sorted(self.sg.settings.alerts.written_channels)
+        log.info("notifier_started", worker=self.relay.worker, sending=sorted(senders),
+                 queued_only=[c for c in written if c not in senders])
 
     def _register(self, relay: Relay) -> None:
         """What /metrics reads of the relay and the SMPP link, when it is scraped."""

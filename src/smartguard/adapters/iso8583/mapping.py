@@ -23,6 +23,7 @@ from smartguard.domain.transactions import (
     MessageKind,
     ReversalRequest,
     TerminalType,
+    check_consistent,
 )
 from smartguard.service_layer.authorize import CardRef
 
@@ -147,6 +148,7 @@ def to_authorization(
         raise e.InvalidInput("22", "unsupported POS entry mode", "format_error")
     if condition is None:
         raise e.InvalidInput("25", "unsupported POS condition code", "format_error")
+    check_consistent(kind, amount, condition[0])
     where = place(fields.get("43"))
     request = AuthorizationRequest(
         kind=kind, amount=amount, currency=currency, billing_amount=billing,

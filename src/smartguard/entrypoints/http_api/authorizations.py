@@ -23,6 +23,7 @@ from smartguard.domain.transactions import (
     Posting,
     ReversalRequest,
     TerminalType,
+    check_consistent,
 )
 from smartguard.entrypoints.http_api.auth import Principal, parse_body, require
 from smartguard.service_layer import authorize as az
@@ -107,6 +108,7 @@ def to_request(body: AuthorizationIn) -> AuthorizationRequest:
     region = province_code(body.region, "region") if body.region and country == "CN" \
         else None
     check_amount("amount", body.amount, zero=body.kind is MessageKind.BALANCE_INQUIRY)
+    check_consistent(body.kind, body.amount, body.terminal)
     return AuthorizationRequest(
         kind=body.kind, amount=body.amount, currency=currency,
         billing_amount=body.amount if body.billing_amount is None else body.billing_amount,

@@ -250,13 +250,20 @@ def _decode_or_answer(message: bytes, reply: Reply, peer: str) -> codec.Fields |
     """The message's fields, or None after answering a format error (code 30) when its
     MTI and STAN can be read, or closing the connection when they cannot."""
     try:
-        return codec.decode(message)
+        fields = codec.decode(message)
     except codec.FrameError as exc:
         answer = m.error_answer(exc.fields, m.FORMAT_ERROR)
         log.warning("format_error", peer=peer, mti=exc.fields.get("t"),
                     stan=exc.fields.get("11"), reason=exc.reason, answered=answer is not None)
         encode_or_close(answer, reply, peer)
         return None
+    mti = fields.get("t", "")
+    if len(mti) != 4 or not mti.isdigit() or not mti.isascii():  # "9X9Z", "p200"
+        log.warning("format_error", peer=peer, mti=mti, stan=fields.get("11"),
+                    reason="the MTI is not 4 digits", answered=False)
+        reply(None)
+        return None
+    return fields
 
 
 def _answer_other(fields: codec.Fields, reply: Reply, peer: str) -> None:
