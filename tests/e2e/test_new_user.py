@@ -89,3 +89,25 @@ def test_an_iso_purchase_at_an_atm_is_answered_12(sg: App) -> None:
         assert client.request(purchase(2, **{"3": "310000", "4": "000000000500",
                                              "25": "02"}))["39"] == "12"
         client.close()
+
+
+def test_ceilings_are_read_by_cardholder_apps_and_set_by_operators(
+        api: Api, card: dict[str, Any]) -> None:
+    seen = api.get("/v1/ceilings/debit_standard", role="cardholder_app")
+    assert seen.status_code == 200
+    r = api.client.put("/v1/ceilings/debit_standard", json=seen.json(),
+                       headers=api.h("cardholder_app"))
+    assert r.status_code == 403
+    docs = (ROOT / "docs" / "api.md").read_text()
+    assert "| `GET /v1/ceilings/{product}` | cardholder_app, operator |" in docs
+
+
+def test_the_night_lock_is_documented_and_accepted_as_hh_mm(
+        api: Api, card: dict[str, Any]) -> None:
+    schema = api.client.get("/openapi.json").json()["components"]["schemas"]["NightLockIn"]
+    assert schema["properties"]["start"]["default"] == "23:00"
+    path = f"/v1/cards/{card['id']}/controls/night_lock"
+    for start in ("22:30", "22:30:00"):
+        assert api.put(path, {"enabled": True, "start": start}).status_code == 200
+    refused = api.put(path, {"enabled": True, "start": "22:30:15"})
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_input"
