@@ -206,7 +206,7 @@ def _alerts(sg: App, since: datetime, shown: int = 14) -> None:
     click.echo(f"\nAlerts written to the outbox: {len(sms)} SMS (the demo has no SMS "
                "centre, so they wait there; see docs/alerts.md):")
     for m in sms[:shown]:
-        click.echo(f"  {mask_phone(m.recipient)}  {m.text}")
+        click.echo(f"  {mask_phone(m.recipient)}  {demo_web.demo_text(sg, m)}")
 
 
 def _instructions(base: str, iso_port: int, tokens: dict[str, str],
