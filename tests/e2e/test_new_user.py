@@ -111,3 +111,16 @@ def test_the_night_lock_is_documented_and_accepted_as_hh_mm(
         assert api.put(path, {"enabled": True, "start": start}).status_code == 200
     refused = api.put(path, {"enabled": True, "start": "22:30:15"})
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_input"
+
+
+def test_the_check_up_text_says_what_the_score_means_and_shows_money_as_money() -> None:
+    from smartguard.entrypoints.advisor_text import report_lines
+
+    view = {"score": 0, "recommendations": {"note": {"en": "from 12 months of history"}},
+            "findings": [{"severity": "high", "title": {"en": "Limits far above use"},
+                          "explanation": {"en": "..."},
+                          "fix": {"action": "set_limits", "channel": "pos",
+                                  "value": {"per_txn": 500_000, "daily_count": 5}}}]}
+    lines = report_lines(view)
+    assert lines[0].startswith("Score 0/100 (100 = nothing found; each finding takes")
+    assert "per_txn: ¥5,000.00" in lines[-1] and "daily_count: 5" in lines[-1]
