@@ -376,6 +376,16 @@ class FakeKeys(_Repo):
     def get(self, key_id: str) -> ApiKey | None:
         return self.t.keys.get(key_id)
 
+    def list(self) -> list[ApiKey]:
+        return sorted(self.t.keys.values(), key=lambda k: (k.created_at, k.id))
+
+    def revoke(self, key_id: str, at: datetime) -> bool:
+        key = self.t.keys.get(key_id)
+        if key is None or key.revoked_at is not None:
+            return False
+        self.t.keys[key_id] = replace(key, revoked_at=at)
+        return True
+
 
 class FakeCeilings(_Repo):
     def get(self, product: str) -> Ceilings | None:
