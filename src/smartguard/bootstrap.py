@@ -10,9 +10,9 @@ from types import ModuleType
 from typing import TypeVar
 
 from smartguard.adapters.sqlite import store as sqlite_store
-from smartguard.config import Settings
+from smartguard.config import Settings, test_clock_start
 from smartguard.domain.errors import InvalidInput
-from smartguard.service_layer.context import Context
+from smartguard.service_layer.context import Context, shifted_clock
 from smartguard.service_layer.loop_writer import INLINE_COMMIT_MAX, LoopWriter
 from smartguard.service_layer.ports import RowLock, Store, UnitOfWork
 from smartguard.service_layer.telemetry import Telemetry
@@ -73,6 +73,9 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None,
         ceilings=settings.ceilings,
         alert_channels=settings.alerts.written_channels,
     )
+    start = test_clock_start(settings)
+    if clock is None and start is not None:
+        clock = shifted_clock(start)
     if clock is not None:
         ctx = replace(ctx, clock=clock)
     store: Store

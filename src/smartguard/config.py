@@ -8,7 +8,7 @@ import secrets
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -55,6 +55,8 @@ class Settings:
     commit_max_wait_ms: float = 0.0
     log_level: str = "info"
     log_format: str = "console"  # or "json": one JSON object a line
+    environment: str = "production"  # anything else (test, uat ...) allows test_clock
+    test_clock: str = ""  # ISO 8601 with offset: the clock starts there (not production)
     ceilings: dict[str, Ceilings] = field(default_factory=dict)
     alerts: AlertSettings = field(default_factory=AlertSettings)  # [smpp], [webhooks], ...
 
@@ -104,10 +106,29 @@ def load_with_sources(path: Path | None = None, env: Mapping[str, str] | None = 
     settings = replace(settings, **given)
     if settings.log_format not in ("console", "json"):
         raise InvalidInput("log_format", f"'{settings.log_format}' is not console or json")
+    test_clock_start(settings)  # refused here, at start, when it may not be used
     if not settings.secret:
         secret_file = Path(raw.get("secret_file", settings.data_dir / "secret.key"))
         settings = replace(settings, secret=read_or_make_secret(secret_file))
     return settings, sources
+
+
+def test_clock_start(settings: Settings) -> datetime | None:
+    """Where a test environment's clock starts (None: the real clock). Refused in
+    production, and without a UTC offset (the instant must be unambiguous)."""
+    if not settings.test_clock:
+        return None
+    if settings.environment == "production":
+        raise InvalidInput("test_clock", "a test clock is refused in production: set "
+                           "environment = \"test\" (or uat ...) where it is meant")
+    try:
+        start = datetime.fromisoformat(settings.test_clock)
+    except ValueError as exc:
+        raise InvalidInput("test_clock", f"'{settings.test_clock}' is not an ISO 8601 "
+                           "time") from exc
+    if start.tzinfo is None:
+        raise InvalidInput("test_clock", "give the UTC offset, e.g. 2026-12-02T23:30:00+08:00")
+    return start
 
 
 def settable() -> dict[str, Any]:

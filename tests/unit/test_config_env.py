@@ -21,7 +21,8 @@ SPECIAL = {"log_level": ("warning", "warning"), "log_format": ("json", "json"),
            "database_url": ("postgresql://sg@db/sg", "postgresql://sg@db/sg"),
            "iso8583.enabled": ("false", False), "notifier.enabled": ("off", False),
            "secret_file": ("{tmp}/other.key", "{tmp}/other.key"),
-           "data_dir": ("{tmp}/data", Path("{tmp}/data"))}
+           "data_dir": ("{tmp}/data", Path("{tmp}/data")), "environment": ("uat", "uat"),
+           "test_clock": ("2026-12-02T23:30:00+08:00", "2026-12-02T23:30:00+08:00")}
 
 
 def sample(dotted: str, kind: Any, tmp: Path) -> tuple[str, Any]:
@@ -44,6 +45,8 @@ def sample(dotted: str, kind: Any, tmp: Path) -> tuple[str, Any]:
 def test_every_setting_can_come_from_the_environment(dotted: str, tmp_path: Path) -> None:
     text, value = sample(dotted, settable()[dotted], tmp_path)
     env = {env_name(dotted): text}
+    if dotted == "test_clock":  # refused in production
+        env["SMARTGUARD_ENVIRONMENT"] = "test"
     settings, sources = load_with_sources(None, env, data_dir=None if dotted == "data_dir"
                                           else tmp_path)
     named = text if dotted == "secret_file" else None

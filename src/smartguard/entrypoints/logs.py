@@ -47,9 +47,20 @@ def enabled(level: str, wanted: str) -> bool:
     return _numeric(wanted) >= _numeric(level)
 
 
-def configure(level: str = "info", log_format: str = "console") -> None:
+def with_test_clock(clock: Callable[[], Any]) -> Any:
+    """A processor putting a test environment's clock on every line (``test_clock``)."""
+
+    def add(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+        event["test_clock"] = clock().isoformat()
+        return event
+
+    return add
+
+
+def configure(level: str = "info", log_format: str = "console",
+              clock: Callable[[], Any] | None = None) -> None:
     """Our events (structlog) and those of the libraries (stdlib logging: uvicorn ...)
-    rendered alike, to stderr."""
+    rendered alike, to stderr; with ``clock`` (a test clock) shown on every line."""
     numeric = _numeric(level)
     renderer: Any = (structlog.processors.JSONRenderer(serializer=_json) if log_format == "json"
                      else structlog.dev.ConsoleRenderer(colors=False))
@@ -58,6 +69,7 @@ def configure(level: str = "info", log_format: str = "console") -> None:
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _drop_secrets,
+        *([with_test_clock(clock)] if clock is not None else []),
     ]
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
