@@ -29,7 +29,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import os
 import resource
+import shutil
 import signal
 import statistics
 import subprocess
@@ -66,11 +68,15 @@ def wait_port(port: int, proc: subprocess.Popen[bytes]) -> None:
 WORKERS = 0  # set from --workers
 
 
-def start_smartguard(data: Path, iso_port: int) -> subprocess.Popen[bytes]:
+def start_smartguard(data: Path, iso_port: int, src: Path | None = None
+                     ) -> subprocess.Popen[bytes]:
+    """``smartguard serve`` on ``data``; from the sources in ``src`` when given (another
+    version of the code, to compare with this one in the same run)."""
     cmd = [sys.executable, "-m", "smartguard.entrypoints.cli", "serve", "--data-dir",
            str(data), "--port", str(free_port()), "--iso-port", str(iso_port),
            "--iso-workers", str(WORKERS), "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    env = None if src is None else {**os.environ, "PYTHONPATH": str(src)}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
     wait_port(iso_port, proc)
     return proc
 
@@ -157,6 +163,11 @@ async def main_async(args: argparse.Namespace, data: Path, pans: list[str]) -> N
     try:
         port = free_port()
         servers["smartguard"] = (port, start_smartguard(data, port))
+        if args.compare is not None:  # the other version, on a copy of the same data
+            other = data.parent / "compared"
+            shutil.copytree(data, other)
+            port = free_port()
+            servers["compared"] = (port, start_smartguard(other, port, args.compare))
         if not args.no_baseline:
             port = free_port()
             servers["baseline"] = (port, start_baseline(port))
@@ -186,6 +197,11 @@ async def main_async(args: argparse.Namespace, data: Path, pans: list[str]) -> N
             f"at {args.rate:.0f}/s p99 {med(x['p99'] for x in opened[name]):.2f} ms "
             f"p50 {med(x['p50'] for x in opened[name]):.2f} ms")
     print("MEDIANS: " + "; ".join(lines))
+    if "compared" in servers:
+        pairs = [sg["server_us"] / other["server_us"]
+                 for sg, other in zip(closed["smartguard"], closed["compared"], strict=True)]
+        print(f"CPU: this code / compared code, server CPU per request, closed loop = "
+              f"{med(pairs):.3f} (median of the pairs {' · '.join(f'{r:.3f}' for r in pairs)})")
     if "baseline" in servers:
         pairs = [sg["throughput"] / base["throughput"]
                  for sg, base in zip(closed["smartguard"], closed["baseline"], strict=True)]
@@ -207,6 +223,9 @@ def main() -> None:
                     "connection in the closed loop")
     ap.add_argument("--rate", type=float, default=1000.0)
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--compare", type=Path, default=None, metavar="SRC",
+                    help="also serve the code in SRC (a src/ directory of another "
+                    "version), alternated with this one (runs SmartGuard, compared, ...)")
     ap.add_argument("--workers", type=int, default=1,
                     help="ISO 8583 front processes for SmartGuard (iso_workers)")
     ap.add_argument("--baseline-processes", type=int, default=1,

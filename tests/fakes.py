@@ -398,6 +398,16 @@ class FakeKeys(_Repo):
     def get(self, key_id: str) -> ApiKey | None:
         return self.t.keys.get(key_id)
 
+    def list(self) -> list[ApiKey]:
+        return sorted(self.t.keys.values(), key=lambda k: (k.created_at, k.id))
+
+    def revoke(self, key_id: str, at: datetime) -> bool:
+        key = self.t.keys.get(key_id)
+        if key is None or key.revoked_at is not None:
+            return False
+        self.t.keys[key_id] = replace(key, revoked_at=at)
+        return True
+
 
 class FakeCeilings(_Repo):
     def get(self, product: str) -> Ceilings | None:
@@ -488,6 +498,14 @@ class FakeOutbox(_Repo):
         found: dict[tuple[str, str], int] = {}
         for m in self.t.outbox.values():
             found[(m.channel, m.status.value)] = found.get((m.channel, m.status.value), 0) + 1
+        return found
+
+    def waiting(self) -> dict[str, tuple[int, datetime]]:
+        found: dict[str, tuple[int, datetime]] = {}
+        for m in self.t.outbox.values():
+            if m.status is OutboxStatus.PENDING:
+                n, oldest = found.get(m.channel, (0, m.created_at))
+                found[m.channel] = (n + 1, min(oldest, m.created_at))
         return found
 
 

@@ -105,10 +105,13 @@ class Client:
 class Gateway:
     """An :class:`IsoServer` on its own event loop thread, on a free port."""
 
-    def __init__(self, handler: Handler, limits: Limits | None = None,
-                 tls: ssl.SSLContext | None = None) -> None:
+    def __init__(self, handler: Handler | None, limits: Limits | None = None,
+                 tls: ssl.SSLContext | None = None, server: IsoServer | None = None) -> None:
         self.loop = uvloop.new_event_loop()  # as `smartguard serve` runs it
-        self.server = IsoServer(handler, "127.0.0.1", 0, limits, tls)
+        if server is None:
+            assert handler is not None
+            server = IsoServer(handler, "127.0.0.1", 0, limits, tls)
+        self.server = server
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.call(self.server.start())

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import ModuleType
 from typing import TypeVar
 
 from smartguard.adapters.sqlite import store as sqlite_store
-from smartguard.config import Settings
+from smartguard.config import Settings, test_clock_start
 from smartguard.domain.errors import InvalidInput
-from smartguard.service_layer.context import Context
+from smartguard.service_layer.context import Context, shifted_clock
 from smartguard.service_layer.loop_writer import INLINE_COMMIT_MAX, LoopWriter
 from smartguard.service_layer.ports import RowLock, Store, UnitOfWork
+from smartguard.service_layer.telemetry import Telemetry
 from smartguard.service_layer.thread_writer import ThreadWriter
 from smartguard.service_layer.writer import BatchRunner, Writer
 
@@ -29,6 +30,7 @@ class App:
     ctx: Context
     store: Store
     writer: Writer
+    telemetry: Telemetry = field(default_factory=Telemetry)  # what /metrics shows
 
     def write(self, job: Callable[[UnitOfWork], T], lock: RowLock | None = None) -> T:
         """Run ``job`` on the writer and return its committed result (``lock``: the row
@@ -72,6 +74,9 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None,
         alert_channels=settings.alerts.written_channels,
         cooldowns=settings.cooldowns,
     )
+    start = test_clock_start(settings)
+    if clock is None and start is not None:
+        clock = shifted_clock(start)
     if clock is not None:
         ctx = replace(ctx, clock=clock)
     store: Store
@@ -79,12 +84,14 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None,
         store = postgres().PostgresStore(settings.database_url, settings.store_timeout_s)
     else:
         store = sqlite_store.SqliteStore(settings.sqlite_path)
-    return App(settings, ctx, store, _writer(settings, store, loop))
+    telemetry = Telemetry()
+    return App(settings, ctx, store, _writer(settings, store, loop, telemetry), telemetry)
 
 
-def _writer(settings: Settings, store: Store, loop: asyncio.AbstractEventLoop | None
-            ) -> Writer:
+def _writer(settings: Settings, store: Store, loop: asyncio.AbstractEventLoop | None,
+            telemetry: Telemetry) -> Writer:
     runner = BatchRunner(store.writer)
+    runner.observer = telemetry.batch_committed
     if loop is not None:
         # With ISO 8583 front processes the loop has no decoding to do while a batch's
         # COMMIT waits for the disk, so every batch commits inline (loop_writer.py).
@@ -94,6 +101,19 @@ def _writer(settings: Settings, store: Store, loop: asyncio.AbstractEventLoop | 
                           settings.commit_max_wait_ms / 1000)
     writer.start()
     return writer
+
+
+def pending_migrations(settings: Settings) -> list[str]:
+    """The shipped migrations the database has not applied (readiness: none)."""
+    if not is_postgres(settings):
+        return sqlite_store.pending(settings.sqlite_path)
+    pg = postgres()
+    conn = pg.connect(settings.database_url, connect_timeout=2)
+    try:
+        done = {r[0] for r in conn.execute("SELECT version FROM schema_migrations")}
+    finally:
+        conn.close()
+    return [name for version, name, _ in pg.migrations() if version not in done]
 
 
 def postgres() -> ModuleType:

@@ -1,17 +1,20 @@
-"""Settings: typed, immutable, read once at start (from a TOML file and the command line)
-and passed in. Nothing here reads the environment or connects at import time."""
+"""Settings: typed, immutable, read once at start (from a TOML file, the environment the
+command line hands in, and the command line) and passed in. Nothing here reads the
+environment or connects at import time."""
 
 from __future__ import annotations
 
 import secrets
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from smartguard.alerts_config import TABLES as ALERT_TABLES
 from smartguard.alerts_config import AlertSettings, from_tables
+from smartguard.config_sources import from_env, settable_of, typed, typed_table
 from smartguard.domain.controls.categories import Category, cooldowns
 from smartguard.domain.controls.values import DEFAULT_CEILINGS, Ceilings, ChannelLimits
 from smartguard.domain.errors import InvalidInput
@@ -54,6 +57,9 @@ class Settings:
     commit_max_batch: int = 256
     commit_max_wait_ms: float = 0.0
     log_level: str = "info"
+    log_format: str = "console"  # or "json": one JSON object a line
+    environment: str = "production"  # anything else (test, uat ...) allows test_clock
+    test_clock: str = ""  # ISO 8601 with offset: the clock starts there (not production)
     ceilings: dict[str, Ceilings] = field(default_factory=dict)
     alerts: AlertSettings = field(default_factory=AlertSettings)  # [smpp], [webhooks], ...
     #: [controls] cooldown_hours = { gambling = 48 }: the wait before a lifted block ends
@@ -70,18 +76,33 @@ class Settings:
         return self.data_dir / "smartguard.db"
 
 
-def load(path: Path | None = None, **overrides: Any) -> Settings:
-    """Settings from ``path`` (TOML, optional), then ``overrides`` (None values ignored;
-    ``iso_<name>`` sets ``iso.<name>``). The secret comes from ``secret_file`` in the file,
-    or ``<data_dir>/secret.key``, made with 32 random bytes (mode 0600) the first time."""
+def load(path: Path | None = None, env: Mapping[str, str] | None = None,
+         **overrides: Any) -> Settings:
+    """Settings from ``path`` (TOML, optional), then ``env`` (the ``SMARTGUARD_*``
+    variables, see config_sources.py; the command line passes ``os.environ``), then
+    ``overrides`` (None values ignored; ``iso_<name>`` sets ``iso.<name>``). The secret
+    comes from ``secret_file``, or ``<data_dir>/secret.key``, made with 32 random bytes
+    (mode 0600) the first time."""
+    return load_with_sources(path, env, **overrides)[0]
+
+
+def load_with_sources(path: Path | None = None, env: Mapping[str, str] | None = None,
+                      **overrides: Any) -> tuple[Settings, dict[str, str]]:
+    """:func:`load`, and where each setting given came from (dotted name -> source)."""
     raw: dict[str, Any] = {}
     if path is not None:
         try:
             raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise InvalidInput("config", f"cannot read {path}: {exc}") from exc
+    sources = {name: f"file {path}" for name in _given(raw)}
+    sources_env: dict[str, str] = {}
+    from_env(env or {}, settable(), raw, sources_env)
+    sources.update(sources_env)
     settings = _from_dict(raw)
     given = {k: v for k, v in overrides.items() if v is not None}
+    sources.update({(f"iso8583.{k[4:]}" if k.startswith("iso_") else k): "command line"
+                    for k in given})
     iso = {k[4:]: given.pop(k) for k in list(given) if k.startswith("iso_")}
     if iso:
         given["iso"] = replace(settings.iso, **iso)
@@ -90,16 +111,49 @@ def load(path: Path | None = None, **overrides: Any) -> Settings:
     settings = replace(settings, **given)
     if not 0 < settings.store_timeout_s <= 60:
         raise InvalidInput("store_timeout_s", "must be more than 0 and at most 60 seconds")
+    if settings.log_format not in ("console", "json"):
+        raise InvalidInput("log_format", f"'{settings.log_format}' is not console or json")
+    test_clock_start(settings)  # refused here, at start, when it may not be used
     if not settings.secret:
         secret_file = Path(raw.get("secret_file", settings.data_dir / "secret.key"))
         settings = replace(settings, secret=read_or_make_secret(secret_file))
-    return settings
+    return settings, sources
+
+
+def test_clock_start(settings: Settings) -> datetime | None:
+    """Where a test environment's clock starts (None: the real clock). Refused in
+    production, and without a UTC offset (the instant must be unambiguous)."""
+    if not settings.test_clock:
+        return None
+    if settings.environment == "production":
+        raise InvalidInput("test_clock", "a test clock is refused in production: set "
+                           "environment = \"test\" (or uat ...) where it is meant")
+    try:
+        start = datetime.fromisoformat(settings.test_clock)
+    except ValueError as exc:
+        raise InvalidInput("test_clock", f"'{settings.test_clock}' is not an ISO 8601 "
+                           "time") from exc
+    if start.tzinfo is None:
+        raise InvalidInput("test_clock", "give the UTC offset, e.g. 2026-12-02T23:30:00+08:00")
+    return start
+
+
+def settable() -> dict[str, Any]:
+    """Every setting by its dotted name (``http_port``, ``iso8583.port``) -> its type."""
+    return settable_of(Settings, {"iso8583": IsoSettings, **ALERT_TABLES})
+
+
+def _given(raw: dict[str, Any]) -> list[str]:
+    tables = {"iso8583", *ALERT_TABLES}
+    found = [k for k, v in raw.items() if k not in tables and k != "ceilings"]
+    for table in tables & raw.keys():
+        found += [f"{table}.{k}" for k in raw[table]]
+    return found
 
 
 def _from_dict(raw: dict[str, Any]) -> Settings:
     known = {f.name for f in fields(Settings)} - {"secret", "ceilings", "challenge_validity",
                                                   "alerts", "iso", "cooldowns"}
-    values: dict[str, Any] = {k: v for k, v in raw.items() if k in known}
     moved = sorted(k for k in raw if k.startswith("iso_"))
     if moved:
         raise InvalidInput("config", "the ISO 8583 settings are in the [iso8583] table: "
@@ -108,14 +162,18 @@ def _from_dict(raw: dict[str, Any]) -> Settings:
                                   "iso8583", "controls", *ALERT_TABLES}
     if unknown:
         raise InvalidInput("config", f"unknown settings: {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = typed_table("", {k: v for k, v in raw.items() if k in known},
+                                         Settings)
     values["iso"] = _table(raw, "iso8583", IsoSettings)
-    if "data_dir" in values:
-        values["data_dir"] = Path(values["data_dir"])
     if "challenge_validity_minutes" in raw:
-        values["challenge_validity"] = timedelta(minutes=raw["challenge_validity_minutes"])
+        minutes = typed("challenge_validity_minutes", raw["challenge_validity_minutes"],
+                        float)
+        values["challenge_validity"] = timedelta(minutes=minutes)
     values["ceilings"] = {p: _ceilings(c) for p, c in raw.get("ceilings", {}).items()}
-    values["alerts"] = from_tables(raw)
     values["cooldowns"] = _cooldowns(raw.get("controls", {}))
+    alert_tables = {name: {**raw[name], **typed_table(name, raw[name], cls)}
+                    for name, cls in ALERT_TABLES.items() if name in raw}
+    values["alerts"] = from_tables(alert_tables)
     return Settings(**values)
 
 
@@ -133,7 +191,7 @@ def _table(raw: dict[str, Any], name: str, cls: type[T]) -> T:
     if unknown:
         raise InvalidInput("config", f"unknown settings in [{name}]: "
                            + ", ".join(sorted(unknown)))
-    return cls(**table)
+    return cls(**typed_table(name, table, cls))
 
 
 def _ceilings(raw: dict[str, Any]) -> Ceilings:

@@ -102,6 +102,12 @@ class InvalidState(Conflict):
     code = "invalid_state"
 
 
+class TooLarge(SmartGuardError):
+    """A body larger than the endpoint takes (HTTP 413)."""
+
+    code = "too_large"
+
+
 class AuthError(SmartGuardError):
     code = "auth_error"
 

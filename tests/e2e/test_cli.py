@@ -40,6 +40,7 @@ def test_demo_plays_the_scripted_day_and_explains_each_decision(tmp_path: Path) 
     assert "¥200.00 given back, balance ¥70,701.00" in text
     assert (tmp_path / "smartguard-demo" / "smartguard.db").exists()
     assert "6222021" not in text  # no PAN in the output
+    assert "{code}" not in text  # a verification SMS shows its code (a demo), not the mark
     # then one check-up report and one preview, from Zhang Jianguo's recorded history
     assert "Security check-up of 张建国 Zhang Jianguo's card" in text
     assert "Quick payment to 夜猫商城 NightCat Mall took money at night" in text

@@ -47,10 +47,13 @@ def inbound(api: Api, text: str, message_id: str, sender: str = "+8613800000001"
     return api.client.post("/v1/sms/inbound", content=raw, headers=headers)
 
 
-def test_alert_preferences_default_to_every_channel(api: Api, card: dict[str, Any]) -> None:
+def test_alert_preferences_default_to_every_channel_the_bank_sends_on(
+        api: Api, card: dict[str, Any]) -> None:
     r = api.get(f"/v1/cards/{card['id']}/alerts", role="cardholder_app")
     assert r.status_code == 200
-    assert r.json()["channels"]["decline"] == ["sms", "webhook"]
+    # this bank has no webhook URLs: webhook is not listed for any alert kind
+    assert r.json()["available"] == ["sms"]
+    assert all(chosen == ["sms"] for chosen in r.json()["channels"].values())
     assert r.json()["balance_threshold"] == 0
 
 
@@ -60,9 +63,10 @@ def test_changing_preferences_is_audited_and_applies_to_the_next_alert(
     r = api.put(f"/v1/cards/{card['id']}/alerts",
                 {"channels": {"balance_change": ["webhook"]}, "balance_threshold": 50_000})
     assert r.status_code == 200, r.text
-    assert r.json()["channels"]["balance_change"] == ["webhook"]
+    assert r.json()["channels"]["balance_change"] == []  # kept, but this bank has no webhooks
     audit = api.get(f"/v1/cards/{card['id']}/audit").json()
     assert audit[0]["action"] == "set_alerts"
+    assert audit[0]["new"]["channels"]["balance_change"] == ["webhook"]
     api.authorize(amount=10_000)
     sms = api.get("/v1/outbox", params={"card_id": card["id"], "channel": "sms"}).json()
     assert [m["event"] for m in sms] == ["security.protection"]
@@ -130,4 +134,4 @@ def test_an_oversized_inbound_body_is_refused(api: Api, card: dict[str, Any]) ->
     raw = b"{" + b" " * 5000 + b"}"
     big = api.client.post("/v1/sms/inbound", content=raw, headers={
         signing.HEADER: signing.sign(raw, [SECRET])})
-    assert big.status_code == 422
+    assert big.status_code == 413 and big.json()["error"]["code"] == "too_large"

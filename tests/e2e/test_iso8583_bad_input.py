@@ -146,3 +146,13 @@ def test_a_response_sent_to_the_server_is_dropped_not_answered(gw: Gateway) -> N
     c = Client(gw.port)
     c.send({"t": "0810", "7": "1125120000", "11": "000001", "39": "00", "70": "301"})
     assert c.request(network(2))["11"] == "000002"  # the next answer is for the next request
+
+
+@pytest.mark.parametrize("mti", [b"9X9Z", b"p200", b"01\xd9\xa0"])
+def test_a_message_whose_mti_is_not_four_digits_closes_the_connection(
+        gw: Gateway, mti: bytes) -> None:
+    raw = codec.encode(purchase(1))[2:]
+    c = Client(gw.port)
+    c.send_raw(frame(mti + raw[4:]))
+    assert c.closed_by_server()
+    assert still_serving(gw)

@@ -36,3 +36,37 @@ def test_interactive_docs_page_is_served(api: Api) -> None:
     r = api.client.get("/docs")
     assert r.status_code == 200
     assert "swagger" in r.text.lower()
+
+
+def test_docs_pages_name_no_external_host_and_their_assets_are_served(api: Api) -> None:
+    import re
+
+    for page in ("/docs", "/redoc"):
+        html = api.client.get(page).text
+        urls = re.findall(r"""(?:src|href|url)\s*[=:]\s*['"]([^'"]+)['"]""", html)
+        assert urls, page
+        assert not [u for u in urls if "//" in u], (page, urls)
+        for url in urls:
+            if url.startswith("/docs/assets/"):
+                assert api.client.get(url).status_code == 200, url
+
+
+def test_operations_declare_the_key_and_the_error_envelope(api: Api) -> None:
+    spec = api.client.get("/openapi.json").json()
+    assert set(spec["components"]["securitySchemes"]) == {"bearer", "apiKey"}
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    envelope = {"$ref": "#/components/schemas/ErrorEnvelope"}
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            keyed = path.startswith("/v1/") and path != "/v1/sms/inbound"  # signed
+            assert ("security" in op) == keyed, (method, path)
+            errors = {s: r for s, r in op["responses"].items() if s[0] in "45"}
+            assert {"500", "503"} <= set(errors), (method, path)
+            if keyed:
+                assert {"401", "403"} <= set(errors), (method, path)
+            for status, r in errors.items():
+                content = r["content"]["application/json"]
+                assert content["schema"] == envelope, (method, path, status)
+                assert content["example"]["error"]["code"], (method, path, status)
+    authorize = spec["paths"]["/v1/authorizations"]["post"]["responses"]
+    assert {"400", "413", "422"} <= set(authorize)

@@ -53,11 +53,12 @@ _SYMBOLS = {"CNY": "¥", "USD": "US$", "EUR": "€", "GBP": "£", "JPY": "JP¥",
 
 
 def normalize_currency(value: str) -> str | None:
-    """Return the alphabetic ISO 4217 code for ``value`` (alpha or numeric), or None."""
-    v = value.strip().upper()
-    if v in CURRENCIES:
-        return v
-    return NUMERIC_CURRENCIES.get(v)
+    """Return the alphabetic ISO 4217 code for ``value`` (alpha, upper case as the
+    standard writes it, or numeric), or None: ``cny`` or `` CNY`` is not a currency code
+    (docs/api.md), so a sender's bug is not guessed at."""
+    if value in CURRENCIES:
+        return value
+    return NUMERIC_CURRENCIES.get(value)
 
 
 def format_amount(minor: int, currency: str = "CNY") -> str:

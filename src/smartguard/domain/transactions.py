@@ -23,6 +23,17 @@ class TerminalType(StrEnum):
     NONE = "none"  # card not present: e-commerce, quick payment
 
 
+def check_consistent(kind: MessageKind, amount: int, terminal: TerminalType) -> None:
+    """A request whose parts contradict each other is refused (``invalid_transaction``:
+    ISO 8583 answers 12), never decided as if it made sense."""
+    if kind is MessageKind.BALANCE_INQUIRY and amount != 0:
+        raise InvalidInput("amount", "a balance inquiry carries no amount (0)",
+                           "invalid_transaction")
+    if kind is MessageKind.PURCHASE and terminal is TerminalType.ATM:
+        raise InvalidInput("terminal", "a purchase is not made at an ATM (cash_withdrawal, "
+                           "transfer or balance_inquiry are)", "invalid_transaction")
+
+
 class EntryMode(StrEnum):
     CHIP = "chip"
     CONTACTLESS = "contactless"

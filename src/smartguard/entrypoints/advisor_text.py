@@ -9,6 +9,12 @@ from zoneinfo import ZoneInfo
 from smartguard.domain.money import format_amount
 
 _SEVERITY = {"high": "HIGH", "medium": "MEDIUM", "low": "LOW", "info": "INFO"}
+#: values of a fix that are amounts of money (minor units): shown as money, like the rest
+AMOUNTS = frozenset({"per_txn", "daily_amount", "monthly_amount", "large_threshold",
+                     "per_txn_limit", "daily_limit"})
+SCORE_MEANING = {"en": "100 = nothing found; each finding takes points off: high 25, "
+                       "medium 10, low 5",
+                 "zh-CN": "100 分表示未发现问题；每项发现按严重程度扣分：高 25、中 10、低 5"}
 
 
 def fix_text(fix: dict[str, Any] | None) -> str:
@@ -27,16 +33,21 @@ def fix_text(fix: dict[str, Any] | None) -> str:
 
 def _compact(value: Any) -> str:
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_compact(v)}" for k, v in value.items()
-                               if v is not None) + "}"
+        return "{" + ", ".join(f"{k}: {_money(v) if k in AMOUNTS else _compact(v)}"
+                               for k, v in value.items() if v is not None) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(str(v) for v in value) + "]"
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def _money(value: Any) -> str:
+    return format_amount(value) if isinstance(value, int) else _compact(value)
+
+
 def report_lines(view: dict[str, Any], language: str = "en") -> list[str]:
     recs = view["recommendations"]
-    lines = [f"Score {view['score']}/100 — {recs['note'][language]}"]
+    meaning = SCORE_MEANING.get(language, SCORE_MEANING["en"])
+    lines = [f"Score {view['score']}/100 ({meaning}) — {recs['note'][language]}"]
     for f in view["findings"]:
         lines.append(f"  {_SEVERITY[f['severity']]:<6}  {f['title'][language]}")
         lines.append(f"          {f['explanation'][language]}")

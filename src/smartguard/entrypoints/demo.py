@@ -206,13 +206,21 @@ def _alerts(sg: App, since: datetime, shown: int = 14) -> None:
     click.echo(f"\nAlerts written to the outbox: {len(sms)} SMS (the demo has no SMS "
                "centre, so they wait there; see docs/alerts.md):")
     for m in sms[:shown]:
-        click.echo(f"  {mask_phone(m.recipient)}  {m.text}")
+        click.echo(f"  {mask_phone(m.recipient)}  {demo_web.demo_text(sg, m)}")
 
 
 def _instructions(base: str, iso_port: int, tokens: dict[str, str],
                   enrolled: dict[str, Any]) -> None:
-    card = enrolled["wang"].card.id
-    click.echo(f"""
+    click.echo(instructions(base, iso_port, tokens, enrolled["wang"].card.id,
+                            enrolled["zhang"].card.id, datetime.now(UTC)))
+
+
+def instructions(base: str, iso_port: int, tokens: dict[str, str], card: str,
+                 checked: str, now: datetime) -> str:
+    """What the demo prints once it serves: links, keys, and commands ready to paste
+    (a shell keeps the newlines inside the quoted JSON; field 7's time is now's, GMT)."""
+    sent = now.astimezone(UTC).strftime("%m%d%H%M%S")
+    return f"""
 SmartGuard is serving at {base}
   API docs (OpenAPI):  {base}/docs      spec: {base}/openapi.json
   ISO 8583 gateway:    tcp://127.0.0.1:{iso_port}  (0100/0200, 0400/0420, 0800; profile in
@@ -231,16 +239,16 @@ Try:
        {base}/v1/cards/{card}/controls/night_lock
   curl -s -X POST -H 'Authorization: Bearer {tokens['processor']}' \\
        -H 'Content-Type: application/json' \\
-       -d '{{"card_id": "{card}", "kind": "purchase", "amount": 6600, "terminal": "pos", \\
-"card_present": true, "entry_mode": "chip", "country": "CN", "region": "CN-HA", \\
-"merchant_id": "CAFE01", "acquirer_id": "10000001", "stan": "900001", \\
-"transmission_time": "1125093000"}}' \\
+       -d '{{"card_id": "{card}", "kind": "purchase", "amount": 6600, "terminal": "pos",
+            "card_present": true, "entry_mode": "chip", "country": "CN", "region": "CN-HA",
+            "merchant_id": "CAFE01", "acquirer_id": "10000001", "stan": "900001",
+            "transmission_time": "{sent}"}}' \\
        {base}/v1/authorizations
   curl -s -H 'Authorization: Bearer {tokens['operator']}' {base}/v1/cards/{card}/audit
   curl -s -H 'Authorization: Bearer {tokens['cardholder_app']}' \\
-       {base}/v1/cards/{enrolled['zhang'].card.id}/checkup
+       {base}/v1/cards/{checked}/checkup
 
-Press Ctrl+C to stop.""")
+Press Ctrl+C to stop."""
 
 
 def run_demo(data_dir: Path, port: int, iso_port: int, exit_after: bool) -> int:

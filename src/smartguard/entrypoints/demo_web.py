@@ -33,6 +33,15 @@ def _new_codes(uow: UnitOfWork, seen: set[str]) -> list[OutboxMessage]:
     return list(reversed(found))
 
 
+def demo_text(sg: App, m: OutboxMessage) -> str:
+    """An SMS as the demo prints it: with its one-time code (this is a demo; a real
+    SmartGuard shows codes to nobody), never the template's mark."""
+    text = text_of(m)
+    if CODE_MARK not in text:
+        return text
+    return text.replace(CODE_MARK, sg.ctx.unseal(m.sealed) if m.sealed else "******")
+
+
 async def print_sign_in_codes(sg: App) -> None:
     """Print every sign-in SMS the page writes, code included, until cancelled."""
     seen: set[str] = set()
@@ -40,9 +49,7 @@ async def print_sign_in_codes(sg: App) -> None:
         found = await asyncio.to_thread(sg.read, lambda uow: _new_codes(uow, seen))
         for m in found:
             seen.add(m.id)
-            text = text_of(m)
-            text = text.replace(CODE_MARK, sg.ctx.unseal(m.sealed)) if m.sealed else text
-            click.echo(f"demo SMS to {mask_phone(m.recipient)}: {text}")
+            click.echo(f"demo SMS to {mask_phone(m.recipient)}: {demo_text(sg, m)}")
         await asyncio.sleep(POLL_SECONDS)
 
 

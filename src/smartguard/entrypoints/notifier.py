@@ -79,7 +79,20 @@ class NotifierService:
                            timedelta(seconds=n.lease_seconds), n.poll_seconds, self._now)
         await self.relay.start()
         self.sg.writer.on_outbox_commit(self.relay.wake)
-        log.info("notifier_started", worker=self.relay.worker, channels=sorted(senders))
+        self._register(self.relay)
+        written = sorted(self.sg.settings.alerts.written_channels)
+        log.info("notifier_started", worker=self.relay.worker, sending=sorted(senders),
+                 queued_only=[c for c in written if c not in senders])
+
+    def _register(self, relay: Relay) -> None:
+        """What /metrics reads of the relay and the SMPP link, when it is scraped."""
+        t = self.sg.telemetry
+        t.counters["deliveries"] = lambda: relay.stats.sent
+        t.counters["delivery_failures"] = lambda: relay.stats.failed
+        t.counters["dead_letters"] = lambda: relay.stats.dead
+        smpp = self.smpp
+        if smpp is not None:
+            t.probes["smpp_link_up"] = lambda: 1.0 if smpp.available else 0.0
 
     def _wake(self) -> None:
         if self.relay is not None:

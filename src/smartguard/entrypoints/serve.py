@@ -15,6 +15,7 @@ import signal
 import socket
 import threading
 from collections.abc import Awaitable, Callable, Coroutine, Generator
+from datetime import datetime
 from typing import Any, Protocol
 
 import structlog
@@ -22,6 +23,7 @@ import uvicorn
 
 from smartguard.bootstrap import App, bootstrap
 from smartguard.config import Settings
+from smartguard.entrypoints import logs
 from smartguard.entrypoints.http_api.app import create_asgi
 from smartguard.entrypoints.runtime import settle_heap
 
@@ -65,7 +67,7 @@ def services(sg: App) -> list[Service]:
 
         found.append(iso8583.service(sg))
     if sg.settings.alerts.notifier.enabled:
-        found.append(NotifierService(sg))
+        found.append(NotifierService(sg, sg.ctx.clock))  # a test clock too
     found.append(TravelAnnouncer(sg))
     return found
 
@@ -90,10 +92,11 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, clock: Callable[[], datetime] | None = None) -> None:
     """``smartguard serve``: SmartGuard wired with its writer on this loop, served until
-    SIGINT/SIGTERM."""
-    sg = bootstrap(settings, loop=asyncio.get_running_loop())
+    SIGINT/SIGTERM (``clock``: a test environment's, shared with the logs)."""
+    sg = bootstrap(settings, clock=clock, loop=asyncio.get_running_loop())
+    sg.telemetry.log_decisions = logs.enabled(settings.log_level, "info")
     await run(sg, settings.http_host, settings.http_port)
 
 

@@ -28,6 +28,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def shifted_clock(start: datetime, wall: Callable[[], datetime] = utc_now
+                  ) -> Callable[[], datetime]:
+    """A clock for test environments (``test_clock``): ``start`` now, advancing with the
+    wall clock from there."""
+    anchor = wall()
+    begins = start.astimezone(UTC)
+    return lambda: begins + (wall() - anchor)
+
+
 class _IdSequence:
     """(milliseconds, sequence) pairs, strictly increasing within this process, so ids made
     in the same millisecond (one use case writing two alerts) sort in the order they were

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import replace
 
-from smartguard.errors import Unauthenticated, UnknownCardholder
-from smartguard.service_layer.context import Context
+from smartguard.errors import InvalidState, NotFound, Unauthenticated, UnknownCardholder
+from smartguard.service_layer.context import Actor, Context
 from smartguard.service_layer.ports import UnitOfWork
-from smartguard.service_layer.records import ApiKey, Role
+from smartguard.service_layer.records import ApiKey, AuditEntry, Role
 
 PREFIX = "sg"
 
@@ -30,6 +31,23 @@ def create_key(
     key = ApiKey(key_id, _hash(secret), role, label, ctx.clock(), cardholder_id)
     uow.keys.add(key)
     return key, f"{PREFIX}_{key_id}_{secret}"
+
+
+def revoke_key(uow: UnitOfWork, ctx: Context, actor: Actor, key_id: str) -> ApiKey:
+    """Revoke a key (audited); its token stops working within the API's key cache time
+    (auth.CACHE_SECONDS)."""
+    key = uow.keys.get(key_id)
+    if key is None:
+        raise NotFound(f"no API key {key_id}")
+    if key.revoked_at is not None:
+        raise InvalidState(f"API key {key_id} is already revoked")
+    at = ctx.clock()
+    uow.keys.revoke(key_id, at)
+    uow.audit.add(AuditEntry(at, actor.id, actor.channel, "revoke_key",
+                             cardholder_id=key.cardholder_id,
+                             old={"key": key_id, "role": key.role.value, "label": key.label},
+                             new=None))
+    return replace(key, revoked_at=at)
 
 
 def parse_token(token: str) -> tuple[str, str]:

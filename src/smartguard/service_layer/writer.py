@@ -36,6 +36,7 @@ import random
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from enum import Enum
+from time import perf_counter
 from typing import Any, Protocol, TypeVar
 
 import structlog
@@ -111,6 +112,7 @@ class WriterStats:
     jobs: int = 0
     largest: int = 0
     conflicts: int = 0  # transient conflicts the store reported (each reran a batch)
+    store_errors: int = 0  # jobs failed because the store did (StoreUnavailable)
 
 
 class Ticket:
@@ -202,6 +204,9 @@ class BatchRunner:
         self._retries = conflict_retries
         self.stats = WriterStats()
         self.after_outbox_commit: Callable[[], None] | None = None  # Writer.on_outbox_commit
+        #: called once per committed batch with its size and its COMMIT's seconds
+        self.observer: Callable[[int, float], None] | None = None
+        self._commit_seconds = 0.0
 
     def batch(self, tickets: list[Ticket]) -> Batch:
         """Run ``tickets`` and set each one's result or error; once this generator is
@@ -231,9 +236,10 @@ class BatchRunner:
         self.stats.batches += 1
         self.stats.jobs += len(tickets)
         self.stats.largest = max(self.stats.largest, len(tickets))
+        if self.observer is not None:
+            self.observer(len(tickets), self._commit_seconds)
 
-    @staticmethod
-    def _fail_all(tickets: list[Ticket], exc: Exception) -> None:
+    def _fail_all(self, tickets: list[Ticket], exc: Exception) -> None:
         if isinstance(exc, _CommitUnknown):
             failure = StoreUnavailable("the store went away during COMMIT: the outcome is "
                                        "unknown; send the request again")
@@ -241,6 +247,7 @@ class BatchRunner:
         else:
             failure = _unavailable(exc.__cause__ or exc)
             log.error("batch_not_begun", jobs=len(tickets), error=str(failure))
+        self.stats.store_errors += len(tickets)
         for ticket in tickets:
             ticket.fail(failure)
 
@@ -250,6 +257,7 @@ class BatchRunner:
         if len(tickets) == 1:
             failure = _unavailable(exc)
             log.error("job_failed_in_store", error=str(failure))
+            self.stats.store_errors += 1
             tickets[0].fail(failure)
             return
         log.error("batch_failed", error=str(exc), jobs=len(tickets))
@@ -272,10 +280,12 @@ class BatchRunner:
             if locks:
                 uow.lock_rows(locks)
             yield from self._run_jobs(uow, tickets, safe)
+            started = perf_counter()
             try:
                 yield Step(Io.COMMIT, uow, size=len(tickets))
             except StoreDisconnected as exc:
                 raise _CommitUnknown() from exc
+            self._commit_seconds = perf_counter() - started
             self._committed(uow)
         except GeneratorExit:  # the scheduler gave up on this batch (its loop stopped)
             uow.abort()

@@ -103,8 +103,8 @@ def test_store_answers_become_the_profiles_answers() -> None:
 
 
 def test_failures_get_their_response_codes() -> None:
-    assert g.failed(RuntimeError("disk gone"), "0100", "000001").response_code == "96"
-    assert g.failed(e.UnknownCard("no such card"), None, "000002").response_code == "14"
-    assert g.failed(e.InvalidInput("4", "bad", "invalid_amount"), None, "3"
+    assert g.failed(RuntimeError("disk gone")).response_code == "96"
+    assert g.failed(e.UnknownCard("no such card")).response_code == "14"
+    assert g.failed(e.InvalidInput("4", "bad", "invalid_amount")
                     ).response_code == "13"
-    assert g.failed(e.UnknownCard("x"), None, None).kind is g.AnswerKind.REFUSED
+    assert g.failed(e.UnknownCard("x")).kind is g.AnswerKind.REFUSED

@@ -46,7 +46,8 @@ def test_chip_pos_purchase_in_beijing_maps_to_the_domain_request() -> None:
                                             ("311000", MessageKind.BALANCE_INQUIRY),
                                             ("401020", MessageKind.TRANSFER)])
 def test_processing_code_gives_the_message_kind(code: str, kind: MessageKind) -> None:
-    assert request(**{"3": code, "4": "000000000100"}).kind is kind  # type: ignore[attr-defined]
+    amount = "000000000000" if kind is MessageKind.BALANCE_INQUIRY else "000000000100"
+    assert request(**{"3": code, "4": amount}).kind is kind  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("condition", "terminal", "present"), [
@@ -56,7 +57,8 @@ def test_processing_code_gives_the_message_kind(code: str, kind: MessageKind) ->
 def test_pos_condition_code_gives_terminal_and_card_presence(
     condition: str, terminal: TerminalType, present: bool
 ) -> None:
-    req = request(**{"25": condition})
+    kind = "010000" if terminal is TerminalType.ATM else "000000"  # no purchase at an ATM
+    req = request(**{"25": condition, "3": kind})
     assert (req.terminal, req.card_present) == (terminal, present)  # type: ignore[attr-defined]
 
 

@@ -23,6 +23,7 @@ from smartguard.domain.transactions import (
     MessageKind,
     ReversalRequest,
     TerminalType,
+    check_consistent,
 )
 from smartguard.service_layer.authorize import CardRef
 
@@ -143,9 +144,11 @@ def to_authorization(
     check_amount("4", amount, zero=kind is MessageKind.BALANCE_INQUIRY)
     entry = ENTRY_MODES.get(_digits(fields, "22", 3, name="POS entry mode")[:2])
     condition = CONDITIONS.get(_digits(fields, "25", 2, name="POS condition code"))
-    if entry is None or condition is None:
-        raise e.InvalidInput("22", "unsupported POS entry mode or condition code",
-                             "format_error")
+    if entry is None:
+        raise e.InvalidInput("22", "unsupported POS entry mode", "format_error")
+    if condition is None:
+        raise e.InvalidInput("25", "unsupported POS condition code", "format_error")
+    check_consistent(kind, amount, condition[0])
     where = place(fields.get("43"))
     request = AuthorizationRequest(
         kind=kind, amount=amount, currency=currency, billing_amount=billing,

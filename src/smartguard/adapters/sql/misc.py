@@ -146,9 +146,22 @@ class SqlKeys:
         row = self.db.one(
             "SELECT id, secret_hash, role, label, created_at, cardholder_id, revoked_at "
             "FROM api_keys WHERE id = ?", (key_id,))
-        if row is None:
-            return None
-        return ApiKey(row[0], row[1], Role(row[2]), row[3], dt_req(row[4]), row[5], dt(row[6]))
+        return None if row is None else _key(row)
+
+    def list(self) -> list[ApiKey]:
+        rows = self.db.all(
+            "SELECT id, secret_hash, role, label, created_at, cardholder_id, revoked_at "
+            "FROM api_keys ORDER BY created_at, id")
+        return [_key(r) for r in rows]
+
+    def revoke(self, key_id: str, at: datetime) -> bool:
+        self.db.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS "
+                        "NULL", (ts(at), key_id))
+        return self.db.changes() == 1
+
+
+def _key(row: Row) -> ApiKey:
+    return ApiKey(row[0], row[1], Role(row[2]), row[3], dt_req(row[4]), row[5], dt(row[6]))
 
 
 class SqlCeilings:

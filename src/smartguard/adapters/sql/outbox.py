@@ -157,6 +157,11 @@ class SqlOutbox:
                            "GROUP BY channel, status")
         return {(r[0], r[1]): int(r[2]) for r in rows}
 
+    def waiting(self) -> dict[str, tuple[int, datetime]]:
+        rows = self.db.all("SELECT channel, count(*), min(created_at) FROM outbox "
+                           "WHERE status = 'pending' GROUP BY channel")
+        return {r[0]: (int(r[1]), dt_req(r[2])) for r in rows}
+
 
 def preferences_load(text: str) -> AlertPreferences:
     d = json.loads(text)

@@ -24,7 +24,7 @@ def notifier(config: Path | None, data_dir: Path | None, log_level: str | None) 
     """Relay alerts from the outbox (SMS, webhooks) until interrupted. Several may run
     at once, beside or instead of the one inside ``serve``."""
     settings = settings_from(config, data_dir=data_dir, log_level=log_level)
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
 
     async def run() -> None:
         sg = bootstrap(settings, loop=asyncio.get_running_loop())

@@ -6,9 +6,12 @@ import sys
 from pathlib import Path
 
 import click
+import structlog
 
+from smartguard.config import test_clock_start
 from smartguard.entrypoints import logs
 from smartguard.entrypoints.cli.options import config_option, data_dir_option, settings_from
+from smartguard.service_layer.context import shifted_clock
 
 
 @click.command()
@@ -32,8 +35,13 @@ def serve(config: Path | None, data_dir: Path | None, host: str | None, port: in
                          iso_port=iso_port, iso_enabled=False if no_iso else None,
                          iso_workers=iso_workers,
                          log_level=log_level)
-    logs.configure(settings.log_level)
-    event_loop_runner()(serve_main(settings))
+    start = test_clock_start(settings)
+    clock = shifted_clock(start) if start is not None else None  # one, for logs and app
+    logs.configure(settings.log_level, settings.log_format, clock)
+    if start is not None:
+        structlog.get_logger("smartguard.serve").warning(
+            "test_clock_active", environment=settings.environment, starts=start.isoformat())
+    event_loop_runner()(serve_main(settings, clock))
 
 
 @click.command()

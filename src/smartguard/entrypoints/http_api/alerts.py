@@ -12,11 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from smartguard.adapters.webhook import signing
 from smartguard.bootstrap import App
 from smartguard.domain import alerts as a
-from smartguard.domain.errors import InvalidInput
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.entrypoints.http_api.auth import Principal, parse_body, require
 from smartguard.entrypoints.notifier import channel_status, rate_limit
-from smartguard.errors import NotFound, Unauthenticated
+from smartguard.errors import NotFound, TooLarge, Unauthenticated
 from smartguard.service_layer import alert_preferences
 from smartguard.service_layer.alert_preferences import mask_phone
 from smartguard.service_layer.messages import OutboxMessage, OutboxStatus
@@ -72,8 +71,9 @@ def outbox_view(m: OutboxMessage) -> dict[str, Any]:
 @router.get("/cards/{card_id}/alerts")
 def get_alert_preferences(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     """Which channels each kind of alert goes to, and the balance-change threshold."""
-    prefs = _app(request).read(lambda uow: alert_preferences.get_preferences(uow, p.actor, card_id))
-    return a.preferences_to_dict(prefs)
+    app = _app(request)
+    prefs = app.read(lambda uow: alert_preferences.get_preferences(uow, p.actor, card_id))
+    return _shown(app, prefs)
 
 
 @router.put("/cards/{card_id}/alerts")
@@ -84,7 +84,18 @@ async def put_alert_preferences(card_id: str, body: PreferencesIn, request: Requ
     new = a.preferences(body.channels, body.balance_threshold)
     saved = await app.awrite(
         lambda uow: alert_preferences.set_preferences(uow, app.ctx, p.actor, card_id, new))
-    return a.preferences_to_dict(saved)
+    return _shown(app, saved)
+
+
+def _shown(app: App, prefs: a.AlertPreferences) -> dict[str, Any]:
+    """The preferences as this bank sends them: a channel it has not set up (webhooks
+    without URLs) is not listed, though the choice is kept for when it is."""
+    written = app.settings.alerts.written_channels
+    found = a.preferences_to_dict(prefs)
+    found["channels"] = {kind: [c for c in chosen if c in written]
+                         for kind, chosen in found["channels"].items()}
+    found["available"] = sorted(written)
+    return found
 
 
 @router.put("/cardholders/{cardholder_id}/phone")
@@ -137,7 +148,7 @@ async def sms_inbound(request: Request) -> dict[str, Any]:
         raise NotFound("the inbound SMS hook is not configured")
     raw = await request.body()
     if len(raw) > MAX_INBOUND:
-        raise InvalidInput("body", f"larger than {MAX_INBOUND} bytes", "too_large")
+        raise TooLarge(f"the body is larger than {MAX_INBOUND} bytes")
     if not signing.verify(raw, request.headers.get(signing.HEADER, ""), secrets):
         raise Unauthenticated("missing, stale or wrong SmartGuard-Signature")
     body = parse_body(InboundIn, raw)

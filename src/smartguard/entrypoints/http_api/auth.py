@@ -9,8 +9,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
 from fastapi.exceptions import RequestValidationError
+from fastapi.security import APIKeyHeader, HTTPBearer
 from pydantic import BaseModel, ValidationError
 
 from smartguard.bootstrap import App
@@ -64,7 +65,17 @@ def token_from(headers: Mapping[str, str]) -> str:
     raise Unauthenticated("an API key is required (Authorization: Bearer <key>)")
 
 
-async def principal(request: Request) -> Principal:
+#: How the OpenAPI document declares the key (the Authorize button); the key itself is read
+#: by :func:`token_from`, the one place, also used by the authorize fast path.
+BEARER = HTTPBearer(scheme_name="bearer", bearerFormat="sg_<id>_<secret>",
+                    description="Authorization: Bearer <key>", auto_error=False)
+API_KEY = APIKeyHeader(name="X-API-Key", scheme_name="apiKey",
+                       description="the same key in X-API-Key", auto_error=False)
+
+
+async def principal(request: Request,
+                    _bearer: Annotated[object, Security(BEARER)] = None,
+                    _api_key: Annotated[object, Security(API_KEY)] = None) -> Principal:
     cache: KeyCache = request.app.state.keys
     return Principal(cache.verify(token_from(request.headers)))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from time import perf_counter
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -22,11 +23,14 @@ from smartguard.domain.transactions import (
     Posting,
     ReversalRequest,
     TerminalType,
+    check_consistent,
 )
 from smartguard.entrypoints.http_api.auth import Principal, parse_body, require
 from smartguard.service_layer import authorize as az
 from smartguard.service_layer import postings, reverse
+from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import AuthorizationRecord, ReversalStatus, Role
+from smartguard.service_layer.telemetry import HTTP
 
 router = APIRouter(prefix="/v1", tags=["authorization"])
 Amount = Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)]
@@ -107,6 +111,7 @@ def to_request(body: AuthorizationIn) -> AuthorizationRequest:
     region = province_code(body.region, "region") if body.region and country == "CN" \
         else None
     check_amount("amount", body.amount, zero=body.kind is MessageKind.BALANCE_INQUIRY)
+    check_consistent(body.kind, body.amount, body.terminal)
     return AuthorizationRequest(
         kind=body.kind, amount=body.amount, currency=currency,
         billing_amount=body.amount if body.billing_amount is None else body.billing_amount,
@@ -175,8 +180,16 @@ async def authorize_json(app: App, raw: bytes) -> dict[str, Any]:
     ref = card_ref(app, body.pan, body.card_id)
     req = to_request(body)
     given = body.billing_amount is not None
-    result = await app.awrite(
-        lambda uow: az.authorize(uow, app.ctx, ref, req, billing_given=given), ref.lock)
+
+    def job(uow: UnitOfWork) -> tuple[az.AuthorizationResult, float]:
+        started = perf_counter()
+        found = az.authorize(uow, app.ctx, ref, req, billing_given=given)
+        return found, perf_counter() - started
+
+    submitted = perf_counter()
+    result, seconds = await app.awrite(job, ref.lock)
+    app.telemetry.decided(HTTP, result.record, seconds, perf_counter() - submitted,
+                          result.duplicate)
     return authorization_out(result)
 
 

@@ -12,6 +12,7 @@ from smartguard.domain.cards import StatusAction
 from smartguard.domain.challenges import ChallengeStatus
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.models import AuditOut, CardOut, ChallengeOut, DecisionOut
 from smartguard.entrypoints.http_api.views import (
     audit_view,
     card_view,
@@ -73,7 +74,7 @@ async def open_account(cardholder_id: str, body: AccountIn, request: Request,
             "balance": a.balance}
 
 
-@router.post("/cards", status_code=201)
+@router.post("/cards", status_code=201, response_model=CardOut)
 async def enrol_card(body: CardIn, request: Request, p: Enroller) -> dict[str, Any]:
     app = _app(request)
     rec = await app.awrite(lambda uow: cards.enrol_card(
@@ -81,12 +82,12 @@ async def enrol_card(body: CardIn, request: Request, p: Enroller) -> dict[str, A
     return card_view(rec)
 
 
-@router.get("/cards/{card_id}")
+@router.get("/cards/{card_id}", response_model=CardOut)
 def get_card(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     return card_view(_app(request).read(lambda uow: cards.card_for(uow, p.actor, card_id)))
 
 
-@router.get("/cards")
+@router.get("/cards", response_model=list[CardOut])
 def find_cards(request: Request, _: Operator, last4: str | None = None,
                phone: str | None = None) -> list[dict[str, Any]]:
     """Find cards by last 4 digits and/or phone (operators)."""
@@ -102,35 +103,35 @@ async def _change(request: Request, p: Principal, card_id: str,
     return card_view(rec)
 
 
-@router.post("/cards/{card_id}/freeze")
+@router.post("/cards/{card_id}/freeze", response_model=CardOut)
 async def freeze(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     """Freeze (stop) the card: no money leaves it until it is unfrozen."""
     return await _change(request, p, card_id, StatusAction.FREEZE)
 
 
-@router.post("/cards/{card_id}/unfreeze")
+@router.post("/cards/{card_id}/unfreeze", response_model=CardOut)
 async def unfreeze(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     """Unfreeze a card the cardholder froze (never one the bank blocked)."""
     return await _change(request, p, card_id, StatusAction.UNFREEZE)
 
 
-@router.post("/cards/{card_id}/block")
+@router.post("/cards/{card_id}/block", response_model=CardOut)
 async def block(card_id: str, request: Request, p: Operator) -> dict[str, Any]:
     """Block the card (operators; e.g. reported lost). Only an operator lifts it."""
     return await _change(request, p, card_id, StatusAction.BLOCK)
 
 
-@router.post("/cards/{card_id}/unblock")
+@router.post("/cards/{card_id}/unblock", response_model=CardOut)
 async def unblock(card_id: str, request: Request, p: Operator) -> dict[str, Any]:
     return await _change(request, p, card_id, StatusAction.UNBLOCK)
 
 
-@router.post("/cards/{card_id}/close")
+@router.post("/cards/{card_id}/close", response_model=CardOut)
 async def close(card_id: str, request: Request, p: Operator) -> dict[str, Any]:
     return await _change(request, p, card_id, StatusAction.CLOSE)
 
 
-@router.get("/cards/{card_id}/decisions")
+@router.get("/cards/{card_id}/decisions", response_model=list[DecisionOut])
 def list_decisions(card_id: str, request: Request, p: Holder,
                    limit: Annotated[int, Query(ge=1, le=500)] = 50,
                    language: str = "en") -> list[dict[str, Any]]:
@@ -141,7 +142,7 @@ def list_decisions(card_id: str, request: Request, p: Holder,
     return [decision_view(r, language, back) for r, back in _app(request).read(job)]
 
 
-@router.get("/cards/{card_id}/audit")
+@router.get("/cards/{card_id}/audit", response_model=list[AuditOut])
 def card_audit(card_id: str, request: Request, p: Holder,
                limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
     def job(uow: UnitOfWork) -> list[Any]:
@@ -151,7 +152,7 @@ def card_audit(card_id: str, request: Request, p: Holder,
     return [audit_view(e) for e in _app(request).read(job)]
 
 
-@router.get("/cards/{card_id}/challenges")
+@router.get("/cards/{card_id}/challenges", response_model=list[ChallengeOut])
 def card_challenges(card_id: str, request: Request, p: Holder,
                     status: ChallengeStatus | None = None) -> list[dict[str, Any]]:
     def job(uow: UnitOfWork) -> list[Any]:

@@ -22,6 +22,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (e.Unauthenticated, 401),
     (e.Forbidden, 403),
     (e.StoreUnavailable, 503),
+    (e.TooLarge, 413),
 ]
 
 
@@ -59,6 +60,11 @@ def smartguard_error(exc: e.SmartGuardError, path: str) -> tuple[int, dict[str, 
     return status, error_body(exc.code, message, fields)
 
 
+#: Fields holding an amount of money: a bad one (negative, fractional, too large, not a
+#: number) is ``invalid_amount``, as docs/decisions.md says, whichever check refused it.
+AMOUNT_FIELDS = frozenset({"amount", "billing_amount", "actual_amount"})
+
+
 def validation_error(errors: Sequence[Any]) -> tuple[int, dict[str, Any]]:
     """Status and body for request validation errors (400 for JSON that does not parse)."""
     if any(err.get("type") == "json_invalid" for err in errors):
@@ -66,7 +72,9 @@ def validation_error(errors: Sequence[Any]) -> tuple[int, dict[str, Any]]:
     fields = [{"field": _location(tuple(err["loc"])), "message": str(err["msg"])}
               for err in errors]
     message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
-    return 422, error_body("validation_error", message, fields)
+    amounts = all(str(err["loc"][-1]) in AMOUNT_FIELDS for err in errors if err["loc"])
+    return 422, error_body("invalid_amount" if amounts else "validation_error", message,
+                           fields)
 
 
 def auth_headers(status: int) -> dict[str, str] | None:

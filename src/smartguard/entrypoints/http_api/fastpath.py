@@ -11,6 +11,7 @@ endpoint in OpenAPI (and serves it if this layer is not installed).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
+from time import perf_counter
 from typing import Any
 
 import orjson
@@ -22,6 +23,7 @@ from smartguard.bootstrap import App
 from smartguard.entrypoints.http_api import errors
 from smartguard.entrypoints.http_api.auth import KeyCache, Roles, token_from
 from smartguard.service_layer.records import Role
+from smartguard.service_layer.telemetry import HTTP
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -38,11 +40,13 @@ log = structlog.get_logger("smartguard.http")
 class AuthorizeFastPath:
     def __init__(self, app: ASGIApp, sg: App, keys: KeyCache) -> None:
         self.app, self.sg, self.keys = app, sg, keys
+        self.timed = sg.telemetry.request_seconds[HTTP]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
+        started = perf_counter()
         body = await _read(receive)
         if body is None:
             status, payload, headers = 413, errors.error_body(
@@ -50,6 +54,7 @@ class AuthorizeFastPath:
         else:
             status, payload, headers = await self._answer(scope, body)
         await _respond(send, status, orjson.dumps(payload), headers)
+        self.timed.since(started)
 
     async def _answer(self, scope: Scope, body: bytes
                       ) -> tuple[int, dict[str, Any], dict[str, str] | None]:

@@ -35,10 +35,16 @@ class PlacesIn(Strict):
     places: list[str] = Field(default_factory=list, description="At most 3")
 
 
+_WALL_CLOCK = ("HH:MM, wall-clock time in the cardholder's zone (HH:MM:00 is accepted too; "
+               "other seconds are invalid_input)")
+
+
 class NightLockIn(Strict):
     enabled: StrictBool
-    start: time = time(23, 0)
-    end: time = time(5, 0)
+    start: time = Field(time(23, 0), description=_WALL_CLOCK, examples=["23:00"],
+                        json_schema_extra={"default": "23:00"})
+    end: time = Field(time(5, 0), description=_WALL_CLOCK, examples=["05:00"],
+                      json_schema_extra={"default": "05:00"})
     scope: Literal["domestic", "all"] = "domestic"
 
 

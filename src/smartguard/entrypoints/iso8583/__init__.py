@@ -14,5 +14,11 @@ def service(sg: App) -> IsoServer | IsoWorkers:
     s = sg.settings.iso
     tls = tls_context(s)  # refuse bad TLS settings at start, in either mode
     if s.workers > 0:
-        return IsoWorkers(sg, s.workers)
-    return IsoServer(gateway_for(sg), s.host, s.port, limits(s), tls)
+        workers = IsoWorkers(sg, s.workers)
+        sg.telemetry.probes["iso8583_fronts"] = workers.running
+        sg.telemetry.ready["iso8583_listening"] = lambda: workers.running() > 0
+        return workers
+    server = IsoServer(gateway_for(sg), s.host, s.port, limits(s), tls)
+    sg.telemetry.probes["iso8583_connections"] = lambda: len(server.connections)
+    sg.telemetry.ready["iso8583_listening"] = server.listening
+    return server

@@ -37,7 +37,8 @@ log = structlog.get_logger("smartguard.iso8583")
 
 def front_settings(settings: Settings) -> dict[str, Any]:
     """What a front needs on its command line (the secret comes on standard input)."""
-    return {"iso": asdict(settings.iso), "log_level": settings.log_level}
+    return {"iso": asdict(settings.iso), "log_level": settings.log_level,
+            "log_format": settings.log_format}
 
 
 async def run_front(fd: int, core: Path, settings: IsoSettings, secret: bytes) -> None:
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     values = json.loads(args.settings)
     settings = IsoSettings(**values["iso"])
-    logs.configure(values["log_level"])
+    logs.configure(values["log_level"], values["log_format"])
     secret = bytes.fromhex(sys.stdin.readline().strip())
     if not secret:
         raise SystemExit("the front expects the secret on its standard input")

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
+from time import perf_counter
 from typing import Any, Protocol
 
 import structlog
@@ -36,13 +37,14 @@ from smartguard.service_layer import reverse as rv
 from smartguard.service_layer.authorize import CardRef
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.telemetry import ISO8583, Histogram
 
 Reply = Callable[[bytes | None], None]
 log = structlog.get_logger("smartguard.iso8583")
 
 
 class Handler(Protocol):
-    def handle(self, message: bytes, reply: Reply) -> None: ...
+    def handle(self, message: bytes, reply: Reply, peer: str = "") -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,7 @@ class StoreAnswer:
     approval_code: str | None = None
     balance: int | None = None
     currency: str | None = None
+    reason: str | None = None  # why a request was refused (logged where it is answered)
 
 
 ACKNOWLEDGED = StoreAnswer(AnswerKind.ACKNOWLEDGED, APPROVED)
@@ -92,30 +95,59 @@ class Gateway:
     """Decode; answer network management and bad input at once; map authorizations and
     reversals (hashing the PAN), ``submit`` them to the store part, encode its answer."""
 
-    def __init__(self, hash_pan: Callable[[str], str], submit: Submit) -> None:
+    def __init__(self, hash_pan: Callable[[str], str], submit: Submit,
+                 timed: Histogram | None = None) -> None:
         self.hash_pan = hash_pan
         self.submit = submit
+        self.timed = timed  # seconds from a message's bytes to its answer's
 
-    def handle(self, message: bytes, reply: Reply) -> None:
-        fields = _decode_or_answer(message, reply)
+    def handle(self, message: bytes, reply: Reply, peer: str = "") -> None:
+        """``peer``: the connection's remote address, for the logs."""
+        if self.timed is not None:
+            reply = _timed(reply, self.timed)
+        fields = _decode_or_answer(message, reply, peer)
         if fields is None:
             return
         if fields["t"] not in m.AUTHORIZATIONS and fields["t"] not in m.REVERSALS:
-            _answer_other(fields, reply)
+            _answer_other(fields, reply, peer)
             return
         try:
             work = to_work(fields, self.hash_pan)
         except e.SmartGuardError as exc:
-            encode_or_close(answer_fields(fields, failed(exc, fields.get("t"),
-                                                         fields.get("11"))), reply)
+            send_answer(fields, failed(exc), reply, peer)
             return
-        self.submit(work, lambda answer: encode_or_close(answer_fields(fields, answer),
-                                                         reply))
+        self.submit(work, lambda found: send_answer(fields, found, reply, peer))
+
+
+def send_answer(fields: codec.Fields, found: StoreAnswer, reply: Reply, peer: str) -> None:
+    """Send the answer to the request ``fields``; a refusal is logged here, where the
+    request's peer, MTI and STAN are known."""
+    if found.kind is AnswerKind.REFUSED:
+        where = {"peer": peer, "mti": fields.get("t"), "stan": fields.get("11")}
+        if found.response_code == m.SYSTEM_ERROR:
+            log.error("request_failed", **where, error=found.reason)
+        elif found.response_code == m.FORMAT_ERROR:
+            log.warning("format_error", **where, reason=found.reason)
+        else:
+            log.info("request_refused", **where, response_code=found.response_code,
+                     reason=found.reason)
+    encode_or_close(answer_fields(fields, found), reply, peer)
+
+
+def _timed(reply: Reply, histogram: Histogram) -> Reply:
+    started = perf_counter()
+
+    def timed(answer: bytes | None) -> None:
+        reply(answer)
+        histogram.observe(perf_counter() - started)
+
+    return timed
 
 
 def gateway_for(app: App) -> Gateway:
     """The whole gateway in one process: the store part is a call."""
-    return Gateway(app.ctx.hash_pan, StorePart(app).submit)
+    return Gateway(app.ctx.hash_pan, StorePart(app).submit,
+                   app.telemetry.request_seconds[ISO8583])
 
 
 def to_work(fields: codec.Fields, hash_pan: Callable[[str], str]) -> Work:
@@ -138,46 +170,55 @@ class StorePart:
     def submit(self, work: Work, done: Done) -> None:
         ctx = self.app.ctx
         job: Callable[[UnitOfWork], Any]
-        answer: Callable[[Any], StoreAnswer]
+        answer: Callable[[Any, float], StoreAnswer]
         if isinstance(work, Authorize):
-            job, answer = partial(_authorize, ctx, work), _decided
-            stan, lock = work.request.stan, work.ref.lock
+            job, answer = partial(_authorize, ctx, work), self._decided
+            _stan, lock = work.request.stan, work.ref.lock
         else:
             job, answer = partial(_reverse, ctx, work), _acknowledged
-            stan, lock = work.reversal.stan, work.ref.lock if work.ref else None
+            _stan, lock = work.reversal.stan, work.ref.lock if work.ref else None
+        submitted = perf_counter()
 
         def end(result: Any, error: BaseException | None) -> None:
-            done(answer(result) if error is None else failed(error, None, stan))
+            if error is not None:
+                done(failed(error))
+            else:
+                done(answer(result, submitted))
 
         self.app.writer.submit_call(job, end, lock)  # no future per request: the hot path
 
 
-def _authorize(ctx: Context, work: Authorize, uow: UnitOfWork) -> az.AuthorizationResult:
-    return az.authorize(uow, ctx, work.ref, work.request, billing_given=work.billing_given)
+    def _decided(self, timed: tuple[az.AuthorizationResult, float], submitted: float
+                 ) -> StoreAnswer:
+        result, seconds = timed
+        r = result.record
+        self.app.telemetry.decided(ISO8583, r, seconds, perf_counter() - submitted,
+                                   result.duplicate)
+        return StoreAnswer(AnswerKind.DECIDED, r.response_code, r.approval_code,
+                           r.balance_after, result.card.account.currency)
+
+
+def _authorize(ctx: Context, work: Authorize, uow: UnitOfWork
+               ) -> tuple[az.AuthorizationResult, float]:
+    """The use case, and the seconds it took (its batch's COMMIT not counted)."""
+    started = perf_counter()
+    result = az.authorize(uow, ctx, work.ref, work.request, billing_given=work.billing_given)
+    return result, perf_counter() - started
 
 
 def _reverse(ctx: Context, work: Reverse, uow: UnitOfWork) -> rv.ReversalResult:
     return rv.reverse(uow, ctx, work.reversal, work.ref)
 
 
-def _decided(result: az.AuthorizationResult) -> StoreAnswer:
-    r = result.record
-    return StoreAnswer(AnswerKind.DECIDED, r.response_code, r.approval_code, r.balance_after,
-                       result.card.account.currency)
-
-
-def _acknowledged(result: rv.ReversalResult) -> StoreAnswer:
+def _acknowledged(result: rv.ReversalResult, submitted: float) -> StoreAnswer:
     return ACKNOWLEDGED
 
 
-def failed(exc: BaseException, mti: str | None, stan: str | None) -> StoreAnswer:
-    """The answer for ``exc``: its response code, logged when it is ours to look at."""
+def failed(exc: BaseException) -> StoreAnswer:
+    """The answer for ``exc``: its response code, and why (for the log)."""
     code = m.response_code_for(exc)
-    if code == m.SYSTEM_ERROR:
-        log.error("request_failed", mti=mti, stan=stan, error=f"{type(exc).__name__}: {exc}")
-    elif code == m.FORMAT_ERROR:
-        log.warning("format_error", mti=mti, stan=stan, reason=str(exc))
-    return StoreAnswer(AnswerKind.REFUSED, code)
+    reason = f"{type(exc).__name__}: {exc}" if code == m.SYSTEM_ERROR else str(exc)
+    return StoreAnswer(AnswerKind.REFUSED, code, reason=reason)
 
 
 def answer_fields(fields: codec.Fields, answer: StoreAnswer) -> codec.Fields | None:
@@ -191,7 +232,7 @@ def answer_fields(fields: codec.Fields, answer: StoreAnswer) -> codec.Fields | N
     return m.error_answer(fields, answer.response_code)
 
 
-def encode_or_close(fields: codec.Fields | None, reply: Reply) -> None:
+def encode_or_close(fields: codec.Fields | None, reply: Reply, peer: str = "") -> None:
     """Send ``fields``; when there is no answer to give or it cannot be encoded, close."""
     if fields is None:
         reply(None)
@@ -199,34 +240,43 @@ def encode_or_close(fields: codec.Fields | None, reply: Reply) -> None:
     try:
         reply(codec.encode(fields))
     except Exception as exc:  # an echoed field our spec cannot carry
-        log.warning("answer_not_encodable", mti=fields.get("t"), stan=fields.get("11"),
+        log.warning("answer_not_encodable", peer=peer, mti=fields.get("t"),
+                    stan=fields.get("11"),
                     error=type(exc).__name__)
         reply(None)
 
 
-def _decode_or_answer(message: bytes, reply: Reply) -> codec.Fields | None:
+def _decode_or_answer(message: bytes, reply: Reply, peer: str) -> codec.Fields | None:
     """The message's fields, or None after answering a format error (code 30) when its
     MTI and STAN can be read, or closing the connection when they cannot."""
     try:
-        return codec.decode(message)
+        fields = codec.decode(message)
     except codec.FrameError as exc:
         answer = m.error_answer(exc.fields, m.FORMAT_ERROR)
-        log.warning("format_error", reason=exc.reason, mti=exc.fields.get("t"),
-                    stan=exc.fields.get("11"), answered=answer is not None)
-        encode_or_close(answer, reply)
+        log.warning("format_error", peer=peer, mti=exc.fields.get("t"),
+                    stan=exc.fields.get("11"), reason=exc.reason, answered=answer is not None)
+        encode_or_close(answer, reply, peer)
         return None
+    mti = fields.get("t", "")
+    if len(mti) != 4 or not mti.isdigit() or not mti.isascii():  # "9X9Z", "p200"
+        log.warning("format_error", peer=peer, mti=mti, stan=fields.get("11"),
+                    reason="the MTI is not 4 digits", answered=False)
+        reply(None)
+        return None
+    return fields
 
 
-def _answer_other(fields: codec.Fields, reply: Reply) -> None:
+def _answer_other(fields: codec.Fields, reply: Reply, peer: str) -> None:
     """A message SmartGuard does not handle: 0810 for network management, 12 (invalid
     transaction) for another request; a response sent to us is logged and dropped."""
     mti = fields.get("t", "")
     if mti in m.NETWORK:
-        log.info("network_management", code=fields.get("70"),
+        log.info("network_management", peer=peer, mti=mti, stan=fields.get("11"),
+                 network_code=fields.get("70"),
                  action=m.NETWORK_CODES.get(fields.get("70", ""), "unknown"))
-        encode_or_close(m.network_answer(fields), reply)
+        encode_or_close(m.network_answer(fields), reply, peer)
     elif m.response_mti(mti) is None:
-        log.warning("unexpected_message", mti=mti)
+        log.warning("unexpected_message", peer=peer, mti=mti, stan=fields.get("11"))
         reply(b"")
     else:
-        encode_or_close(m.error_answer(fields, m.INVALID_TRANSACTION), reply)
+        encode_or_close(m.error_answer(fields, m.INVALID_TRANSACTION), reply, peer)

@@ -111,19 +111,21 @@ class WorkMessage:
 @dataclass(frozen=True, slots=True)
 class AnswerMessage:
     """Core to front: the answer to the work message with the same id; on the wire
-    ``[id, kind, response_code, approval_code, balance, currency]``."""
+    ``[id, kind, response_code, approval_code, balance, currency, reason]``."""
 
     id: int
     answer: StoreAnswer
 
     def wire(self) -> list[Any]:
         a = self.answer
-        return [self.id, a.kind, a.response_code, a.approval_code, a.balance, a.currency]
+        return [self.id, a.kind, a.response_code, a.approval_code, a.balance, a.currency,
+                a.reason]
 
     @classmethod
     def from_wire(cls, item: list[Any]) -> AnswerMessage:
-        rid, kind, code, approval, balance, currency = item
-        return cls(rid, StoreAnswer(_ANSWER_KINDS[kind], code, approval, balance, currency))
+        rid, kind, code, approval, balance, currency, reason = item
+        return cls(rid, StoreAnswer(_ANSWER_KINDS[kind], code, approval, balance, currency,
+                                    reason))
 
 
 HEADER = 4
@@ -225,7 +227,8 @@ class CoreLink:
             log.error("core_link_bad_message", error=type(exc).__name__)
             rid = item[0] if isinstance(item, list) and item else None
             if isinstance(rid, int):
-                out.add(AnswerMessage(rid, StoreAnswer(AnswerKind.REFUSED, "96")))
+                out.add(AnswerMessage(rid, StoreAnswer(AnswerKind.REFUSED, "96",
+                                                      reason="bad link message")))
             return
         self.handle(message.work, _answer_to(out, message.id))
 

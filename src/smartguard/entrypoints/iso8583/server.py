@@ -93,7 +93,7 @@ class _Connection(asyncio.Protocol):
         for message in frames.messages:
             if message:  # a zero-length frame is a keep-alive
                 self.in_flight += 1
-                self.server.handler.handle(message, self._reply)
+                self.server.handler.handle(message, self._reply, self.peer)
         if frames.too_large:
             log.warning("frame_too_large", peer=self.peer, length=frames.too_large,
                         limit=self.limits.max_message)
@@ -182,6 +182,9 @@ class IsoServer:
         self.port = self._server.sockets[0].getsockname()[1]
         self._sweeper = asyncio.create_task(self._sweep())
         log.info("iso8583_listening", host=self.host, port=self.port, tls=self.tls is not None)
+
+    def listening(self) -> bool:
+        return self._server is not None and self._server.is_serving()
 
     async def _sweep(self) -> None:
         """Close connections idle for longer than the idle timeout."""

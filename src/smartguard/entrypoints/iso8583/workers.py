@@ -52,6 +52,10 @@ class IsoWorkers:
         log.info("iso8583_listening", host=self.settings.iso.host, port=self.port,
                  fronts=self.count)
 
+    def running(self) -> int:
+        """Front processes alive (each serves the port once started)."""
+        return sum(1 for proc in self._fronts if proc.poll() is None)
+
     def _bound_socket(self) -> socket.socket:
         """Bound but not listening: the port accepts connections only once a front
         serves it (the front's server calls listen)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.name": ("SmartGuard 智能卫士", "SmartGuard"),
+    "test_clock.banner": ("测试环境：时钟已设定为", "Test environment: the clock is set to"),
     "a11y.skip": ("跳到正文", "Skip to content"),
     "nav.label": ("页面导航", "Sections"),
     "nav.sign_out": ("退出", "Sign out"),

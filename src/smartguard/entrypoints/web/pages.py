@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
 from fastapi.routing import APIRoute
@@ -81,10 +82,18 @@ def render(request: Request, template: str, title: str, *, lang: str,
         "t": i18n.translator(lang), "lang": lang, "csrf": csrf, "title": title,
         "area": area_of(request), "signed_in": visitor is not None,
         "path": request.url.path, "errors": {}, "values": {}, "notice": None,
-        "notice_bad": False, "preview": None, "preview_for": None, **context,
+        "notice_bad": False, "preview": None, "preview_for": None,
+        "test_clock": _test_clock(w.sg), **context,
     }
     html = w.env.get_template(template).render(values)
     return finish(request, HTMLResponse(html, status))
+
+
+def _test_clock(sg: App) -> str | None:
+    """A test environment's clock, for the banner every page shows while it is set."""
+    if not sg.settings.test_clock:
+        return None
+    return sg.ctx.clock().astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
 
 
 def redirect(request: Request, url: str) -> Response:

@@ -1,0 +1,112 @@
+"""Response models of the card endpoints: what ``views.py`` builds, declared for the
+OpenAPI document (and checked by FastAPI on the way out), each with an example."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from smartguard.entrypoints.http_api.authorizations import ReasonOut
+
+
+class CardholderOut(BaseModel):
+    id: str = Field(examples=["ch_5c1f0e9a2b7d4a61"])
+    name: str = Field(examples=["王芳 Wang Fang"])
+    phone: str = Field(description="masked", examples=["+86138****0001"])
+    language: str = Field(examples=["zh-CN"])
+    timezone: str = Field(examples=["Asia/Shanghai"])
+
+
+class AccountOut(BaseModel):
+    id: str = Field(examples=["acc_1d2e3f4a5b6c7d8e"])
+    currency: str = Field(examples=["CNY"])
+    balance: int = Field(description="minor units (fen)", examples=[1_000_000])
+
+
+class CardOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "card_1a237619c0f000db46f484", "masked_pan": "622202******0017",
+        "last4": "0017", "product": "debit_standard", "status": "active",
+        "cardholder": {"id": "ch_5c1f0e9a2b7d4a61", "name": "王芳 Wang Fang",
+                       "phone": "+86138****0001", "language": "zh-CN",
+                       "timezone": "Asia/Shanghai"},
+        "account": {"id": "acc_1d2e3f4a5b6c7d8e", "currency": "CNY", "balance": 1_000_000},
+        "controls": {"night_lock": {"enabled": False, "start": "23:00", "end": "05:00"}}}]})
+
+    id: str
+    masked_pan: str = Field(description="first 6 and last 4; the PAN is never stored")
+    last4: str
+    product: str
+    status: str = Field(description="active, frozen, blocked or closed")
+    cardholder: CardholderOut
+    account: AccountOut
+    controls: dict[str, Any] = Field(description="every protection (docs/api.md)")
+
+
+class ReversalApplied(BaseModel):
+    reversal_id: str
+    at: str
+    given_back: int | None
+    actual_amount: int | None
+    partial: bool
+
+
+class DecisionOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "authorization_id": "auth_0c9d8e7f", "received_at": "2026-12-02T08:00:00+00:00",
+        "kind": "purchase", "amount": 10_000, "currency": "CNY", "billing_amount": 10_000,
+        "channel": "pos", "terminal": "pos", "entry_mode": "chip", "card_present": True,
+        "merchant_id": "SHOP1", "merchant_name": "Shop One", "country": "CN",
+        "region": "CN-BJ", "outcome": "decline", "response_code": "57",
+        "reasons": [{"reason": "night_lock", "detail": "23:00-05:00",
+                     "message": "Declined by your night lock (23:00-05:00)."}],
+        "balance_after": 1_000_000, "challenge_id": None, "reversed_at": None,
+        "reversal": None}]})
+
+    authorization_id: str
+    received_at: str
+    kind: str
+    amount: int
+    currency: str
+    billing_amount: int
+    channel: str
+    terminal: str
+    entry_mode: str
+    card_present: bool
+    merchant_id: str
+    merchant_name: str
+    country: str
+    region: str | None
+    outcome: str
+    response_code: str
+    reasons: list[ReasonOut]
+    balance_after: int
+    challenge_id: str | None
+    reversed_at: str | None
+    reversal: ReversalApplied | None
+
+
+class AuditOut(BaseModel):
+    at: str = Field(examples=["2026-12-02T08:00:00+00:00"])
+    actor: str = Field(examples=["cardholder:ch_5c1f0e9a2b7d4a61"])
+    channel: str = Field(examples=["web"])
+    action: str = Field(examples=["set_protection"])
+    card_id: str | None
+    old: Any = Field(examples=[{"enabled": False}])
+    new: Any = Field(examples=[{"enabled": True}])
+
+
+class ChallengeOut(BaseModel):
+    id: str = Field(examples=["chl_7a6b5c4d"])
+    card_id: str
+    authorization_id: str | None
+    reason: str = Field(examples=["magstripe_verification"])
+    merchant_id: str
+    merchant_name: str
+    amount: int
+    currency: str
+    status: str = Field(examples=["pending"])
+    created_at: str
+    expires_at: str
+    resolved_at: str | None
