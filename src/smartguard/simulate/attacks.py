@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from smartguard.simulate import draw, places
 from smartguard.simulate.model import Attack, AttackKind, Binding, Event, Holder, Payment
-from smartguard.simulate.requests import request
-from smartguard.simulate.scenario import Scenario
+from smartguard.simulate.requests import request, request_for
+from smartguard.simulate.scenario import YUAN, Scenario
 
 Maker = Callable[[random.Random, Holder, Attack, Mapping[str, Any]], list[Event]]
 
@@ -59,12 +60,18 @@ def _budget(h: Holder, p: Mapping[str, Any]) -> int:
 
 
 def _capped(payments: list[Payment], budget: int) -> list[Event]:
-    """The transactions a crew would try, within what it thinks the card holds."""
+    """The transactions a crew would try within what it thinks the card holds: a step
+    larger than what is left asks for what is left (in hundreds of yuan), if anything."""
     out: list[Event] = []
     for pay in payments:
-        if pay.request.billing_amount > budget:
-            continue
-        budget -= pay.request.billing_amount
+        amount = pay.request.billing_amount
+        if amount > budget:
+            amount = budget // (100 * YUAN) * 100 * YUAN
+            if amount <= 0:
+                continue
+            q = pay.request
+            pay = replace(pay, request=request_for(q, amount))
+        budget -= amount
         out.append(pay)
     return out
 

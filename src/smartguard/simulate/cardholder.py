@@ -39,6 +39,8 @@ class Cardholder:
     def _awake(self, rng: random.Random, at: datetime, timezone: str) -> datetime:
         """``at``, or when the cardholder wakes if asleep then."""
         sleeps, wakes = (int(h) for h in self.p["sleep"])
+        if sleeps == wakes:
+            return at  # never asleep
         local = draw.local(at, timezone)
         asleep = local.hour >= sleeps or local.hour < wakes
         if not asleep:

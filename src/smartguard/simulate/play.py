@@ -29,7 +29,7 @@ from smartguard.simulate.model import (
     Trip,
 )
 from smartguard.simulate.requests import request
-from smartguard.simulate.tally import Tally
+from smartguard.simulate.tally import Tally, background
 
 
 @dataclass
@@ -49,6 +49,7 @@ class Player:
     dropped: set[int] = field(default_factory=set)  # attacks no longer run
     declines: Counter[int] = field(default_factory=Counter)  # in a row, per attack
     stopping: set[int] = field(default_factory=set)  # holders about to reply ZF
+    protected: set[int] = field(default_factory=set)  # a protection declined in the streak
 
     def push(self, at: datetime, reaction: Reaction) -> None:
         self.seq += 1
@@ -132,16 +133,26 @@ class Player:
         attack = self.plan.attacks[p.attack]
         outcome = r.record.outcome
         self.tally.fraud(uid, outcome, primary(r), p.request.billing_amount)
-        if outcome is Outcome.APPROVE:
-            self.declines[attack.id] = 0
-        else:
-            self.declines[attack.id] += 1
-            if self.declines[attack.id] >= int(self.params(attack.kind).get("gives_up", 99)):
-                self.dropped.add(attack.id)
+        self._streak(attack.id, attack.kind, outcome, primary(r))
         if attack.kind is AttackKind.SCAM:
             self._victim(uid, p, r, tries)
         else:
             respond.noticed(self, uow, uid, p)
+
+    def _streak(self, attack: int, kind: AttackKind, outcome: Outcome, v: Verdict | None
+                ) -> None:
+        """Declines in a row: after ``gives_up`` of them the criminals drop the card."""
+        if outcome is Outcome.APPROVE:
+            self.declines[attack] = 0
+            self.protected.discard(attack)
+            return
+        self.declines[attack] += 1
+        if not background(v):
+            self.protected.add(attack)
+        if self.declines[attack] >= int(self.params(kind).get("gives_up", 99)):
+            self.dropped.add(attack)
+            if attack not in self.protected:
+                self.tally.ended_by_background(attack)
 
     def params(self, kind: AttackKind) -> Mapping[str, Any]:
         return self.attack_params[kind.value]

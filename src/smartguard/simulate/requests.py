@@ -3,6 +3,8 @@ builds an :class:`AuthorizationRequest`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from smartguard.domain.transactions import (
     AuthorizationRequest,
     EntryMode,
@@ -44,3 +46,9 @@ def request(channel: str, fen: int, country: str, region: str | None, city: str,
         merchant_name=merchant, mcc=mcc, city=city if present else "",
         agreement_id=agreement,
     )
+
+
+def request_for(q: AuthorizationRequest, fen: int) -> AuthorizationRequest:
+    """``q`` for another amount (in the card's currency, and in the merchant's)."""
+    currency, amount = local_amount(q.country, fen)
+    return replace(q, amount=amount, currency=currency, billing_amount=fen)

@@ -17,6 +17,7 @@ class Step:
     planned: int  # fen
     lost: int = 0  # approved, fen
     background: bool = False  # declined by funds or the bank's ceiling (no protection)
+    tried: bool = False
 
 
 @dataclass(slots=True)
@@ -49,6 +50,7 @@ class Tally:
         step = self.steps.get(uid)
         if step is None:
             return
+        step.tried = True
         if outcome is Outcome.APPROVE:
             step.lost += amount
         elif background(primary) and not step.lost:
@@ -67,6 +69,13 @@ class Tally:
 
     def abandoned(self) -> None:
         self.honest.abandoned += 1
+
+    def ended_by_background(self, attack: int) -> None:
+        """The criminals gave up after declines no protection made: what they did not try
+        was not stopped by a protection either."""
+        for step in self.steps.values():
+            if step.attack == attack and not step.tried:
+                step.background = True
 
 
 def background(v: Verdict | None) -> bool:
