@@ -141,5 +141,5 @@ def test_a_scenario_file_overrides_and_a_typo_is_refused(tmp_path: Path):
     assert sc.attack("scam")["rate"] == load().attack("scam")["rate"]
     bad = tmp_path / "bad.toml"
     bad.write_text("[attacks.scam]\nconfirm = 0.5\n")
-    with pytest.raises(InvalidInput, match="attacks.scam.confirm"):
+    with pytest.raises(InvalidInput, match=r"attacks\.scam\.confirm"):
         load(bad)
