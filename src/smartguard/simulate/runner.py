@@ -9,6 +9,7 @@ import itertools
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def run(sc: Scenario, plan: Plan, config: Configuration, data_dir: Path,
         player = Player(app.ctx, plan, config, Cardholder(sc.cardholder, sc.run.seed),
                         Tally.of(plan), clock, sc.attacks)
         for first in range(0, len(plan.holders), ENROL_CHUNK):
-            player.cards += app.write(lambda uow, f=first: _enrol(uow, player, f))
+            player.cards += app.write(partial(_enrol, player=player, first=first))
         if config.learn:
             for h in plan.holders:
                 player.push(plan.measured_from, Reaction("learn", h.index))
