@@ -36,6 +36,7 @@ def _home(h: Holder) -> s.RegionLock:
 
 
 NIGHT = s.NightLock(True, time(23), time(5))
+NIGHT_ALL = s.NightLock(True, time(23), time(5), s.NightScope.ALL)
 LARGE = s.Verification(magstripe=False, large_purchase=True)
 BOTH = s.Verification(magstripe=True, large_purchase=True)
 
@@ -58,6 +59,8 @@ CONFIGURATIONS: tuple[Configuration, ...] = (
                                        verification=OFF)),
     Configuration("night_lock", "Night lock 23:00-05:00 alone",
                   lambda h: s.Controls(night_lock=NIGHT, verification=OFF)),
+    Configuration("night_lock_all", "Night lock 23:00-05:00 on every payment, alone",
+                  lambda h: s.Controls(night_lock=NIGHT_ALL, verification=OFF)),
     Configuration("overseas_cnp_lock", "Overseas card-not-present lock alone",
                   lambda h: s.Controls(overseas_cnp_lock=True, verification=OFF)),
     Configuration("magstripe_verification", "Magnetic-stripe verification alone",
