@@ -1,0 +1,88 @@
+"""The protection configurations compared side by side. Each says what a cardholder's card
+is set to at enrolment, whether balance and inquiry alerts reach them, and whether the
+check-up's recommendations are applied after the learning weeks.
+
+Only the protections that exist are here (SPEC 3.1-3.11); the controls beyond Smart Guard
+(3.12) and the bank's monitoring rules (3.13) are not built yet, so no configuration has
+them (docs/effectiveness.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import time
+
+from smartguard.domain.advisor.recommend import SAFE_LIMITS
+from smartguard.domain.controls import values as s
+from smartguard.domain.errors import InvalidInput
+from smartguard.simulate.model import Holder
+
+OFF = s.Verification(magstripe=False)  # every protection off, the stripe check too
+
+
+@dataclass(frozen=True, slots=True)
+class Configuration:
+    name: str
+    label: str
+    controls: Callable[[Holder], s.Controls]
+    alerts: bool = False  # balance-change, inquiry and decline alerts by SMS
+    learn: bool = False  # apply the check-up's recommendations after the learning weeks
+    sms: bool = True  # False: the bank sends no SMS at all (no SmartGuard: the baseline)
+
+
+def _home(h: Holder) -> s.RegionLock:
+    return s.RegionLock(True, (h.home.province,))
+
+
+NIGHT = s.NightLock(True, time(23), time(5))
+NIGHT_ALL = s.NightLock(True, time(23), time(5), s.NightScope.ALL)
+LARGE = s.Verification(magstripe=False, large_purchase=True)
+BOTH = s.Verification(magstripe=True, large_purchase=True)
+
+
+def _everything(h: Holder) -> s.Controls:
+    return s.Controls(region_lock=_home(h), overseas_lock=s.OverseasLock(True, ()),
+                      night_lock=NIGHT, overseas_cnp_lock=True, verification=BOTH,
+                      limits=dict(SAFE_LIMITS))
+
+
+CONFIGURATIONS: tuple[Configuration, ...] = (
+    Configuration("none", "Nothing on (no SMS at all)",
+                  lambda h: s.Controls(verification=OFF), sms=False),
+    Configuration("icbc_defaults", "ICBC's defaults (stripe check, alerts)",
+                  lambda h: s.Controls(), alerts=True),
+    Configuration("region_lock", "Region lock (home province) alone",
+                  lambda h: s.Controls(region_lock=_home(h), verification=OFF)),
+    Configuration("overseas_lock", "Overseas lock alone",
+                  lambda h: s.Controls(overseas_lock=s.OverseasLock(True, ()),
+                                       verification=OFF)),
+    Configuration("night_lock", "Night lock 23:00-05:00 alone",
+                  lambda h: s.Controls(night_lock=NIGHT, verification=OFF)),
+    Configuration("night_lock_all", "Night lock 23:00-05:00 on every payment, alone",
+                  lambda h: s.Controls(night_lock=NIGHT_ALL, verification=OFF)),
+    Configuration("overseas_cnp_lock", "Overseas card-not-present lock alone",
+                  lambda h: s.Controls(overseas_cnp_lock=True, verification=OFF)),
+    Configuration("magstripe_verification", "Magnetic-stripe verification alone",
+                  lambda h: s.Controls()),
+    Configuration("large_purchase_verification", "Large-purchase verification alone",
+                  lambda h: s.Controls(verification=LARGE)),
+    Configuration("limits", "Personal limits (safe defaults) alone",
+                  lambda h: s.Controls(verification=OFF, limits=dict(SAFE_LIMITS))),
+    Configuration("alerts", "Alerts and SMS stop-payment alone",
+                  lambda h: s.Controls(verification=OFF), alerts=True),
+    Configuration("checkup", "ICBC's defaults + the check-up's advice (learnt)",
+                  lambda h: s.Controls(), alerts=True, learn=True),
+    Configuration("recommended", "The recommended set (everything on, alerts)",
+                  _everything, alerts=True),
+)
+BY_NAME = {c.name: c for c in CONFIGURATIONS}
+
+
+def chosen(names: tuple[str, ...]) -> tuple[Configuration, ...]:
+    """The configurations named (all for none), in the table's order."""
+    unknown = [n for n in names if n not in BY_NAME]
+    if unknown:
+        raise InvalidInput("configurations", f"unknown: {', '.join(unknown)}; known: "
+                           + ", ".join(BY_NAME))
+    return tuple(c for c in CONFIGURATIONS if not names or c.name in names)
