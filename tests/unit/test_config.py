@@ -3,11 +3,13 @@ the alert tables; a setting in the wrong place is refused with where it belongs.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from smartguard.config import IsoSettings, load
+from smartguard.domain.controls.categories import Category
 from smartguard.domain.errors import InvalidInput
 
 
@@ -48,3 +50,28 @@ def test_the_store_timeout_is_read_and_bounded(tmp_path: Path) -> None:
     for bad in ("0", "-1", "600"):
         with pytest.raises(InvalidInput, match="store_timeout_s"):
             load(settings_file(tmp_path, f"store_timeout_s = {bad}\n"), data_dir=tmp_path)
+
+
+def test_the_controls_table_sets_each_categorys_cool_down(tmp_path: Path) -> None:
+    path = settings_file(tmp_path, "[controls]\ncooldown_hours = { gambling = 24, "
+                                   "money_transfer = 12, lottery = 0 }\n")
+    cooldowns = load(path, data_dir=tmp_path).cooldowns
+    assert cooldowns[Category.GAMBLING] == timedelta(hours=24)
+    assert cooldowns[Category.MONEY_TRANSFER] == timedelta(hours=12)
+    assert cooldowns[Category.LOTTERY] == timedelta(0)
+    assert cooldowns[Category.ADULT] == timedelta(0)  # the table's default
+
+
+def test_without_a_controls_table_gambling_and_lottery_wait_48_hours(tmp_path: Path) -> None:
+    cooldowns = load(None, data_dir=tmp_path).cooldowns
+    assert cooldowns[Category.GAMBLING] == cooldowns[Category.LOTTERY] == timedelta(hours=48)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[controls]\ncooldown_hours = { astrology = 1 }\n", "unknown category"),
+    ("[controls]\ncooldown_hours = { gambling = -1 }\n", "0 to 720 hours"),
+    ("[controls]\ncooldown = 1\n", r"unknown settings in \[controls\]: cooldown"),
+])
+def test_a_bad_controls_table_is_refused(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        load(settings_file(tmp_path, text), data_dir=tmp_path)
