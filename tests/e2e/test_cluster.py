@@ -325,6 +325,10 @@ def test_the_primary_lost_the_nodes_resume_on_the_promoted_standby(
           f"and decided once each; {len(answered)} approvals, all on the new primary")
 
 
+def readiness(node: Node) -> int:
+    return httpx.get(f"http://127.0.0.1:{node.http}/readyz", timeout=30).status_code
+
+
 async def one_purchase(node: Node, stan: int) -> Any:
     conn = await IsoConnection().open(node.iso)
     try:
@@ -340,13 +344,17 @@ def test_no_primary_answers_96_and_the_node_recovers_by_itself(
     node = Node("node", config).start(log)
     try:
         assert asyncio.run(one_purchase(node, 1))[0] == "00"
+        assert readiness(node) == 200
         pair.stop_both()
         down = [asyncio.run(one_purchase(node, stan)) for stan in (2, 3)]
+        not_ready = readiness(node)
         pair.start_both()
         up = [asyncio.run(one_purchase(node, stan)) for stan in (2, 4)]
+        ready_again = readiness(node)
     finally:
         node.stop()
     assert [a[0] for a in down] == ["96", "96"]  # failed closed, not hung
+    assert (not_ready, ready_again) == (503, 200)  # /readyz says so, and recovers
     assert "no PostgreSQL primary answered" in log.read_text(encoding="utf-8")
     assert [a[0] for a in up] == ["00", "00"]  # the same node, no restart; 2 resent
     approved = {int(stan) for stan, _, o, _, _ in stored(pair.url)["auths"] if o == "approve"}
