@@ -12,12 +12,13 @@ from typing import TypeVar
 from smartguard.adapters.sqlite import store as sqlite_store
 from smartguard.config import Settings, test_clock_start
 from smartguard.domain.errors import InvalidInput
+from smartguard.service_layer.batch_runner import BatchRunner
 from smartguard.service_layer.context import Context, shifted_clock
 from smartguard.service_layer.loop_writer import INLINE_COMMIT_MAX, LoopWriter
 from smartguard.service_layer.ports import RowLock, Store, UnitOfWork
 from smartguard.service_layer.telemetry import Telemetry
 from smartguard.service_layer.thread_writer import ThreadWriter
-from smartguard.service_layer.writer import BatchRunner, Writer
+from smartguard.service_layer.writer import Writer
 
 T = TypeVar("T")
 

@@ -15,9 +15,9 @@ from smartguard.config import load
 from smartguard.domain.pan import with_check_digit
 from smartguard.errors import StoreUnavailable
 from smartguard.service_layer import cards
+from smartguard.service_layer.batch_runner import BatchRunner
 from smartguard.service_layer.context import Actor
 from smartguard.service_layer.loop_writer import LoopWriter
-from smartguard.service_layer.writer import BatchRunner
 from tests.conftest import Clock
 
 ACTOR = Actor("test", "test")

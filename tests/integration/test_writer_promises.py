@@ -20,11 +20,12 @@ from smartguard.adapters.sqlite.store import upgrade as sqlite_upgrade
 from smartguard.domain.cards import Cardholder
 from smartguard.domain.errors import InvalidInput
 from smartguard.errors import StoreConflict, StoreDisconnected, StoreUnavailable
+from smartguard.service_layer.batch_runner import BatchRunner
 from smartguard.service_layer.loop_writer import LoopWriter
 from smartguard.service_layer.messages import OutboxMessage
 from smartguard.service_layer.ports import BatchUnitOfWork, UnitOfWork
 from smartguard.service_layer.thread_writer import ThreadWriter
-from smartguard.service_layer.writer import BatchRunner, Writer
+from smartguard.service_layer.writer import Writer
 from tests.builders import beijing
 from tests.fakes import FakeStore
 

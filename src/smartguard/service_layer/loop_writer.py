@@ -20,15 +20,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from smartguard.errors import StoreUnavailable
+from smartguard.service_layer.batch_runner import BatchRunner, Io, Step, adrive
 from smartguard.service_layer.ports import RowLock, UnitOfWork
 from smartguard.service_layer.writer import (
-    BatchRunner,
-    Io,
-    Step,
     Ticket,
     WriterMisuse,
     WriterStats,
-    adrive,
     running_loop,
     settle_all,
 )

@@ -17,16 +17,12 @@ from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from smartguard.errors import StoreUnavailable
+from smartguard.service_layer.batch_runner import BatchRunner, Io, Step, drive, log
 from smartguard.service_layer.ports import RowLock, UnitOfWork
 from smartguard.service_layer.writer import (
-    BatchRunner,
-    Io,
-    Step,
     Ticket,
     WriterMisuse,
     WriterStats,
-    drive,
-    log,
     running_loop,
     settle_all,
 )

@@ -13,10 +13,11 @@ import pytest
 
 from smartguard.domain.cards import Cardholder
 from smartguard.errors import StoreUnavailable
+from smartguard.service_layer.batch_runner import BatchRunner
 from smartguard.service_layer.loop_writer import LoopWriter
 from smartguard.service_layer.ports import BatchUnitOfWork, UnitOfWork
 from smartguard.service_layer.thread_writer import ThreadWriter
-from smartguard.service_layer.writer import BatchRunner, WriterMisuse
+from smartguard.service_layer.writer import WriterMisuse
 from tests.builders import beijing
 from tests.fakes import FakeStore
 
