@@ -113,3 +113,24 @@ def test_readyz_names_a_migration_not_applied(api: Api, sg: App) -> None:
     r = api.client.get("/readyz")
     assert r.status_code == 503
     assert "not applied" in r.json()["checks"]["migrations"]
+
+
+def test_relay_counts_and_the_smpp_link_are_read_when_scraped(api: Api, sg: App) -> None:
+    from types import SimpleNamespace
+
+    from smartguard.entrypoints.notifier import NotifierService
+    from smartguard.service_layer.relay import RelayStats
+
+    notifier = NotifierService(sg)
+    link = SimpleNamespace(available=False)
+    notifier.smpp = link  # type: ignore[assignment]
+    relay = SimpleNamespace(stats=RelayStats())
+    notifier._register(relay)  # type: ignore[arg-type]
+    relay.stats.sent, relay.stats.failed, relay.stats.dead = 7, 3, 1
+    down = scrape(api)
+    assert value(down, "smartguard_deliveries_total") == 7
+    assert value(down, "smartguard_delivery_failures_total") == 3
+    assert value(down, "smartguard_dead_letters_total") == 1
+    assert value(down, "smartguard_smpp_link_up") == 0
+    link.available = True
+    assert value(scrape(api), "smartguard_smpp_link_up") == 1

@@ -124,3 +124,16 @@ def test_the_check_up_text_says_what_the_score_means_and_shows_money_as_money() 
     lines = report_lines(view)
     assert lines[0].startswith("Score 0/100 (100 = nothing found; each finding takes")
     assert "per_txn: ¥5,000.00" in lines[-1] and "daily_count: 5" in lines[-1]
+
+
+def test_after_the_scripted_day_the_demo_clock_runs_on_from_its_last_moment() -> None:
+    from datetime import timedelta
+
+    from smartguard.entrypoints.demo import DemoClock
+
+    clock = DemoClock()
+    last = datetime.now(UTC) + timedelta(hours=5)  # a scripted 16:05 while it is 11:05
+    clock.fixed = last
+    assert clock() == last
+    clock.release()
+    assert last <= clock() < last + timedelta(minutes=1)  # never the wall clock behind it

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import shutil
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -24,7 +25,7 @@ from smartguard.entrypoints.demo_data import HOLDERS, SCRIPT, Step
 from smartguard.entrypoints.serve import event_loop_runner, port_free, run
 from smartguard.service_layer import cards, keys
 from smartguard.service_layer.alert_preferences import mask_phone
-from smartguard.service_layer.context import Actor, utc_now
+from smartguard.service_layer.context import Actor, shifted_clock, utc_now
 from smartguard.service_layer.records import Role
 
 MARKER = ".smartguard-demo"
@@ -33,13 +34,23 @@ ACTOR = Actor("demo", "cli")
 
 
 class DemoClock:
-    """The guard's clock, set by the script to the scripted time, then released."""
+    """The guard's clock, set by the script to the scripted time; once released it runs on
+    from the script's last moment, so that what the visitor does next comes after the
+    scripted day on every page and in the audit trail (never the wall clock beside it)."""
 
     def __init__(self) -> None:
         self.fixed: datetime | None = None
+        self.after: Callable[[], datetime] | None = None
 
     def __call__(self) -> datetime:
-        return self.fixed if self.fixed is not None else utc_now()
+        if self.fixed is not None:
+            return self.fixed
+        return self.after() if self.after is not None else utc_now()
+
+    def release(self) -> None:
+        if self.fixed is not None:
+            self.after = shifted_clock(self.fixed)
+        self.fixed = None
 
 
 def _prepare(data_dir: Path) -> None:
@@ -117,7 +128,7 @@ class Player:
         click.echo(_row(["-" * w for _, w in COLUMNS]))
         for step in SCRIPT:
             await self._step(step)
-        self.clock.fixed = None
+        self.clock.release()
 
     async def _step(self, step: Step) -> None:
         holder = next(h for h in HOLDERS if h.key == step.who)

@@ -12,6 +12,7 @@ from smartguard.domain.controls import values as s
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.models import KeyCreated
 from smartguard.entrypoints.http_api.views import ceilings_view, challenge_view
 from smartguard.service_layer import challenges, keys, protections
 from smartguard.service_layer.records import Role
@@ -67,7 +68,7 @@ class KeyIn(Strict):
     cardholder_id: str | None = None
 
 
-@router.post("/keys", status_code=201, tags=["administration"])
+@router.post("/keys", status_code=201, tags=["administration"], response_model=KeyCreated)
 async def create_key(body: KeyIn, request: Request, p: Admin) -> dict[str, Any]:
     """Create an API key. The token is shown only in this answer."""
     app = _app(request)

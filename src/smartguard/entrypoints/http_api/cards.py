@@ -12,7 +12,14 @@ from smartguard.domain.cards import StatusAction
 from smartguard.domain.challenges import ChallengeStatus
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.entrypoints.http_api.auth import Principal, require
-from smartguard.entrypoints.http_api.models import AuditOut, CardOut, ChallengeOut, DecisionOut
+from smartguard.entrypoints.http_api.models import (
+    AccountCreated,
+    AuditOut,
+    CardholderCreated,
+    CardOut,
+    ChallengeOut,
+    DecisionOut,
+)
 from smartguard.entrypoints.http_api.views import (
     audit_view,
     card_view,
@@ -56,7 +63,7 @@ class CardIn(Strict):
     product: str = Field(default="debit_standard", min_length=1, max_length=40)
 
 
-@router.post("/cardholders", status_code=201)
+@router.post("/cardholders", status_code=201, response_model=CardholderCreated)
 async def enrol_cardholder(body: CardholderIn, request: Request, p: Enroller) -> dict[str, Any]:
     app = _app(request)
     h = await app.awrite(lambda uow: cards.enrol_cardholder(
@@ -64,7 +71,8 @@ async def enrol_cardholder(body: CardholderIn, request: Request, p: Enroller) ->
     return {"id": h.id, "name": h.name, "language": h.language.value, "timezone": h.timezone}
 
 
-@router.post("/cardholders/{cardholder_id}/accounts", status_code=201)
+@router.post("/cardholders/{cardholder_id}/accounts", status_code=201,
+             response_model=AccountCreated)
 async def open_account(cardholder_id: str, body: AccountIn, request: Request,
                        p: Enroller) -> dict[str, Any]:
     app = _app(request)

@@ -110,3 +110,26 @@ class ChallengeOut(BaseModel):
     created_at: str
     expires_at: str
     resolved_at: str | None
+
+
+class CardholderCreated(BaseModel):
+    id: str = Field(examples=["ch_5c1f0e9a2b7d4a61"])
+    name: str = Field(examples=["王芳 Wang Fang"])
+    language: str = Field(examples=["zh-CN"])
+    timezone: str = Field(examples=["Asia/Shanghai"])
+
+
+class AccountCreated(BaseModel):
+    id: str = Field(examples=["acc_1d2e3f4a5b6c7d8e"])
+    cardholder_id: str = Field(examples=["ch_5c1f0e9a2b7d4a61"])
+    currency: str = Field(examples=["CNY"])
+    balance: int = Field(description="minor units (fen)", examples=[1_000_000])
+
+
+class KeyCreated(BaseModel):
+    id: str = Field(examples=["3f9a1c2b7d4e"])
+    role: str = Field(examples=["processor"])
+    label: str = Field(examples=["switch A"])
+    cardholder_id: str | None = None
+    token: str = Field(description="shown only in this answer",
+                       examples=["sg_3f9a1c2b7d4e_Zm9vYmFy..."])
