@@ -94,9 +94,9 @@ def _enrol(uow: UnitOfWork, player: Player, first: int) -> list[tuple[str, str]]
 
 def _checkpoint(path: Path) -> None:
     """Copy the WAL into the database and empty it, while the writer is idle (between two
-    jobs). The store's own checkpointer is PASSIVE: with the writer never idle, as here,
-    the WAL is never restarted and grows without end (4 GB in 15 minutes), and every read
-    gets slower with it."""
+    jobs). The store bounds the WAL itself (its checkpointer restarts it past 64 MiB:
+    operations.md, "Storage"; before that it grew to 4 GB in 15 minutes of simulation);
+    emptying it here keeps the simulator's many reads on a short WAL."""
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 

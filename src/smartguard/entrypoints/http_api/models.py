@@ -57,10 +57,11 @@ class DecisionOut(BaseModel):
         "authorization_id": "auth_0c9d8e7f", "received_at": "2026-12-02T08:00:00+00:00",
         "kind": "purchase", "amount": 10_000, "currency": "CNY", "billing_amount": 10_000,
         "channel": "pos", "terminal": "pos", "entry_mode": "chip", "card_present": True,
-        "merchant_id": "SHOP1", "merchant_name": "Shop One", "country": "CN",
+        "merchant_id": "SHOP1", "merchant_name": "Shop One", "mcc": "5411", "country": "CN",
         "region": "CN-BJ", "outcome": "decline", "response_code": "57",
         "reasons": [{"reason": "night_lock", "detail": "23:00-05:00",
                      "message": "Declined by your night lock (23:00-05:00)."}],
+        "alerts": [],
         "balance_after": 1_000_000, "challenge_id": None, "reversed_at": None,
         "reversal": None}]})
 
@@ -76,11 +77,15 @@ class DecisionOut(BaseModel):
     card_present: bool
     merchant_id: str
     merchant_name: str
+    mcc: str | None = Field(default=None, description="merchant category code (ISO 18245)")
     country: str
     region: str | None
     outcome: str
     response_code: str
     reasons: list[ReasonOut]
+    alerts: list[ReasonOut] = Field(default_factory=list, description=(
+        "controls in alert-only mode that objected: the payment went through, the "
+        "cardholder was alerted"))
     balance_after: int
     challenge_id: str | None
     reversed_at: str | None
