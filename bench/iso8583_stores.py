@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.environment import banner
 from bench.http_load import cpu_seconds, free_port
 from bench.iso8583_client import Phase, closed_loop, open_loop
-from bench.iso8583_load import children, client_cpu, wait_port
+from bench.iso8583_load import client_cpu, cpu_pair, wait_port
 from bench.population import build
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -54,11 +54,7 @@ class Setup:
         """CPU seconds so far: each node with its children, and the PostgreSQL backends."""
         got: dict[str, float] = {}
         for i, proc in enumerate(self.procs):
-            total = cpu_seconds(proc.pid)
-            for child in children(proc.pid):
-                with contextlib.suppress(OSError):
-                    total += cpu_seconds(child)
-            got[f"node{i + 1}"] = total
+            got[f"node{i + 1}"] = cpu_pair(proc.pid)[1]  # with its fronts
         if self.app_name:
             got["postgres"] = sum(cpu_seconds(pid) for pid in backends(self.app_name))
         return got
