@@ -8,6 +8,10 @@ same moment):
 - a job that fails undoes only its own writes: jobs run without a savepoint while the store
   can tell that a failed job wrote nothing (:meth:`BatchUnitOfWork.changes`); a batch in
   which a job failed after writing is rolled back and run again with a savepoint per job;
+  so is a batch whose COMMIT failed on a write a job deferred (PostgreSQL sends a job's
+  unanswered writes with the next statement, at the latest with the COMMIT: adapters/sql/
+  db.py; within a savepoint they are sent before it is released, so there the failure is
+  the job's own);
 - the batch's row locks (each job names the card it will lock) are taken first, in one
   canonical order, so that two writers' batches cannot deadlock on them;
 - a transient failure before COMMIT (:class:`~smartguard.errors.StoreConflict`: a
@@ -182,6 +186,14 @@ class BatchRunner:
                 yield Step(Io.COMMIT, uow, size=len(tickets))
             except StoreDisconnected as exc:
                 raise _CommitUnknown() from exc
+            except TRANSIENT:
+                raise
+            except SmartGuardError as exc:
+                if safe:
+                    raise
+                # a write a job deferred (PostgreSQL sends them with the COMMIT) was
+                # refused: as if that job had failed after writing
+                raise Tainted() from exc
             self._commit_seconds = perf_counter() - started
             self._committed(uow)
         except GeneratorExit:  # the scheduler gave up on this batch (its loop stopped)

@@ -25,7 +25,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from smartguard.adapters.sql.cards import SqlAccounts, SqlCardholders, SqlCards, SqlUsage
-from smartguard.adapters.sql.db import Db
+from smartguard.adapters.sql.db import Db, Row
 from smartguard.adapters.sql.ledger import SqlReversals
 from smartguard.adapters.sql.misc import SqlCeilings
 from smartguard.adapters.sql.outbox import SqlAlertPreferences
@@ -50,6 +50,11 @@ class WriterCache:
         self.preferences: dict[str, AlertPreferences | None] = {}
         self.pending: set[Key] | None = None  # original keys of pending reversals
         self.data_version: int | None = None
+        #: accounts this transaction holds locked (PostgreSQL): their cached balance is
+        #: exact, so a change of it needs no answer from the server (a deferred write)
+        self.locked: set[str] = set()
+        #: (card id, period) whose counters are all in ``usage`` (a missing one is zero)
+        self.usage_loaded: set[tuple[str, str]] = set()
 
     def clear(self) -> None:
         self.cards.clear()
@@ -59,6 +64,8 @@ class WriterCache:
         self.ceilings.clear()
         self.preferences.clear()
         self.pending = None
+        self.locked.clear()
+        self.usage_loaded.clear()
 
     def check(self, db: Db) -> None:
         """Forget everything if another connection committed since we last looked (or,
@@ -73,6 +80,12 @@ class WriterCache:
             self.data_version = version
         if len(self.usage) > MAX_ENTRIES:
             self.usage.clear()
+
+    def usage_from(self, rows: Iterable[Row], loaded: Iterable[tuple[str, str]]) -> None:
+        """Counters read whole for these (card, period) pairs."""
+        for card_id, counter, period, amount, count in rows:
+            self.usage[(card_id, counter, period)] = (amount, count)
+        self.usage_loaded.update(loaded)
 
     def forget_cardholder(self, cardholder_id: str) -> None:
         for card_id, record in list(self.cards.items()):
@@ -98,6 +111,8 @@ class CachedCards(SqlCards):
         if hit is not None:
             return hit
         record = super().get(card_id, lock)
+        if record is not None and lock and self.cache.per_transaction:
+            self.cache.locked.add(record.card.account_id)  # FOR UPDATE OF c, a
         return self.cache.remember(record) if record else None
 
     def by_pan_hash(self, pan_hash: str, lock: bool = False) -> CardRecord | None:
@@ -105,6 +120,8 @@ class CachedCards(SqlCards):
         if card_id is not None and card_id in self.cache.cards:
             return self.cache.cards[card_id]
         record = super().by_pan_hash(pan_hash, lock)
+        if record is not None and lock and self.cache.per_transaction:
+            self.cache.locked.add(record.card.account_id)  # FOR UPDATE OF c, a
         return self.cache.remember(record, pan_hash) if record else None
 
     def set_status(self, card_id: str, status: CardStatus, at: datetime) -> None:
@@ -139,7 +156,15 @@ class CachedAccounts(SqlAccounts):
         self.cache = cache
 
     def adjust_balance(self, account_id: str, delta: int) -> int:
-        balance = super().adjust_balance(account_id, delta)
+        """On PostgreSQL, an account this transaction holds locked and whose balance it
+        read under that lock changes by a deferred write (its new balance is known)."""
+        balance = self._locked_balance(account_id)
+        if balance is None:
+            balance = super().adjust_balance(account_id, delta)
+        else:
+            balance += delta
+            self.db.defer("UPDATE accounts SET balance = balance + ? WHERE id = ?",
+                          (delta, account_id))
         for card_id in self.cache.by_account.get(account_id, ()):
             hit = self.cache.cards.get(card_id)
             if hit is not None:  # (built directly: dataclasses.replace costs 3x more)
@@ -148,6 +173,16 @@ class CachedAccounts(SqlAccounts):
                     hit.card, hit.cardholder, Account(a.id, a.cardholder_id, a.currency, balance),
                     hit.controls)
         return balance
+
+
+    def _locked_balance(self, account_id: str) -> int | None:
+        if account_id not in self.cache.locked:
+            return None
+        for card_id in self.cache.by_account.get(account_id, ()):
+            hit = self.cache.cards.get(card_id)
+            if hit is not None:
+                return hit.account.balance
+        return None
 
 
 class CachedUsage(SqlUsage):
@@ -159,7 +194,12 @@ class CachedUsage(SqlUsage):
         keys = tuple(keys)
         known = self.cache.usage
         d, m = "D" + day, "M" + month
-        if not all((card_id, k, p) in known for k in keys for p in (d, m)):
+        loaded = self.cache.usage_loaded
+        if (card_id, d) in loaded and (card_id, m) in loaded:
+            for k in keys:
+                for p in (d, m):
+                    known.setdefault((card_id, k, p), (0, 0))
+        elif not all((card_id, k, p) in known for k in keys for p in (d, m)):
             found = super().get(card_id, keys, day, month)
             for k in keys:
                 u = found.get(k, Usage())
@@ -177,10 +217,12 @@ class CachedUsage(SqlUsage):
             count: int) -> None:
         keys = tuple(keys)
         super().add(card_id, keys, day, month, amount, count)
-        known = self.cache.usage
+        known, loaded = self.cache.usage, self.cache.usage_loaded
         for k in keys:
             for p in ("D" + day, "M" + month):
                 entry = known.get((card_id, k, p))
+                if entry is None and (card_id, p) in loaded:
+                    entry = (0, 0)
                 if entry is not None:
                     known[(card_id, k, p)] = (entry[0] + amount, entry[1] + count)
 

@@ -28,7 +28,7 @@ SELECT c.id, c.cardholder_id, c.account_id, c.first6, c.last4, c.product, c.stat
        a.currency, a.balance, c.pan_hash, p.preferences, g.ceilings
 FROM cards c JOIN cardholders h ON h.id = c.cardholder_id JOIN accounts a ON a.id = c.account_id
 LEFT JOIN alert_preferences p ON p.card_id = c.id LEFT JOIN ceilings g ON g.product = c.product
-WHERE c.id = ANY(?) ORDER BY a.id, c.id FOR UPDATE OF a
+WHERE c.pan_hash = ANY(?) OR c.id = ANY(?) ORDER BY a.id, c.id FOR UPDATE OF a
 """
 
 
@@ -161,7 +161,7 @@ class SqlUsage:
     def add(self, card_id: str, keys: Iterable[str], day: str, month: str, amount: int,
             count: int) -> None:
         rows = [(card_id, k, p, amount, count) for k in keys for p in ("D" + day, "M" + month)]
-        self.db.executemany(
+        self.db.defer_many(
             "INSERT INTO usage_counters (card_id, counter, period, amount, count) "
             "VALUES (?,?,?,?,?) ON CONFLICT (card_id, counter, period) DO UPDATE SET "
             "amount = usage_counters.amount + excluded.amount, "

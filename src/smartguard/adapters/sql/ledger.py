@@ -57,7 +57,7 @@ class SqlAuthorizations:
 
     def add(self, r: AuthorizationRecord) -> None:
         q = r.request
-        self.db.execute(
+        self.db.defer(
             "INSERT INTO authorizations (id, card_id, acquirer_id, stan, transmission_time, "
             "fingerprint, received_at, request, outcome, response_code, verdicts, "
             "approval_code, balance_after, day, month, counters, challenge_id, challenge_used, "

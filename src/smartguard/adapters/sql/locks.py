@@ -1,4 +1,5 @@
-"""Row locks taken in one canonical order before a batch's jobs run (PostgreSQL).
+"""Row locks taken in one canonical order before a batch's jobs run (PostgreSQL), and what
+the batch will read first, read with them in one round trip.
 
 Two writers whose batches lock the same rows in different orders can deadlock: PostgreSQL
 then aborts one of them. The writer names, for each job, the card it will lock (by PAN hash
@@ -7,45 +8,82 @@ by id and then accounts by id, the same order in every process, so two batches o
 cards wait for each other instead. Locks a job takes that were not named (a reversal sent
 without its PAN finds its card only through the original) may still meet in the other
 order; the writer reruns a batch that deadlocks (writer.py), which is rare.
+
+With a (transaction's) cache and no account named on its own, the statements go out in one
+pipeline, behind the deferred ``BEGIN`` (db.py): the cards locked; the cards read whole
+with their accounts locked, their alert preferences and ceilings; the keys of pending
+reversals; and the cards' usage counters of the days and months a request can fall in
+now (the UTC date ± 1 day covers every zone). The server runs them in that order, so every
+row read is read under its lock: the cache holds it exactly for this transaction, and the
+batch's jobs find it there instead of asking for it.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from smartguard.adapters.sql.cache import WriterCache
 from smartguard.adapters.sql.cards import LOCK_SELECT, card_record
 from smartguard.adapters.sql.codec import ceilings_load
-from smartguard.adapters.sql.db import Db
+from smartguard.adapters.sql.db import Db, Row
 from smartguard.adapters.sql.outbox import preferences_load
+from smartguard.domain.periods import day_key, month_key
 from smartguard.service_layer.ports import RowLock
+from smartguard.service_layer.records import ReversalStatus
+
+_LOCK_CARDS = ("SELECT id, account_id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?) "
+               "ORDER BY id FOR UPDATE")
+_PENDING = ("SELECT original_acquirer_id, original_stan, original_transmission_time "
+            "FROM reversals WHERE status = ?")
+_USAGE = ("SELECT card_id, counter, period, amount, count FROM usage_counters "
+          "WHERE card_id IN (SELECT id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?)) "
+          "AND period = ANY(?)")
 
 
-def lock_rows(db: Db, locks: list[RowLock], cache: WriterCache | None = None) -> None:
-    """Lock cards by id, then accounts by id. With a (transaction's) cache and no account
-    named on its own, the second statement also reads the cards whole, after their
-    accounts are locked, with their alert preferences and ceilings, into the cache: the
-    batch's jobs then find them there instead of reading each (exact: every row that can
-    change under them is locked, and the cache lives for this transaction only)."""
+def lock_rows(db: Db, locks: list[RowLock], cache: WriterCache | None = None,
+              now: datetime | None = None) -> None:
+    """Lock cards by id, then accounts by id (and read, see the module's docstring)."""
     pans = sorted({v for kind, v in locks if kind == "pan"})
     cards = sorted({v for kind, v in locks if kind == "card"})
     accounts = {v for kind, v in locks if kind == "account"}
-    ids: list[str] = []
+    if (pans or cards) and cache is not None and not accounts:
+        _lock_and_read(db, (pans, cards), cache, now or datetime.now(UTC))
+        return
     if pans or cards:
-        rows = db.all("SELECT id, account_id FROM cards WHERE pan_hash = ANY(?) "
-                      "OR id = ANY(?) ORDER BY id FOR UPDATE", (pans, cards))
-        ids = [r[0] for r in rows]
-        if cache is not None and not accounts:
-            _read_locked(db, ids, cache)
-            return
+        rows = db.all(_LOCK_CARDS, (pans, cards))
         accounts.update(r[1] for r in rows)
     if accounts:
         db.all("SELECT id FROM accounts WHERE id = ANY(?) ORDER BY id FOR UPDATE",
                (sorted(accounts),))
+        if cache is not None:
+            cache.locked.update(accounts)
 
 
-def _read_locked(db: Db, card_ids: list[str], cache: WriterCache) -> None:
-    for row in db.all(LOCK_SELECT, (card_ids,)):
-        record = cache.remember(card_record(row[:15]), row[15])
-        cache.preferences[record.card.id] = preferences_load(row[16]) if row[16] else None
-        product = record.card.product
-        if product not in cache.ceilings:
-            cache.ceilings[product] = ceilings_load(row[17]) if row[17] else None
+def periods(now: datetime) -> list[str]:
+    """The usage periods a request made at ``now`` can fall in, in any time zone."""
+    days = [(now + timedelta(days=d)).date() for d in (-1, 0, 1)]
+    found = {"D" + day_key(datetime(d.year, d.month, d.day)) for d in days}
+    found |= {"M" + month_key(datetime(d.year, d.month, d.day)) for d in days}
+    return sorted(found)
+
+
+def _lock_and_read(db: Db, named: tuple[list[str], list[str]], cache: WriterCache,
+                   now: datetime) -> None:
+    wanted = periods(now)
+    _, cards, pending, usage = db.pipeline([
+        (_LOCK_CARDS, named), (LOCK_SELECT, named),
+        (_PENDING, (ReversalStatus.PENDING.value,)), (_USAGE, (*named, wanted)),
+    ])
+    for row in cards:
+        _remember(row, cache)
+    cache.pending = {(r[0], r[1], r[2]) for r in pending}
+    cache.usage_from(usage, [(r[0], p) for r in cards for p in wanted])
+
+
+def _remember(row: Row, cache: WriterCache) -> None:
+    record = cache.remember(card_record(row[:15]), row[15])
+    cache.locked.add(record.card.account_id)
+    cache.preferences[record.card.id] = preferences_load(row[16]) if row[16] else None
+    product = record.card.product
+    if product not in cache.ceilings:
+        cache.ceilings[product] = ceilings_load(row[17]) if row[17] else None

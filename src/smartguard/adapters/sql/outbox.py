@@ -75,9 +75,9 @@ class SqlOutbox:
         self.added += len(rows)
         plain = [r for r in rows if len(r) == _NEW]
         if plain:
-            self.db.executemany(_INSERT_NEW, plain)
+            self.db.defer_many(_INSERT_NEW, plain)
         if len(plain) < len(rows):
-            self.db.executemany(_INSERT_SEALED, [r for r in rows if len(r) > _NEW])
+            self.db.defer_many(_INSERT_SEALED, [r for r in rows if len(r) > _NEW])
 
     def get(self, message_id: str) -> OutboxMessage | None:
         row = self.db.one(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (message_id,))

@@ -85,7 +85,7 @@ class SqlUnitOfWork:
         return self
 
     def begin(self) -> None:
-        self.db.execute(self._begin)
+        self.db.defer(self._begin)  # PostgreSQL: sent with the first statement (db.py)
         self._open = True
         self._outbox.added = 0
         if self._cache is not None:
@@ -125,6 +125,7 @@ class SqlUnitOfWork:
 
     def rollback(self) -> None:
         self._open = False
+        self.db.discard()
         if self._cache is not None:
             self._cache.clear()
         with suppress(Exception):
@@ -152,9 +153,11 @@ class SqlUnitOfWork:
         self.db.execute(f"SAVEPOINT {name}")
         try:
             yield
+            self.db.flush()  # a deferred write refused is this scope's failure
         except BaseException:
             if self._cache is not None:
                 self._cache.clear()
+            self.db.discard()
             self.db.execute(f"ROLLBACK TO SAVEPOINT {name}")
             self.db.execute(f"RELEASE SAVEPOINT {name}")
             raise
