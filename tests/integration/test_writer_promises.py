@@ -408,3 +408,40 @@ def test_the_after_commit_hook_runs_once_a_batch_that_added_outbox_rows_committe
 
     scenario(scheduler, stores, body)
     assert seen == [True]
+
+
+def test_a_write_refused_when_it_is_sent_fails_only_the_job_that_made_it(
+        scheduler: str, stores: Stores) -> None:
+    """On PostgreSQL a job's unanswered writes (here an outbox row) go to the server with
+    the next answered statement, at the latest with the COMMIT (adapters/sql/db.py): a
+    refusal there is that job's failure, not its neighbours'; SQLite and the fake refuse at
+    once. Either way the batch commits without the refused job."""
+    from smartguard.errors import Conflict
+
+    scenario(scheduler, stores, lambda w: w.arun(add_message("msg_taken")))
+
+    def duplicate_message(uow: UnitOfWork) -> None:
+        add("chd_with_duplicate")(uow)
+        add_message("msg_taken")(uow)
+
+    results = scenario(scheduler, stores, lambda w: one_batch(
+        w, [add("chd_1"), add("chd_2"), duplicate_message]))  # the last: sent with COMMIT
+    assert results[0] == "chd_1" and results[1] == "chd_2"
+    assert isinstance(results[2], Conflict)
+    assert stores.holders("chd_1", "chd_2", "chd_with_duplicate") == [True, True, False]
+
+
+def test_a_write_refused_when_it_travels_with_the_next_jobs_read_fails_only_its_own_job(
+        scheduler: str, stores: Stores) -> None:
+    """The refused write is sent with the next job's first read: that job is not blamed."""
+    from smartguard.errors import Conflict
+
+    scenario(scheduler, stores, lambda w: w.arun(add_message("msg_taken")))
+
+    def reads(uow: UnitOfWork) -> bool:
+        return uow.cardholders.get("chd_1") is not None
+
+    results = scenario(scheduler, stores, lambda w: one_batch(
+        w, [add("chd_1"), add_message("msg_taken"), reads]))
+    assert results[0] == "chd_1" and results[2] is True
+    assert isinstance(results[1], Conflict)
