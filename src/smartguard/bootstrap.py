@@ -82,7 +82,8 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None,
         ctx = replace(ctx, clock=clock)
     store: Store
     if is_postgres(settings):
-        store = postgres().PostgresStore(settings.database_url, settings.store_timeout_s)
+        store = postgres().PostgresStore(settings.database_url, settings.store_timeout_s,
+                                         clock=ctx.clock)
     else:
         store = sqlite_store.SqliteStore(settings.sqlite_path)
     telemetry = Telemetry()

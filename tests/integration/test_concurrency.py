@@ -1,9 +1,14 @@
-"""Many concurrent authorizations on one card never exceed the daily limit or the balance."""
+"""Many concurrent authorizations on one card never exceed the daily limit or the balance;
+repeated requests among them get the first answer and change nothing."""
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from itertools import count
+
+import pytest
 
 from smartguard.bootstrap import App, bootstrap
 from smartguard.config import Settings
@@ -16,6 +21,7 @@ from smartguard.domain.transactions import (
     MessageKind,
     TerminalType,
 )
+from smartguard.errors import IdempotencyConflict
 from smartguard.service_layer import authorize as az
 from smartguard.service_layer import cards, protections
 from smartguard.service_layer.context import Actor
@@ -46,8 +52,8 @@ def hammer(apps: list[App], n: int, amount: int) -> list[az.AuthorizationResult]
     def one(i: int) -> az.AuthorizationResult:
         sg = apps[i % len(apps)]
         ref = az.CardRef(pan_hash=sg.ctx.hash_pan(PAN))
-        req = withdrawal(amount)
-        return sg.write(lambda uow: az.authorize(uow, sg.ctx, ref, req))
+        req = withdrawal(amount)  # locked and looked up first, as the gateways name it
+        return sg.write(lambda uow: az.authorize(uow, sg.ctx, ref, req), ref.lock_for(req))
 
     with ThreadPoolExecutor(max_workers=32) as pool:
         return list(pool.map(one, range(n)))
@@ -92,3 +98,39 @@ def test_two_writers_on_one_database_stay_exact(
     finally:
         first.close()
         second.close()
+
+
+def test_repeats_in_one_batch_and_across_batches_get_the_first_answer(sg: App) -> None:
+    """On PostgreSQL a batch reads its requests' earlier decisions with its locks
+    (adapters/sql/locks.py): a repeat in the same batch, or of an earlier batch's request,
+    is answered as the first was, once; a key reused for another amount is refused."""
+    card_id = enrol(sg, balance=1_000_000)
+    first = [withdrawal(10_000) for _ in range(20)]
+    again = [r for r in first[:10] for _ in (1, 2)] + first[10:]  # ten repeated at once
+    held, release = threading.Event(), threading.Event()
+    hold = sg.writer.submit(lambda uow: held.set() or release.wait(5))  # type: ignore[attr-defined]
+    held.wait(5)
+    futures = [sg.writer.submit(  # type: ignore[attr-defined]
+        lambda uow, r=r: az.authorize(uow, sg.ctx, ref(sg), r), ref(sg).lock_for(r))
+        for r in again]
+    release.set()  # every job queued: they run as one batch
+    hold.result()
+    results = [f.result() for f in futures]
+    assert sg.writer.stats.largest >= len(again)
+    later = [sg.write(lambda uow, r=r: az.authorize(uow, sg.ctx, ref(sg), r),
+                      ref(sg).lock_for(r)) for r in first[:5]]
+    by_key = {}
+    for r in results + later:
+        by_key.setdefault(r.record.request.idempotency_key, set()).add(r.record.id)
+    assert len(by_key) == 20 and all(len(ids) == 1 for ids in by_key.values())
+    assert sum(not r.duplicate for r in results) == 20
+    assert all(r.duplicate for r in later)
+    balance = sg.read(lambda uow: uow.cards.get(card_id)).account.balance
+    assert balance == 1_000_000 - 20 * 10_000
+    other = replace(first[0], amount=20_000, billing_amount=20_000)
+    with pytest.raises(IdempotencyConflict):
+        sg.write(lambda uow: az.authorize(uow, sg.ctx, ref(sg), other), ref(sg).lock_for(other))
+
+
+def ref(sg: App) -> az.CardRef:
+    return az.CardRef(pan_hash=sg.ctx.hash_pan(PAN))

@@ -63,6 +63,11 @@ class CardRef:
             return ("pan", self.pan_hash)
         return ("card", self.card_id) if self.card_id else None
 
+    def lock_for(self, request: AuthorizationRequest) -> RowLock | None:
+        """The card's row, and the key :func:`authorize` looks up first."""
+        lock = self.lock
+        return None if lock is None else (lock[0], lock[1], request.idempotency_key)
+
     def load(self, uow: UnitOfWork, lock: bool = False) -> CardRecord | None:
         if self.pan_hash is not None:
             return uow.cards.by_pan_hash(self.pan_hash, lock)

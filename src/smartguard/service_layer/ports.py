@@ -33,7 +33,9 @@ Key = tuple[str, str, str]
 #: A row a job will lock, named before it runs: ("pan", pan hash), ("card", card id) or
 #: ("account", account id). The writer takes a batch's row locks in one canonical order
 #: before any of its jobs runs, so that two writers' batches cannot deadlock (writer.py).
-RowLock = tuple[str, str]
+#: A card's may carry a third element: the decision key the job looks up first (an
+#: authorization's idempotency key), which PostgreSQL reads with the batch's locks.
+RowLock = tuple[str, str] | tuple[str, str, Key]
 
 
 class CardRepository(Protocol):

@@ -17,8 +17,10 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from smartguard.adapters.sql.cache import WriterCache
 from smartguard.adapters.sql.db import Db
+from smartguard.adapters.sql.locks import lock_rows
 from smartguard.adapters.sql.uow import SqlUnitOfWork
 from smartguard.errors import StoreUnavailable
+from smartguard.service_layer.ports import RowLock
 
 MIGRATIONS = "smartguard.adapters.postgres.migrations"
 log = structlog.get_logger("smartguard.postgres")
@@ -99,9 +101,11 @@ class PostgresStore:
     answers, each batch fails closed within that time (the store is unavailable) instead
     of hanging, and the first connection that comes through serves the next batch."""
 
-    def __init__(self, url: str, timeout: float = 1.0) -> None:
+    def __init__(self, url: str, timeout: float = 1.0,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.url = url
         self.timeout = timeout
+        self.clock = clock  # the service's clock: which days' counters a batch reads first
         self._writer = wrap(connect(url, timeout))
         self._local = threading.local()
         self._readers: list[psycopg.Connection[Any]] = []
@@ -159,6 +163,9 @@ class PgUnitOfWork(SqlUnitOfWork):
             return False
         self.begin()
         return True
+
+    def lock_rows(self, locks: list[RowLock]) -> None:
+        lock_rows(self.db, locks, self._cache, self._store.clock())
 
     def begin(self) -> None:
         self._store.ensure_writer()

@@ -26,7 +26,7 @@ from datetime import datetime
 
 from smartguard.adapters.sql.cards import SqlAccounts, SqlCardholders, SqlCards, SqlUsage
 from smartguard.adapters.sql.db import Db, Row
-from smartguard.adapters.sql.ledger import SqlReversals
+from smartguard.adapters.sql.ledger import SqlAuthorizations, SqlReversals, auth_record
 from smartguard.adapters.sql.misc import SqlCeilings
 from smartguard.adapters.sql.outbox import SqlAlertPreferences
 from smartguard.domain.alerts import AlertPreferences
@@ -34,7 +34,12 @@ from smartguard.domain.cards import Account, CardStatus
 from smartguard.domain.controls.values import Ceilings, Controls
 from smartguard.domain.state import Usage
 from smartguard.service_layer.ports import Key
-from smartguard.service_layer.records import CardRecord, ReversalRecord, ReversalStatus
+from smartguard.service_layer.records import (
+    AuthorizationRecord,
+    CardRecord,
+    ReversalRecord,
+    ReversalStatus,
+)
 
 MAX_ENTRIES = 200_000  # counters kept before the cache starts again (old periods pile up)
 
@@ -55,6 +60,8 @@ class WriterCache:
         self.locked: set[str] = set()
         #: (card id, period) whose counters are all in ``usage`` (a missing one is zero)
         self.usage_loaded: set[tuple[str, str]] = set()
+        #: decisions by idempotency key, read under the batch's locks (None: none yet)
+        self.decisions: dict[Key, AuthorizationRecord | None] = {}
 
     def clear(self) -> None:
         self.cards.clear()
@@ -66,6 +73,7 @@ class WriterCache:
         self.pending = None
         self.locked.clear()
         self.usage_loaded.clear()
+        self.decisions.clear()
 
     def check(self, db: Db) -> None:
         """Forget everything if another connection committed since we last looked (or,
@@ -86,6 +94,12 @@ class WriterCache:
         for card_id, counter, period, amount, count in rows:
             self.usage[(card_id, counter, period)] = (amount, count)
         self.usage_loaded.update(loaded)
+
+    def decisions_from(self, rows: Iterable[Row], keys: Iterable[Key]) -> None:
+        """The decisions recorded under ``keys`` (rows from ``DECISIONS_BY_KEY``)."""
+        self.decisions.update(dict.fromkeys(keys))
+        for row in rows:
+            self.decisions[(row[-3], row[-2], row[-1])] = auth_record(row)
 
     def forget_cardholder(self, cardholder_id: str) -> None:
         for card_id, record in list(self.cards.items()):
@@ -255,6 +269,30 @@ class CachedCeilings(SqlCeilings):
     def put(self, product: str, ceilings: Ceilings, at: datetime) -> None:
         super().put(product, ceilings, at)
         self.cache.ceilings[product] = ceilings
+
+
+class CachedAuthorizations(SqlAuthorizations):
+    """Decisions looked up by key come from what the batch's lock phase read (locks.py)."""
+
+    def __init__(self, db: Db, cache: WriterCache) -> None:
+        super().__init__(db)
+        self.cache = cache
+
+    def by_key(self, key: Key, lock: bool = False) -> AuthorizationRecord | None:
+        if not lock and key in self.cache.decisions:
+            return self.cache.decisions[key]
+        return super().by_key(key, lock)
+
+    def add(self, r: AuthorizationRecord) -> None:
+        super().add(r)
+        q = r.request
+        key = (q.acquirer_id, q.stan, q.transmission_time)
+        if key in self.cache.decisions:
+            self.cache.decisions[key] = r
+
+    def mark_reversed(self, authorization_id: str, at: datetime) -> None:
+        super().mark_reversed(authorization_id, at)
+        self.cache.decisions.clear()  # rare: read again
 
 
 class CachedReversals(SqlReversals):

@@ -34,7 +34,16 @@ _AUTH_COLUMNS = (
 )
 
 
-def _auth(row: Row) -> AuthorizationRecord:
+#: Decisions by idempotency key, for many keys at once (PostgreSQL: three arrays, the
+#: keys' acquirer ids, STANs and transmission times), each row ending with its key.
+DECISIONS_BY_KEY = (
+    f"SELECT {_AUTH_COLUMNS}, acquirer_id, stan, transmission_time FROM authorizations "
+    "WHERE (acquirer_id, stan, transmission_time) IN "
+    "(SELECT * FROM unnest(?::text[], ?::text[], ?::text[]))"
+)
+
+
+def auth_record(row: Row) -> AuthorizationRecord:
     verdicts, alerts = verdicts_load(row[7])
     return AuthorizationRecord(
         id=row[0], card_id=row[1], fingerprint=row[2], received_at=dt_req(row[3]),
@@ -53,7 +62,7 @@ class SqlAuthorizations:
         row = self.db.one(
             f"SELECT {_AUTH_COLUMNS} FROM authorizations WHERE acquirer_id = ? AND stan = ? "
             "AND transmission_time = ?" + (self.db.for_update if lock else ""), key)
-        return _auth(row) if row else None
+        return auth_record(row) if row else None
 
     def add(self, r: AuthorizationRecord) -> None:
         q = r.request
@@ -78,7 +87,7 @@ class SqlAuthorizations:
             f"SELECT {_AUTH_COLUMNS} FROM authorizations WHERE card_id = ? "
             "AND received_at >= ? ORDER BY received_at DESC LIMIT ?",
             (card_id, ts(since) or "", limit))
-        return [_auth(r) for r in rows]
+        return [auth_record(r) for r in rows]
 
     def decision_counts(self, since: datetime) -> list[DecisionCount]:
         """Grouped by the stored hour prefix (times are stored in UTC) and the verdicts

@@ -13,7 +13,9 @@ With a (transaction's) cache and no account named on its own, the statements go 
 pipeline, behind the deferred ``BEGIN`` (db.py): the cards locked; the cards read whole
 with their accounts locked, their alert preferences and ceilings; the keys of pending
 reversals; and the cards' usage counters of the days and months a request can fall in
-now (the UTC date ± 1 day covers every zone). The server runs them in that order, so every
+now (the UTC date ± 1 day covers every zone); and the decisions already recorded under the
+keys the batch's authorizations look up first (their duplicates). The server runs them in
+that order, so every
 row read is read under its lock: the cache holds it exactly for this transaction, and the
 batch's jobs find it there instead of asking for it.
 """
@@ -26,9 +28,10 @@ from smartguard.adapters.sql.cache import WriterCache
 from smartguard.adapters.sql.cards import LOCK_SELECT, card_record
 from smartguard.adapters.sql.codec import ceilings_load
 from smartguard.adapters.sql.db import Db, Row
+from smartguard.adapters.sql.ledger import DECISIONS_BY_KEY
 from smartguard.adapters.sql.outbox import preferences_load
 from smartguard.domain.periods import day_key, month_key
-from smartguard.service_layer.ports import RowLock
+from smartguard.service_layer.ports import Key, RowLock
 from smartguard.service_layer.records import ReversalStatus
 
 _LOCK_CARDS = ("SELECT id, account_id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?) "
@@ -43,11 +46,12 @@ _USAGE = ("SELECT card_id, counter, period, amount, count FROM usage_counters "
 def lock_rows(db: Db, locks: list[RowLock], cache: WriterCache | None = None,
               now: datetime | None = None) -> None:
     """Lock cards by id, then accounts by id (and read, see the module's docstring)."""
-    pans = sorted({v for kind, v in locks if kind == "pan"})
-    cards = sorted({v for kind, v in locks if kind == "card"})
-    accounts = {v for kind, v in locks if kind == "account"}
+    pans = sorted({lock[1] for lock in locks if lock[0] == "pan"})
+    cards = sorted({lock[1] for lock in locks if lock[0] == "card"})
+    accounts = {lock[1] for lock in locks if lock[0] == "account"}
     if (pans or cards) and cache is not None and not accounts:
-        _lock_and_read(db, (pans, cards), cache, now or datetime.now(UTC))
+        keys = sorted({lock[2] for lock in locks if len(lock) == 3})
+        _lock_and_read(db, (pans, cards), keys, cache, now or datetime.now(UTC))
         return
     if pans or cards:
         rows = db.all(_LOCK_CARDS, (pans, cards))
@@ -67,17 +71,21 @@ def periods(now: datetime) -> list[str]:
     return sorted(found)
 
 
-def _lock_and_read(db: Db, named: tuple[list[str], list[str]], cache: WriterCache,
-                   now: datetime) -> None:
+def _lock_and_read(db: Db, named: tuple[list[str], list[str]], keys: list[Key],
+                   cache: WriterCache, now: datetime) -> None:
     wanted = periods(now)
-    _, cards, pending, usage = db.pipeline([
+    found = db.pipeline([
         (_LOCK_CARDS, named), (LOCK_SELECT, named),
         (_PENDING, (ReversalStatus.PENDING.value,)), (_USAGE, (*named, wanted)),
+        *([(DECISIONS_BY_KEY, tuple(map(list, zip(*keys, strict=True))))] if keys else []),
     ])
+    _, cards, pending, usage = found[:4]
     for row in cards:
         _remember(row, cache)
     cache.pending = {(r[0], r[1], r[2]) for r in pending}
     cache.usage_from(usage, [(r[0], p) for r in cards for p in wanted])
+    if keys:
+        cache.decisions_from(found[4], keys)
 
 
 def _remember(row: Row, cache: WriterCache) -> None:

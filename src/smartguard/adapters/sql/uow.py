@@ -11,6 +11,7 @@ from typing import Self
 from smartguard.adapters.sql.cache import (
     CachedAccounts,
     CachedAlertPreferences,
+    CachedAuthorizations,
     CachedCardholders,
     CachedCards,
     CachedCeilings,
@@ -77,6 +78,7 @@ class SqlUnitOfWork:
             self.accounts = CachedAccounts(db, cache)
             self.usage = CachedUsage(db, cache)
             self.reversals = CachedReversals(db, cache)
+            self.authorizations = CachedAuthorizations(db, cache)
             self.ceilings = CachedCeilings(db, cache)
             self.alert_preferences = CachedAlertPreferences(db, cache)
 

@@ -187,7 +187,7 @@ async def authorize_json(app: App, raw: bytes) -> dict[str, Any]:
         return found, perf_counter() - started
 
     submitted = perf_counter()
-    result, seconds = await app.awrite(job, ref.lock)
+    result, seconds = await app.awrite(job, ref.lock_for(req))
     app.telemetry.decided(HTTP, result.record, seconds, perf_counter() - submitted,
                           result.duplicate)
     return authorization_out(result)

@@ -173,7 +173,7 @@ class StorePart:
         answer: Callable[[Any, float], StoreAnswer]
         if isinstance(work, Authorize):
             job, answer = partial(_authorize, ctx, work), self._decided
-            _stan, lock = work.request.stan, work.ref.lock
+            _stan, lock = work.request.stan, work.ref.lock_for(work.request)
         else:
             job, answer = partial(_reverse, ctx, work), _acknowledged
             _stan, lock = work.reversal.stan, work.ref.lock if work.ref else None
