@@ -8,7 +8,7 @@ the :class:`CompiledRule` protocol it answers through.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -108,3 +108,12 @@ class RuleHit:
     version: int
     action: RuleAction
     enforced: bool
+
+
+def latest(rules: Iterable[MonitoringRule]) -> list[MonitoringRule]:
+    """The highest version of each rule, by rule id."""
+    top: dict[str, MonitoringRule] = {}
+    for rule in rules:
+        if rule.id not in top or rule.version > top[rule.id].version:
+            top[rule.id] = rule
+    return sorted(top.values(), key=lambda r: r.id)
