@@ -610,6 +610,13 @@ class FakeActivity(_Repo):
     def add_places(self, card_id: str, places: Iterable[str], at: datetime) -> None:
         self.t.card_places[card_id] = self.t.card_places.get(card_id, set()) | set(places)
 
+    def known_places(self, card_id: str, before: datetime) -> set[str]:
+        return set(self.t.card_places.get(card_id, ()))  # (the fake keeps no first use)
+
+    def cards_with_decisions(self, since: datetime) -> list[str]:
+        return sorted({a.card_id for a in self.t.authorizations.values()
+                       if a.received_at >= since})
+
 
 class FakeRules(_Repo):
     def add(self, rule: MonitoringRule) -> None:

@@ -125,3 +125,24 @@ def test_live_features_equal_a_rebuild_after_reversals(sg: App, clock: Clock) ->
     f = window_features(rebuilt, clock.now)
     assert (f["count_1h_atm_cash"], f["sum_1h_atm_cash"]) == (1, cny(70))
     assert rebuilt.provinces == {"CN-BJ", "CN-SH"} == live.provinces
+
+
+def test_a_backtest_finds_what_the_shadow_rule_found_live(sg: App, clock: Clock) -> None:
+    """The same rule, shadow on live traffic and backtested afterwards over the recorded
+    decisions: the same hits, with reversals (one before the next withdrawal) in between."""
+    from smartguard.service_layer import backtest
+    enrol(sg)
+    rule(sg, RuleStatus.SHADOW)
+    first = atm_withdrawal(cny(1_500))
+    for n, req in enumerate([first, atm_withdrawal(cny(1_200)), pos_purchase(cny(1_000)),
+                             atm_withdrawal(cny(2_000)), atm_withdrawal(cny(3_000))]):
+        clock.now += timedelta(minutes=25)
+        pay(sg, req)
+        if n == 1:
+            sg.write(lambda uow: reverse.reverse(uow, sg.ctx, reversal_of(first)))
+    live = sum(c.count for c in hits(sg))
+    result = sg.read(lambda uow: backtest.backtest(uow, sg.ctx, NIGHT_CASH, 7))
+    assert live >= 2
+    assert (result.hits, result.decisions) == (live, 5)
+    assert result.hit_amount == sum(c.amount for c in hits(sg))
+    assert result.already_declined == 0 and result.later_frozen_or_reported == 0

@@ -187,6 +187,13 @@ class ActivityRepository(Protocol):
         ...
 
     def add_places(self, card_id: str, places: Iterable[str], at: datetime) -> None: ...
+    def known_places(self, card_id: str, before: datetime) -> set[str]:
+        """The places the card first used before ``before`` (a backtest's start)."""
+        ...
+
+    def cards_with_decisions(self, since: datetime) -> list[str]:
+        """The ids of the cards with a decision recorded at or after ``since``."""
+        ...
 
 
 class RuleRepository(Protocol):

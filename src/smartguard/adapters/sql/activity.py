@@ -52,6 +52,16 @@ class SqlActivity:
         rows = self.db.all("SELECT place FROM card_places WHERE card_id = ?", (card_id,))
         return {r[0] for r in rows}
 
+    def known_places(self, card_id: str, before: datetime) -> set[str]:
+        rows = self.db.all("SELECT place FROM card_places WHERE card_id = ? AND first_at < ?",
+                           (card_id, ts(before)))
+        return {r[0] for r in rows}
+
+    def cards_with_decisions(self, since: datetime) -> list[str]:
+        rows = self.db.all("SELECT DISTINCT card_id FROM authorizations WHERE received_at >= ?"
+                           " ORDER BY card_id", (ts(since),))
+        return [r[0] for r in rows]
+
     def cached(self, card_id: str) -> CardActivity | None:
         return None  # a reader's or an uncached writer's: every get rebuilds
 
