@@ -18,13 +18,17 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
+from smartguard.domain.activity import CardActivity, change_kind
 from smartguard.domain.alerts import AlertPreferences
 from smartguard.domain.cards import Account, Card, Cardholder, CardStatus
 from smartguard.domain.challenges import Challenge, ChallengeStatus
 from smartguard.domain.controls.values import Ceilings, Controls
 from smartguard.domain.decisions import Outcome
+from smartguard.domain.rules import LIVE, MonitoringRule, latest
 from smartguard.domain.state import Usage
+from smartguard.domain.transactions import AuthorizationRequest
 from smartguard.errors import Conflict, StoreUnavailable
+from smartguard.service_layer.activity import rebuild
 from smartguard.service_layer.messages import (
     InboundRecord,
     OutboxMessage,
@@ -44,6 +48,7 @@ from smartguard.service_layer.records import (
     TravelRecord,
     UnlockRecord,
 )
+from smartguard.service_layer.rule_records import HitCount, RuleHitRecord
 from smartguard.service_layer.web_records import (
     DecisionCount,
     SignInCode,
@@ -92,6 +97,9 @@ class Tables:
     signins: dict[str, SignInCode] = field(default_factory=dict)
     sessions: dict[str, WebSession] = field(default_factory=dict)
     attempts: list[tuple[str, str, datetime]] = field(default_factory=list)
+    card_places: dict[str, set[str]] = field(default_factory=dict)
+    rules: dict[tuple[str, int], MonitoringRule] = field(default_factory=dict)
+    rule_hits: list[RuleHitRecord] = field(default_factory=list)
 
     def copy(self) -> Tables:
         """A copy whose containers are new and whose (frozen) values are shared."""
@@ -574,6 +582,73 @@ class FakeAttempts(_Repo):
         return sum(1 for a in self.t.attempts if a[0] == scope and a[1] == subject)
 
 
+class FakeActivity(_Repo):
+    """Rebuilt from the tables at every get, as a store's reader does."""
+
+    def get(self, card_id: str, cardholder_id: str, timezone: str,
+            now: datetime) -> CardActivity:
+        decisions = [a for a in self.t.authorizations.values() if a.card_id == card_id]
+        partial = {r.authorization_id: r for r in self.t.reversals.values()
+                   if r.card_id == card_id and r.actual_amount is not None
+                   and r.authorization_id}
+        changes: dict[str, datetime] = {}
+        for e in self.t.audit:
+            kind = change_kind(e.action)
+            if kind and (e.card_id == card_id or (e.card_id is None
+                                                  and e.cardholder_id == cardholder_id)):
+                changes[kind] = max(changes.get(kind, e.at), e.at)
+        return rebuild(timezone, decisions, partial, self.t.card_places.get(card_id, ()),
+                       changes)
+
+    def cached(self, card_id: str) -> CardActivity | None:
+        return None
+
+    def new_places(self, card_id: str, request: AuthorizationRequest) -> tuple[str, ...]:
+        known = self.t.card_places.get(card_id, set())
+        return tuple(p for p in (request.region, request.country) if p and p not in known)
+
+    def add_places(self, card_id: str, places: Iterable[str], at: datetime) -> None:
+        self.t.card_places[card_id] = self.t.card_places.get(card_id, set()) | set(places)
+
+    def known_places(self, card_id: str, before: datetime) -> set[str]:
+        return set(self.t.card_places.get(card_id, ()))  # (the fake keeps no first use)
+
+    def cards_with_decisions(self, since: datetime) -> list[str]:
+        return sorted({a.card_id for a in self.t.authorizations.values()
+                       if a.received_at >= since})
+
+
+class FakeRules(_Repo):
+    def add(self, rule: MonitoringRule) -> None:
+        self.t.rules[(rule.id, rule.version)] = rule
+
+    update = add
+
+    def versions(self, rule_id: str) -> list[MonitoringRule]:
+        return sorted((r for r in self.t.rules.values() if r.id == rule_id),
+                      key=lambda r: r.version)
+
+    def all(self) -> list[MonitoringRule]:
+        return latest(self.t.rules.values())
+
+    def live(self) -> tuple[MonitoringRule, ...]:
+        return tuple(latest(r for r in self.t.rules.values() if r.status in LIVE))
+
+    def add_hits(self, hits: Iterable[RuleHitRecord]) -> None:
+        self.t.rule_hits.extend(hits)
+
+    def hit_counts(self, rule_id: str, since: datetime) -> list[HitCount]:
+        counts: dict[tuple[str, int, str, bool], list[int]] = {}
+        for h in self.t.rule_hits:
+            if h.rule_id == rule_id and h.at >= since:
+                key = (h.at.astimezone(UTC).strftime("%Y-%m-%dT%H"), h.version, h.result,
+                       h.enforced)
+                entry = counts.setdefault(key, [0, 0])
+                entry[0] += 1
+                entry[1] += h.amount
+        return [HitCount(*k, *v) for k, v in sorted(counts.items())]
+
+
 class FakeUnitOfWork:
     """Implements :class:`smartguard.service_layer.ports.BatchUnitOfWork` in memory."""
 
@@ -602,6 +677,8 @@ class FakeUnitOfWork:
         self.signins = FakeSignIns(self)
         self.sessions = FakeSessions(self)
         self.attempts = FakeAttempts(self)
+        self.activity = FakeActivity(self)
+        self.rules = FakeRules(self)
 
     def __enter__(self) -> Self:
         self.begin()

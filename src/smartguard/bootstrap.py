@@ -9,9 +9,11 @@ from datetime import datetime
 from types import ModuleType
 from typing import TypeVar
 
+from smartguard.adapters.cel_rules import CelLanguage
 from smartguard.adapters.sqlite import store as sqlite_store
 from smartguard.config import Settings, test_clock_start
 from smartguard.domain.errors import InvalidInput
+from smartguard.domain.rule_variables import SAMPLES
 from smartguard.service_layer.batch_runner import BatchRunner
 from smartguard.service_layer.context import Context, shifted_clock
 from smartguard.service_layer.loop_writer import INLINE_COMMIT_MAX, LoopWriter
@@ -74,6 +76,8 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None,
         ceilings=settings.ceilings,
         alert_channels=settings.alerts.written_channels,
         cooldowns=settings.cooldowns,
+        rule_language=CelLanguage(SAMPLES),
+        four_eyes=settings.rules_four_eyes,
     )
     start = test_clock_start(settings)
     if clock is None and start is not None:

@@ -64,6 +64,8 @@ class Settings:
     alerts: AlertSettings = field(default_factory=AlertSettings)  # [smpp], [webhooks], ...
     #: [controls] cooldown_hours = { gambling = 48 }: the wait before a lifted block ends
     cooldowns: dict[Category, timedelta] = field(default_factory=cooldowns)
+    #: monitoring rules: activation by a second operator (four eyes; docs/rules.md)
+    rules_four_eyes: bool = False
 
     def __repr__(self) -> str:
         shown = ", ".join(

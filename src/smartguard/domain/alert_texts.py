@@ -113,7 +113,8 @@ MOVES = {"debit": ("支出", "spent"), "credit": ("收入", "received")}
 
 #: Why a purchase needs confirmation, in a few words.
 VERIFY_REASONS = {"magstripe_verification": ("磁条刷卡", "magnetic-stripe card read"),
-                  "large_purchase_verification": ("大额消费", "large purchase")}
+                  "large_purchase_verification": ("大额消费", "large purchase"),
+                  "rule_verification": ("银行风险监控", "the bank's fraud monitoring")}
 
 TERMINALS = {"atm": ("ATM", "an ATM"), "kiosk": ("自助终端", "a self-service kiosk"),
              "pos": ("POS", "a POS"), "none": ("网上", "online")}

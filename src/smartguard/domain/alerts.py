@@ -308,7 +308,8 @@ def _inquiry_alert(r: AuthorizationRequest, d: Decision) -> bool:
 
 
 def _decline_alert(d: Decision) -> bool:
-    return d.outcome is Outcome.DECLINE and d.primary in CARDHOLDER_REASONS
+    return d.outcome is Outcome.DECLINE and (d.primary in CARDHOLDER_REASONS
+                                             or d.primary is Reason.RULE_DECLINE)
 
 
 def security(to: Recipient, event: str, at: datetime, **details: str) -> Alert:

@@ -43,11 +43,16 @@ class Reason(StrEnum):
     INSUFFICIENT_FUNDS = "insufficient_funds"
     MAGSTRIPE_VERIFICATION = "magstripe_verification"
     LARGE_PURCHASE_VERIFICATION = "large_purchase_verification"
+    RULE_DECLINE = "rule_decline"  # a bank monitoring rule (detail: rule id|zh|en)
+    RULE_VERIFICATION = "rule_verification"
 
 
 VERIFICATION_REASONS = frozenset(
-    {Reason.MAGSTRIPE_VERIFICATION, Reason.LARGE_PURCHASE_VERIFICATION}
+    {Reason.MAGSTRIPE_VERIFICATION, Reason.LARGE_PURCHASE_VERIFICATION,
+     Reason.RULE_VERIFICATION}
 )
+#: The bank's monitoring rules (docs/rules.md).
+RULE_REASONS = frozenset({Reason.RULE_DECLINE, Reason.RULE_VERIFICATION})
 LOCK_REASONS = frozenset(
     {Reason.REGION_LOCK, Reason.OVERSEAS_LOCK, Reason.NIGHT_LOCK, Reason.OVERSEAS_CNP_LOCK}
 )
@@ -99,6 +104,8 @@ RESPONSE_CODES: dict[Reason, str] = {
     Reason.INSUFFICIENT_FUNDS: "51",
     Reason.MAGSTRIPE_VERIFICATION: VERIFICATION_REQUIRED,
     Reason.LARGE_PURCHASE_VERIFICATION: VERIFICATION_REQUIRED,
+    Reason.RULE_DECLINE: "59",
+    Reason.RULE_VERIFICATION: VERIFICATION_REQUIRED,
 }
 
 OTHER_RESPONSE_CODES: dict[str, str] = {

@@ -20,6 +20,7 @@ from smartguard.domain.controls.locks import (
     region_lock,
 )
 from smartguard.domain.controls.merchants import category_amount, category_block, merchant_block
+from smartguard.domain.controls.monitoring import monitoring_rule
 from smartguard.domain.controls.quick_pay import quick_pay_agreement
 from smartguard.domain.controls.status import card_status
 from smartguard.domain.controls.switches import channel_switches
@@ -47,6 +48,7 @@ RULES: tuple[Rule, ...] = (
     category_amount,
     frequency_limit,
     funds,
+    monitoring_rule,
     magstripe_verification,
     large_purchase_verification,
 )

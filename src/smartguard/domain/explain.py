@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from smartguard.domain.controls.categories import Category
 from smartguard.domain.controls.categories import name as category_name
-from smartguard.domain.decisions import Reason, Verdict
+from smartguard.domain.decisions import RULE_REASONS, Reason, Verdict
 from smartguard.domain.geography import place_name
 from smartguard.domain.money import format_amount
 
@@ -51,6 +51,8 @@ _TEXT: dict[Reason, tuple[str, str]] = {
     Reason.INSUFFICIENT_FUNDS: ("余额不足", "insufficient funds"),
     Reason.MAGSTRIPE_VERIFICATION: ("磁条刷卡消费需要您确认",
                                     "a magnetic-stripe purchase needs your confirmation"),
+    Reason.RULE_DECLINE: ("银行风险监控：{message}", "the bank's fraud monitoring: {message}"),
+    Reason.RULE_VERIFICATION: ("银行风险监控：{message}", "the bank's fraud monitoring: {message}"),
     Reason.LARGE_PURCHASE_VERIFICATION: ("大额消费（{amount}及以上）需要您确认",
                                          "a large purchase ({amount} or more) needs your "
                                          "confirmation"),
@@ -86,7 +88,19 @@ def explain(verdict: Verdict, language: str = "zh-CN") -> str:
     if verdict.reason in _CATEGORY_REASONS:
         known = detail in Category.__members__.values()
         values["category"] = category_name(Category(detail), language) if known else detail
+    if verdict.reason in RULE_REASONS:
+        values["message"] = rule_message(detail, i)
     if verdict.reason is Reason.REGION_LOCK and detail == "region_unknown":
         return ("地区锁：无法确定交易所在省份", "region lock: the transaction's province is "
                 "unknown")[i]
     return template.format(**values)
+
+
+def rule_detail(rule_id: str, message_zh: str, message_en: str) -> str:
+    """A rule's verdict keeps the rule and its message as they were at the decision."""
+    return "|".join((rule_id, message_zh.replace("|", "/"), message_en.replace("|", "/")))
+
+
+def rule_message(detail: str, i: int) -> str:
+    parts = detail.split("|")
+    return parts[1 + i] if len(parts) == 3 else detail

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from smartguard.domain.cards import CardStatus
 from smartguard.domain.controls.values import DEFAULT_CEILINGS, Ceilings, Controls
+from smartguard.domain.decisions import Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,7 @@ class CardState:
     agreement: Agreement | None = None  # the request's agreement, when it names one
     credit: Credit | None = None  # a confirmed challenge usable by this request
     travel: tuple[TravelAllowance, ...] = ()
+    monitoring: Verdict | None = None  # what the bank's active rules found (rules.md)
 
     def used(self, key: str) -> Usage:
         return self.usage.get(key, NO_USAGE)

@@ -17,7 +17,7 @@ from smartguard.domain.periods import counter_keys, day_key, local_time, month_k
 from smartguard.domain.state import Agreement, CardState, TravelAllowance
 from smartguard.domain.transactions import AuthorizationRequest, MessageKind, given_back
 from smartguard.errors import IdempotencyConflict, InvalidInput, UnknownCard
-from smartguard.service_layer import notify, travel
+from smartguard.service_layer import activity, monitoring, notify, travel
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import RowLock, UnitOfWork
 from smartguard.service_layer.protections import ceilings_for
@@ -103,12 +103,18 @@ def authorize(
     now = ctx.clock()
     local = local_time(now, card.cardholder.timezone)
     day, month = day_key(local), month_key(local)
+    watched = monitoring.evaluate(uow, ctx.rule_language, card, request, now, local)
     state = _load_state(uow, ctx, card, request, day, month, now)
+    if watched.verdict is not None:
+        state = replace(state, monitoring=watched.verdict)
     decision = decide(request, state, now)
     if decision.outcome is Outcome.VERIFY:
         decision, state = _with_credit(uow, card, request, state, decision, now)
     fp = fingerprint(card.card.id, request)
-    return _record(uow, ctx, card, request, decision, fp, now, (day, month))
+    result = _record(uow, ctx, card, request, decision, fp, now, (day, month))
+    monitoring.record(uow, watched, result.record.id, card.card.id, now,
+                      request.billing_amount)
+    return result
 
 
 def _load_state(
@@ -189,6 +195,8 @@ def _record(
         alerts=decision.alerts,
     )
     uow.authorizations.add(record)
+    partial = pending is not None and pending.actual_amount is not None
+    activity.after_decision(uow, record, returned if partial else None)
     if pending is not None:
         status = ReversalStatus.APPLIED if returned else ReversalStatus.NO_EFFECT
         uow.reversals.resolve(pending.id, status, auth_id, now, returned)

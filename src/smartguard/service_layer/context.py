@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from smartguard.domain.challenges import DEFAULT_VALIDITY
 from smartguard.domain.controls.categories import Category, cooldowns
 from smartguard.domain.controls.values import Ceilings
+from smartguard.domain.rules import RuleLanguage
 
 
 def utc_now() -> datetime:
@@ -91,6 +92,10 @@ class Context:
     alert_channels: frozenset[str] = frozenset({"sms", "webhook"})
     #: how long lifting a category block waits (the bank's choice; docs/decisions.md)
     cooldowns: dict[Category, timedelta] = field(default_factory=cooldowns)
+    #: the bank's monitoring rules' language (None: no rule is ever run; docs/rules.md)
+    rule_language: RuleLanguage | None = None
+    #: four eyes: a rule is activated only by an operator other than the one who asked
+    four_eyes: bool = False
 
     def hash_code(self, code: str) -> str:
         return hmac.new(self.secret, b"code:" + code.encode(), hashlib.sha256).hexdigest()

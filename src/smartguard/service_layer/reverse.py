@@ -7,7 +7,7 @@ from datetime import datetime
 
 from smartguard.domain.decisions import Outcome
 from smartguard.domain.transactions import MessageKind, ReversalRequest, given_back
-from smartguard.service_layer import notify
+from smartguard.service_layer import activity, notify
 from smartguard.service_layer.authorize import CardRef, give_back
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
@@ -71,6 +71,8 @@ def undo(uow: UnitOfWork, original: AuthorizationRecord, now: datetime,
                          original.counters, (original.day, original.month), actual_amount)
     if actual_amount is None:
         uow.authorizations.mark_reversed(original.id, now)
+    activity.after_reversal(uow, original, given_back(original.request, actual_amount),
+                            actual_amount is None)
     return delta
 
 

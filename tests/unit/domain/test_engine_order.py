@@ -55,9 +55,13 @@ RANK = {
     Reason.AGREEMENT_LIMIT: 2,
     Reason.AMOUNT_LIMIT: 3, Reason.FREQUENCY_LIMIT: 3, Reason.CATEGORY_LIMIT: 3,
     Reason.INSUFFICIENT_FUNDS: 4,
+    # the bank's monitoring rules: after every control of the cardholder (docs/rules.md)
+    Reason.RULE_DECLINE: 4,
     Reason.MAGSTRIPE_VERIFICATION: 5, Reason.LARGE_PURCHASE_VERIFICATION: 5,
+    Reason.RULE_VERIFICATION: 5,
 }
-VERIFICATION = {Reason.MAGSTRIPE_VERIFICATION, Reason.LARGE_PURCHASE_VERIFICATION}
+VERIFICATION = {Reason.MAGSTRIPE_VERIFICATION, Reason.LARGE_PURCHASE_VERIFICATION,
+                Reason.RULE_VERIFICATION}
 
 
 def test_every_reason_has_a_precedence_in_this_test():
@@ -157,6 +161,7 @@ EXPECTED_CODES = {
     Reason.AMOUNT_LIMIT: "61", Reason.FREQUENCY_LIMIT: "65",
     Reason.INSUFFICIENT_FUNDS: "51",
     Reason.MAGSTRIPE_VERIFICATION: "1A", Reason.LARGE_PURCHASE_VERIFICATION: "1A",
+    Reason.RULE_DECLINE: "59", Reason.RULE_VERIFICATION: "1A",
 }
 
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
+from smartguard.adapters.sql.activity import ActivityCache
 from smartguard.adapters.sql.cards import SqlAccounts, SqlCardholders, SqlCards, SqlUsage
 from smartguard.adapters.sql.db import Db, Row
 from smartguard.adapters.sql.ledger import SqlAuthorizations, SqlReversals, auth_record
@@ -54,6 +55,8 @@ class WriterCache:
         self.ceilings: dict[str, Ceilings | None] = {}
         self.preferences: dict[str, AlertPreferences | None] = {}
         self.pending: set[Key] | None = None  # original keys of pending reversals
+        self.activity = ActivityCache()  # cards' recent activity (monitoring rules)
+        self.rules: tuple[object, ...] | None = None  # the live monitoring rules
         self.data_version: int | None = None
         #: accounts this transaction holds locked (PostgreSQL): their cached balance is
         #: exact, so a change of it needs no answer from the server (a deferred write)
@@ -74,6 +77,8 @@ class WriterCache:
         self.locked.clear()
         self.usage_loaded.clear()
         self.decisions.clear()
+        self.activity.clear()
+        self.rules = None
 
     def check(self, db: Db) -> None:
         """Forget everything if another connection committed since we last looked (or,

@@ -13,7 +13,8 @@ With a (transaction's) cache and no account named on its own, the statements go 
 pipeline, behind the deferred ``BEGIN`` (db.py): the cards locked; the cards read whole
 with their accounts locked, their alert preferences and ceilings; the keys of pending
 reversals; and the cards' usage counters of the days and months a request can fall in
-now (the UTC date ± 1 day covers every zone); and the decisions already recorded under the
+now (the UTC date ± 1 day covers every zone); the places each card used before (monitoring
+rules: adapters/sql/activity.py); and the decisions already recorded under the
 keys the batch's authorizations look up first (their duplicates). The server runs them in
 that order, so every
 row read is read under its lock: the cache holds it exactly for this transaction, and the
@@ -41,6 +42,8 @@ _PENDING = ("SELECT original_acquirer_id, original_stan, original_transmission_t
 _USAGE = ("SELECT card_id, counter, period, amount, count FROM usage_counters "
           "WHERE card_id IN (SELECT id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?)) "
           "AND period = ANY(?)")
+_PLACES = ("SELECT card_id, place FROM card_places WHERE card_id IN "
+           "(SELECT id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?))")
 
 
 def lock_rows(db: Db, locks: list[RowLock], cache: WriterCache | None = None,
@@ -77,15 +80,19 @@ def _lock_and_read(db: Db, named: tuple[list[str], list[str]], keys: list[Key],
     found = db.pipeline([
         (_LOCK_CARDS, named), (LOCK_SELECT, named),
         (_PENDING, (ReversalStatus.PENDING.value,)), (_USAGE, (*named, wanted)),
+        (_PLACES, named),
         *([(DECISIONS_BY_KEY, tuple(map(list, zip(*keys, strict=True))))] if keys else []),
     ])
-    _, cards, pending, usage = found[:4]
+    _, cards, pending, usage, places = found[:5]
     for row in cards:
         _remember(row, cache)
+        cache.activity.places[row[0]] = set()
+    for card_id, place in places:
+        cache.activity.places[card_id].add(place)
     cache.pending = {(r[0], r[1], r[2]) for r in pending}
     cache.usage_from(usage, [(r[0], p) for r in cards for p in wanted])
     if keys:
-        cache.decisions_from(found[4], keys)
+        cache.decisions_from(found[5], keys)
 
 
 def _remember(row: Row, cache: WriterCache) -> None:

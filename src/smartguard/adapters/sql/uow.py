@@ -8,6 +8,7 @@ from itertools import count
 from types import TracebackType
 from typing import Self
 
+from smartguard.adapters.sql.activity import CachedActivity, CachedAudit, SqlActivity
 from smartguard.adapters.sql.cache import (
     CachedAccounts,
     CachedAlertPreferences,
@@ -31,6 +32,7 @@ from smartguard.adapters.sql.misc import (
     SqlKeys,
 )
 from smartguard.adapters.sql.outbox import SqlAlertPreferences, SqlInboundSms, SqlOutbox
+from smartguard.adapters.sql.rules import CachedRules, SqlRules
 from smartguard.adapters.sql.travel import SqlTravel
 from smartguard.adapters.sql.unlocks import SqlUnlocks
 from smartguard.adapters.sql.web import SqlAttempts, SqlSessions, SqlSignIns
@@ -72,6 +74,8 @@ class SqlUnitOfWork:
         self.signins: ports.SignInRepository = SqlSignIns(db)
         self.sessions: ports.SessionRepository = SqlSessions(db)
         self.attempts: ports.AttemptRepository = SqlAttempts(db)
+        self.activity: ports.ActivityRepository = SqlActivity(db)
+        self.rules: ports.RuleRepository = SqlRules(db)
         if cache is not None:
             self.cards = CachedCards(db, cache)
             self.cardholders = CachedCardholders(db, cache)
@@ -81,6 +85,9 @@ class SqlUnitOfWork:
             self.authorizations = CachedAuthorizations(db, cache)
             self.ceilings = CachedCeilings(db, cache)
             self.alert_preferences = CachedAlertPreferences(db, cache)
+            self.activity = CachedActivity(db, cache.activity)
+            self.audit = CachedAudit(db, cache.activity)
+            self.rules = CachedRules(db, cache)
 
     def __enter__(self) -> Self:
         self.begin()

@@ -18,6 +18,7 @@ from smartguard.entrypoints.http_api import (
     openapi,
     operations,
     protections,
+    rules,
     travel,
 )
 from smartguard.entrypoints.http_api.auth import KeyCache
@@ -44,7 +45,7 @@ def create_app(sg: App) -> FastAPI:
     api.state.keys = KeyCache(sg)
     errors.install(api)
     for module in (authorizations, cards, protections, card_controls, admin, alerts, advisor,
-                   travel, agreements, operations):
+                   travel, agreements, operations, rules):
         api.include_router(module.router)
     web.install(api, sg)  # the cardholder page at / and the operator console at /console
 

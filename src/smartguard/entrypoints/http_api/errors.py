@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from smartguard import errors as e
+from smartguard.domain.rules import RuleCompileError
 
 log = structlog.get_logger("smartguard.http")
 
@@ -54,6 +55,9 @@ def smartguard_error(exc: e.SmartGuardError, path: str) -> tuple[int, dict[str, 
     fields = None
     if isinstance(exc, e.InvalidInput):
         fields = [{"field": exc.field, "message": exc.message}]
+        if isinstance(exc, RuleCompileError):  # where the rule is wrong (1-based)
+            fields[0] |= {"line": str(exc.line), "column": str(exc.column),
+                          "message": exc.plain}
         message = f"{exc.field}: {exc.message}"
     else:
         message = str(exc)

@@ -1,0 +1,145 @@
+"""Cards' recent activity in SQL: rebuilt from the recorded decisions and the audit trail
+(``service_layer/activity.py`` says why), the places each card used kept in ``card_places``.
+The writer's units of work keep the rebuilt activity in its cache (:class:`CachedActivity`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from smartguard.adapters.sql.codec import dt_req, ts
+from smartguard.adapters.sql.db import Db
+from smartguard.adapters.sql.ledger import SqlAuthorizations, SqlReversals
+from smartguard.adapters.sql.misc import SqlAudit
+from smartguard.domain.activity import CardActivity, change_kind
+from smartguard.domain.transactions import AuthorizationRequest
+from smartguard.service_layer.activity import HORIZON, rebuild
+from smartguard.service_layer.records import AuditEntry
+
+_CHANGES = (
+    "SELECT action, MAX(at) FROM audit WHERE card_id = ? AND (action = 'enrol_card' OR "
+    "action LIKE 'set_controls.%' OR action LIKE 'unlock.%' OR action LIKE 'agreement.%') "
+    "GROUP BY action"
+)
+_PHONE = "SELECT MAX(at) FROM audit WHERE cardholder_id = ? AND action = 'change_phone'"
+
+
+class SqlActivity:
+    def __init__(self, db: Db) -> None:
+        self.db = db
+
+    def get(self, card_id: str, cardholder_id: str, timezone: str,
+            now: datetime) -> CardActivity:
+        decisions = SqlAuthorizations(self.db).for_card(card_id, 1_000_000, now - HORIZON)
+        partial = SqlReversals(self.db).partial_for_card(card_id)
+        return rebuild(timezone, decisions, partial, self.places(card_id),
+                       self._changes(card_id, cardholder_id))
+
+    def _changes(self, card_id: str, cardholder_id: str) -> dict[str, datetime]:
+        latest: dict[str, datetime] = {}
+        rows = list(self.db.all(_CHANGES, (card_id,)))
+        phone = self.db.one(_PHONE, (cardholder_id,))
+        if phone is not None and phone[0] is not None:
+            rows.append(("change_phone", phone[0]))
+        for action, at in rows:
+            kind = "enrolled" if action == "enrol_card" else change_kind(action)
+            if kind is not None:
+                when = dt_req(at)
+                latest[kind] = max(latest.get(kind, when), when)
+        return latest
+
+    def places(self, card_id: str) -> set[str]:
+        rows = self.db.all("SELECT place FROM card_places WHERE card_id = ?", (card_id,))
+        return {r[0] for r in rows}
+
+    def known_places(self, card_id: str, before: datetime) -> set[str]:
+        rows = self.db.all("SELECT place FROM card_places WHERE card_id = ? AND first_at < ?",
+                           (card_id, ts(before)))
+        return {r[0] for r in rows}
+
+    def cards_with_decisions(self, since: datetime) -> list[str]:
+        rows = self.db.all("SELECT DISTINCT card_id FROM authorizations WHERE received_at >= ?"
+                           " ORDER BY card_id", (ts(since),))
+        return [r[0] for r in rows]
+
+    def cached(self, card_id: str) -> CardActivity | None:
+        return None  # a reader's or an uncached writer's: every get rebuilds
+
+    def new_places(self, card_id: str, request: AuthorizationRequest) -> tuple[str, ...]:
+        return _new(self.places(card_id), request)
+
+    def add_places(self, card_id: str, places: Iterable[str], at: datetime) -> None:
+        for place in places:  # no answer needed: sent with the next statement (db.py)
+            self.db.defer(
+                "INSERT INTO card_places (card_id, place, first_at) VALUES (?,?,?) "
+                "ON CONFLICT (card_id, place) DO NOTHING", (card_id, place, ts(at)))
+
+
+def _new(known: set[str], request: AuthorizationRequest) -> tuple[str, ...]:
+    if not request.is_debit:
+        return ()
+    return tuple(p for p in (request.region, request.country) if p and p not in known)
+
+
+class ActivityCache:
+    """The writer cache's part for activity (cleared with the rest of it)."""
+
+    def __init__(self) -> None:
+        self.activity: dict[str, CardActivity] = {}
+        self.places: dict[str, set[str]] = {}
+
+    def clear(self) -> None:
+        self.activity.clear()
+        self.places.clear()
+
+
+class CachedActivity(SqlActivity):
+    def __init__(self, db: Db, cache: ActivityCache) -> None:
+        super().__init__(db)
+        self.cache = cache
+
+    def get(self, card_id: str, cardholder_id: str, timezone: str,
+            now: datetime) -> CardActivity:
+        hit = self.cache.activity.get(card_id)
+        if hit is None or hit.timezone != timezone:
+            hit = self.cache.activity[card_id] = super().get(card_id, cardholder_id,
+                                                             timezone, now)
+        return hit
+
+    def cached(self, card_id: str) -> CardActivity | None:
+        return self.cache.activity.get(card_id)
+
+    def new_places(self, card_id: str, request: AuthorizationRequest) -> tuple[str, ...]:
+        if not request.is_debit:
+            return ()
+        known = self.cache.places.get(card_id)
+        if known is None:
+            known = self.cache.places[card_id] = self.places(card_id)
+        return _new(known, request)
+
+    def add_places(self, card_id: str, places: Iterable[str], at: datetime) -> None:
+        places = tuple(places)
+        super().add_places(card_id, places, at)
+        known = self.cache.places.get(card_id)
+        if known is not None:
+            known.update(places)
+
+
+class CachedAudit(SqlAudit):
+    """Feeds the changes the rules watch (phone, protection, binding) to cached activity."""
+
+    def __init__(self, db: Db, cache: ActivityCache) -> None:
+        super().__init__(db)
+        self.cache = cache
+
+    def add(self, e: AuditEntry) -> None:
+        super().add(e)
+        kind = change_kind(e.action)
+        if kind is None:
+            return
+        if e.card_id is None:
+            self.cache.activity.clear()  # a cardholder's phone: rare, rebuild their cards
+            return
+        hit = self.cache.activity.get(e.card_id)
+        if hit is not None:
+            hit.changed(kind, e.at)

@@ -1,0 +1,115 @@
+"""Run the bank's live monitoring rules over one request (docs/rules.md).
+
+Called by :func:`~smartguard.service_layer.authorize.authorize` before the engine: the
+enforced finding (the strongest of the active rules that matched: decline, then step-up,
+then alert) goes to the engine in ``CardState.monitoring``, which gives it its place in the
+order. Every match of a live rule, shadow or active, and every failure is recorded with the
+decision (``rule_hits``), in the same transaction. A rule that fails at run time is logged,
+counted (:data:`ERRORS`) and treated as not matched.
+
+With no live rule (or no rule language configured) this costs one cached lookup.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+import structlog
+
+from smartguard.domain.activity import CardActivity
+from smartguard.domain.decisions import Reason, Verdict
+from smartguard.domain.explain import rule_detail
+from smartguard.domain.rule_variables import Variables
+from smartguard.domain.rules import (
+    MonitoringRule,
+    RuleAction,
+    RuleLanguage,
+    RuleRuntimeError,
+    RuleStatus,
+)
+from smartguard.domain.transactions import AuthorizationRequest
+from smartguard.service_layer import activity as act
+from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.records import CardRecord
+from smartguard.service_layer.rule_records import ERROR, HIT, RuleHitRecord
+
+log = structlog.get_logger("smartguard.rules")
+#: Run-time failures by rule id, since the process started (``/metrics``, the console).
+ERRORS: Counter[str] = Counter()
+
+_STRENGTH = {RuleAction.DECLINE: 0, RuleAction.VERIFY: 1, RuleAction.ALERT: 2}
+_REASON = {RuleAction.DECLINE: Reason.RULE_DECLINE, RuleAction.VERIFY: Reason.RULE_VERIFICATION,
+           RuleAction.ALERT: Reason.RULE_DECLINE}  # alert-only: the decline it would be
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    verdict: Verdict | None  # the enforced finding, for the engine
+    results: tuple[tuple[MonitoringRule, str], ...]  # (rule, HIT or ERROR) to record
+
+
+NOTHING = Outcome(None, ())
+
+
+def evaluate(uow: UnitOfWork, language: RuleLanguage | None, card: CardRecord,
+             request: AuthorizationRequest, now: datetime, local: datetime) -> Outcome:
+    """The live rules over ``request`` (debits only: inquiries and refunds are never
+    stopped by a rule)."""
+    if language is None or not request.is_debit:
+        return NOTHING
+    rules = uow.rules.live()
+    if not rules:
+        return NOTHING
+    activity = act.load(uow, card, now)
+    return run(language, rules, request, card, activity, now, local)
+
+
+def run(language: RuleLanguage, rules: tuple[MonitoringRule, ...],
+        request: AuthorizationRequest, card: CardRecord, activity: CardActivity,
+        now: datetime, local: datetime) -> Outcome:
+    """``rules`` over one request, given the card's activity before it (also the
+    backtest's way: the same code decides live and on history)."""
+    c = card.card
+    variables = Variables(request, c.status.value, c.product, card.controls, activity, now,
+                          local)
+    results: list[tuple[MonitoringRule, str]] = []
+    enforced: MonitoringRule | None = None
+    for rule in rules:
+        try:
+            matched = language.compile(rule.expression).matches(variables)
+        except RuleRuntimeError as exc:
+            ERRORS[rule.id] += 1
+            log.warning("rule_failed", rule=rule.id, version=rule.version, error=exc.message)
+            results.append((rule, ERROR))
+            continue
+        except Exception as exc:  # a rule saved under other checks: never break a payment
+            ERRORS[rule.id] += 1
+            log.warning("rule_failed", rule=rule.id, version=rule.version, error=str(exc))
+            results.append((rule, ERROR))
+            continue
+        if matched:
+            results.append((rule, HIT))
+            if rule.status is RuleStatus.ACTIVE and (
+                    enforced is None or _STRENGTH[rule.action] < _STRENGTH[enforced.action]):
+                enforced = rule
+    if not results:
+        return NOTHING
+    return Outcome(_verdict(enforced) if enforced else None, tuple(results))
+
+
+def _verdict(rule: MonitoringRule) -> Verdict:
+    detail = rule_detail(rule.id, rule.message_zh, rule.message_en)
+    return Verdict(_REASON[rule.action], detail, rule.action is RuleAction.ALERT)
+
+
+def record(uow: UnitOfWork, outcome: Outcome, authorization_id: str, card_id: str,
+           at: datetime, amount: int) -> None:
+    """The hits and failures of ``outcome``, with the decision they were found on."""
+    if not outcome.results:
+        return
+    uow.rules.add_hits(
+        RuleHitRecord(rule.id, rule.version, authorization_id, card_id, at, result,
+                      result == HIT and rule.status is RuleStatus.ACTIVE, amount)
+        for rule, result in outcome.results)
