@@ -45,6 +45,7 @@ from smartguard.service_layer.records import (
     PostingRecord,
     ReversalRecord,
     ReversalStatus,
+    StoredAnswer,
     TravelRecord,
     UnlockRecord,
 )
@@ -100,6 +101,9 @@ class Tables:
     card_places: dict[str, set[str]] = field(default_factory=dict)
     rules: dict[tuple[str, int], MonitoringRule] = field(default_factory=dict)
     rule_hits: list[RuleHitRecord] = field(default_factory=list)
+    #: (scope, key) -> (answer, expires at)
+    idempotency: dict[tuple[str, str], tuple[StoredAnswer, datetime]] = field(
+        default_factory=dict)
 
     def copy(self) -> Tables:
         """A copy whose containers are new and whose (frozen) values are shared."""
@@ -649,6 +653,27 @@ class FakeRules(_Repo):
         return [HitCount(*k, *v) for k, v in sorted(counts.items())]
 
 
+class FakeIdempotency(_Repo):
+    def claim(self, scope: str, key: str, fingerprint: str, now: datetime,
+              expires_at: datetime) -> StoredAnswer | None:
+        for k in [k for k, (_, until) in self.t.idempotency.items()
+                  if k[0] == scope and until <= now]:
+            del self.t.idempotency[k]
+        found = self.t.idempotency.get((scope, key))
+        if found is not None:
+            return found[0]
+        self.t.idempotency[(scope, key)] = (StoredAnswer(fingerprint, 0, ""), expires_at)
+        return None
+
+    def answer(self, scope: str, key: str, status: int, body: str) -> None:
+        stored, until = self.t.idempotency[(scope, key)]
+        self.t.idempotency[(scope, key)] = (replace(stored, status=status, body=body), until)
+
+    def get(self, scope: str, key: str, now: datetime) -> StoredAnswer | None:
+        found = self.t.idempotency.get((scope, key))
+        return found[0] if found is not None and found[1] > now else None
+
+
 class FakeUnitOfWork:
     """Implements :class:`smartguard.service_layer.ports.BatchUnitOfWork` in memory."""
 
@@ -679,6 +704,7 @@ class FakeUnitOfWork:
         self.attempts = FakeAttempts(self)
         self.activity = FakeActivity(self)
         self.rules = FakeRules(self)
+        self.idempotency = FakeIdempotency(self)
 
     def __enter__(self) -> Self:
         self.begin()

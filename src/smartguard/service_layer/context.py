@@ -100,13 +100,18 @@ class Context:
     def hash_code(self, code: str) -> str:
         return hmac.new(self.secret, b"code:" + code.encode(), hashlib.sha256).hexdigest()
 
+    def hash_request(self, content: bytes) -> str:
+        """The keyed hash an idempotency key's request is remembered by."""
+        return hmac.new(self.secret, b"request:" + content, hashlib.sha256).hexdigest()
+
     def hash_pan(self, pan: str) -> str:
         """The keyed hash a card is found by (PCI DSS 3.5.1: the PAN is never stored)."""
         return hmac.new(self.secret, b"pan:" + pan.encode(), hashlib.sha256).hexdigest()
 
     def seal(self, value: str) -> str:
         """``value`` encrypted (AES-GCM, key derived from the secret) for a short stay in
-        the outbox: a one-time code is never stored in clear."""
+        the outbox or the answer to an idempotency key: a one-time code or an API key's
+        token is never stored in clear."""
         nonce = secrets.token_bytes(12)
         box = AESGCM(self._seal_key()).encrypt(nonce, value.encode(), b"outbox")
         return base64.urlsafe_b64encode(nonce + box).decode()

@@ -55,10 +55,12 @@ def history(uow: UnitOfWork, card_id: str, since: datetime) -> tuple[Past, ...]:
 Decided = list[tuple[AuthorizationRecord, ReversalRecord | None]]
 
 
-def decided(uow: UnitOfWork, card_id: str, limit: int) -> Decided:
-    """The card's latest decisions, newest first, each with the acquirer's reversal applied
-    to it (if any): what the page, the console and the API list."""
-    found = uow.authorizations.for_card(card_id, limit)
+def decided(uow: UnitOfWork, card_id: str, limit: int,
+            before: tuple[datetime, str] | None = None) -> Decided:
+    """The card's latest decisions (older than ``before``: received at, id), newest first,
+    each with the acquirer's reversal applied to it (if any): what the page, the console
+    and the API list."""
+    found = uow.authorizations.for_card(card_id, limit, before=before)
     back = uow.reversals.applied_to([r.id for r in found])
     return [(r, back.get(r.id)) for r in found]
 

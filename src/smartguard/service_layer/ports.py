@@ -27,6 +27,7 @@ from smartguard.service_layer.records import (
     PostingRecord,
     ReversalRecord,
     ReversalStatus,
+    StoredAnswer,
     TravelRecord,
     UnlockRecord,
 )
@@ -52,7 +53,10 @@ class CardRepository(Protocol):
     def by_pan_hash(self, pan_hash: str, lock: bool = False) -> CardRecord | None: ...
     def set_status(self, card_id: str, status: CardStatus, at: datetime) -> None: ...
     def set_controls(self, card_id: str, controls: Controls, at: datetime) -> None: ...
-    def search(self, last4: str | None, phone: str | None, limit: int) -> list[CardRecord]: ...
+    def search(self, last4: str | None, phone: str | None, limit: int,
+               after: str | None = None) -> list[CardRecord]:
+        """Cards by last 4 digits and/or phone, by id (those after ``after``)."""
+        ...
     def for_cardholder(self, cardholder_id: str) -> list[CardRecord]: ...
 
 
@@ -82,8 +86,11 @@ class AuthorizationRepository(Protocol):
     def add(self, record: AuthorizationRecord) -> None: ...
     def mark_reversed(self, authorization_id: str, at: datetime) -> None: ...
     def for_card(
-        self, card_id: str, limit: int, since: datetime | None = None
-    ) -> list[AuthorizationRecord]: ...
+        self, card_id: str, limit: int, since: datetime | None = None,
+        before: tuple[datetime, str] | None = None,
+    ) -> list[AuthorizationRecord]:
+        """Newest first (received at, then id), those before ``before`` (received at, id)."""
+        ...
     def decision_counts(self, since: datetime) -> list[DecisionCount]:
         """Decisions received at or after ``since``, counted by UTC hour, outcome and
         primary reason (the console's chart)."""
@@ -166,7 +173,10 @@ class UnlockRepository(Protocol):
 
 class AuditRepository(Protocol):
     def add(self, entry: AuditEntry) -> None: ...
-    def for_card(self, card_id: str, limit: int) -> list[AuditEntry]: ...
+    def for_card(self, card_id: str, limit: int, before: int | None = None
+                 ) -> list[AuditEntry]:
+        """Newest first, those before the entry whose ``seq`` is ``before``."""
+        ...
     def last(self, card_id: str, action: str) -> AuditEntry | None:
         """The card's latest entry for ``action``."""
         ...
@@ -270,7 +280,9 @@ class OutboxRepository(Protocol):
                 ) -> bool: ...
     def requeue(self, message_id: str) -> bool: ...
     def list(self, status: OutboxStatus | None, channel: str | None, card_id: str | None,
-             limit: int) -> list[OutboxMessage]: ...
+             limit: int, before: str | None = None) -> list[OutboxMessage]:
+        """Newest first (by id), those whose id is below ``before``."""
+        ...
     def counts(self) -> dict[tuple[str, str], int]:
         """(channel, status) -> number of messages."""
         ...
@@ -311,6 +323,19 @@ class AttemptRepository(Protocol):
         ...
 
 
+class IdempotencyRepository(Protocol):
+    def claim(self, scope: str, key: str, fingerprint: str, now: datetime,
+              expires_at: datetime) -> StoredAnswer | None:
+        """Take ``key`` for a request not answered yet (None), or return the answer stored
+        for it. Keys of ``scope`` past their expiry are forgotten first. On PostgreSQL a
+        claim waits for another transaction holding the same key to end."""
+        ...
+    def answer(self, scope: str, key: str, status: int, body: str) -> None: ...
+    def get(self, scope: str, key: str, now: datetime) -> StoredAnswer | None:
+        """The answer stored for ``key``, unless it expired."""
+        ...
+
+
 class UnitOfWork(Protocol):
     cards: CardRepository
     cardholders: CardholderRepository
@@ -334,6 +359,7 @@ class UnitOfWork(Protocol):
     attempts: AttemptRepository
     activity: ActivityRepository
     rules: RuleRepository
+    idempotency: IdempotencyRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -131,6 +131,7 @@ class AuditEntry:
     cardholder_id: str | None = None
     old: Any = None
     new: Any = None
+    seq: int | None = None  # its place in the audit trail, once stored (pages of it)
 
 
 class Role(StrEnum):
@@ -149,3 +150,13 @@ class ApiKey:
     created_at: datetime
     cardholder_id: str | None = None  # when set, the key acts for this cardholder only
     revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    """The first answer to a request sent with an idempotency key (docs/api.md): a keyed
+    hash of the request, and the answer's status and sealed body."""
+
+    fingerprint: str
+    status: int
+    body: str

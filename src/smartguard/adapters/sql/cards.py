@@ -74,8 +74,12 @@ class SqlCards:
         self.db.execute("UPDATE cards SET controls = ?, updated_at = ? WHERE id = ?",
                         (controls_json(controls), ts(at), card_id))
 
-    def search(self, last4: str | None, phone: str | None, limit: int) -> list[CardRecord]:
+    def search(self, last4: str | None, phone: str | None, limit: int,
+               after: str | None = None) -> list[CardRecord]:
         where, params = [], []
+        if after is not None:
+            where.append("c.id > ?")
+            params.append(after)
         if last4:
             where.append("c.last4 = ?")
             params.append(last4)
@@ -83,7 +87,7 @@ class SqlCards:
             where.append("h.phone = ?")
             params.append(phone)
         sql = _CARD_SELECT + (" WHERE " + " AND ".join(where) if where else "")
-        rows = self.db.all(sql + " ORDER BY c.created_at LIMIT ?", (*params, limit))
+        rows = self.db.all(sql + " ORDER BY c.id LIMIT ?", (*params, limit))
         return [card_record(r) for r in rows]
 
     def for_cardholder(self, cardholder_id: str) -> list[CardRecord]:

@@ -81,12 +81,20 @@ class SqlAuthorizations:
         self.db.execute("UPDATE authorizations SET reversed_at = ? WHERE id = ?",
                         (ts(at), authorization_id))
 
-    def for_card(self, card_id: str, limit: int,
-                 since: datetime | None = None) -> list[AuthorizationRecord]:
-        rows = self.db.all(
-            f"SELECT {_AUTH_COLUMNS} FROM authorizations WHERE card_id = ? "
-            "AND received_at >= ? ORDER BY received_at DESC LIMIT ?",
-            (card_id, ts(since) or "", limit))
+    def for_card(self, card_id: str, limit: int, since: datetime | None = None,
+                 before: tuple[datetime, str] | None = None) -> list[AuthorizationRecord]:
+        if before is None:
+            rows = self.db.all(
+                f"SELECT {_AUTH_COLUMNS} FROM authorizations WHERE card_id = ? "
+                "AND received_at >= ? ORDER BY received_at DESC, id DESC LIMIT ?",
+                (card_id, ts(since) or "", limit))
+        else:
+            at = ts(before[0])
+            rows = self.db.all(
+                f"SELECT {_AUTH_COLUMNS} FROM authorizations WHERE card_id = ? "
+                "AND received_at >= ? AND (received_at < ? OR (received_at = ? AND id < ?)) "
+                "ORDER BY received_at DESC, id DESC LIMIT ?",
+                (card_id, ts(since) or "", at, at, before[1], limit))
         return [auth_record(r) for r in rows]
 
     def decision_counts(self, since: datetime) -> list[DecisionCount]:

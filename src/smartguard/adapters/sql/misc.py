@@ -113,22 +113,25 @@ class SqlAudit:
             (ts(e.at), e.actor, e.channel, e.action, e.card_id, e.cardholder_id,
              dumps(e.old), dumps(e.new)))
 
-    def for_card(self, card_id: str, limit: int) -> list[AuditEntry]:
+    def for_card(self, card_id: str, limit: int, before: int | None = None
+                 ) -> list[AuditEntry]:
         rows = self.db.all(
-            "SELECT at, actor, channel, action, card_id, cardholder_id, old, new FROM audit "
-            "WHERE card_id = ? ORDER BY id DESC LIMIT ?", (card_id, limit))
+            "SELECT at, actor, channel, action, card_id, cardholder_id, old, new, id "
+            "FROM audit WHERE card_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+            (card_id, 2**62 if before is None else before, limit))
         return [_entry(r) for r in rows]
 
     def last(self, card_id: str, action: str) -> AuditEntry | None:
         row = self.db.one(
-            "SELECT at, actor, channel, action, card_id, cardholder_id, old, new FROM audit "
-            "WHERE card_id = ? AND action = ? ORDER BY id DESC LIMIT 1", (card_id, action))
+            "SELECT at, actor, channel, action, card_id, cardholder_id, old, new, id "
+            "FROM audit WHERE card_id = ? AND action = ? ORDER BY id DESC LIMIT 1",
+            (card_id, action))
         return _entry(row) if row else None
 
 
 def _entry(r: Row) -> AuditEntry:
     return AuditEntry(dt_req(r[0]), r[1], r[2], r[3], r[4], r[5], json.loads(r[6]),
-                      json.loads(r[7]))
+                      json.loads(r[7]), r[8])
 
 
 class SqlKeys:

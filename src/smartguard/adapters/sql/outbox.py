@@ -140,8 +140,12 @@ class SqlOutbox:
         return row is not None
 
     def list(self, status: OutboxStatus | None, channel: str | None, card_id: str | None,
-             limit: int) -> list[OutboxMessage]:
-        where, params = [], []
+             limit: int, before: str | None = None) -> list[OutboxMessage]:
+        where: list[str] = []
+        params: list[str] = []
+        if before is not None:
+            where.append("id < ?")
+            params.append(before)
         for column, value in (("status", status.value if status else None),
                               ("channel", channel), ("card_id", card_id)):
             if value is not None:

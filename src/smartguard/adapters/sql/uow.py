@@ -22,6 +22,7 @@ from smartguard.adapters.sql.cache import (
 )
 from smartguard.adapters.sql.cards import SqlAccounts, SqlCardholders, SqlCards, SqlUsage
 from smartguard.adapters.sql.db import Db
+from smartguard.adapters.sql.idempotency import SqlIdempotency
 from smartguard.adapters.sql.ledger import SqlAuthorizations, SqlPostings, SqlReversals
 from smartguard.adapters.sql.locks import lock_rows
 from smartguard.adapters.sql.misc import (
@@ -76,6 +77,7 @@ class SqlUnitOfWork:
         self.attempts: ports.AttemptRepository = SqlAttempts(db)
         self.activity: ports.ActivityRepository = SqlActivity(db)
         self.rules: ports.RuleRepository = SqlRules(db)
+        self.idempotency: ports.IdempotencyRepository = SqlIdempotency(db)
         if cache is not None:
             self.cards = CachedCards(db, cache)
             self.cardholders = CachedCardholders(db, cache)

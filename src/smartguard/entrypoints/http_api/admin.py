@@ -12,9 +12,11 @@ from smartguard.domain.controls import values as s
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.idempotency import Idempotent, Once
 from smartguard.entrypoints.http_api.models import KeyCreated
 from smartguard.entrypoints.http_api.views import ceilings_view, challenge_view
 from smartguard.service_layer import challenges, keys, protections
+from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import Role
 
 router = APIRouter(prefix="/v1", tags=["challenges", "administration"])
@@ -39,27 +41,26 @@ def _app(request: Request) -> App:
     return app
 
 
-async def _answer(request: Request, p: Principal, challenge_id: str, confirm: bool,
-                  code: str | None) -> dict[str, Any]:
+async def _answer(request: Request, p: Principal, once: Idempotent, challenge_id: str,
+                  confirm: bool, code: str | None) -> dict[str, Any]:
     app = _app(request)
-    c = await app.awrite(lambda uow: challenges.answer_challenge(
-        uow, app.ctx, p.actor, challenge_id, confirm, code))
-    return challenge_view(c)
+    return await once.write(lambda uow: challenge_view(challenges.answer_challenge(
+        uow, app.ctx, p.actor, challenge_id, confirm, code)))
 
 
 @router.post("/challenges/{challenge_id}/confirm", tags=["challenges"])
-async def confirm(challenge_id: str, request: Request, p: Holder,
+async def confirm(challenge_id: str, request: Request, p: Holder, once: Once,
                   body: AnswerIn | None = None) -> dict[str, Any]:
     """Confirm a verification: one retry at the same merchant, for at most the confirmed
     amount, inside the validity window, is then approved."""
-    return await _answer(request, p, challenge_id, True, body.code if body else None)
+    return await _answer(request, p, once, challenge_id, True, body.code if body else None)
 
 
 @router.post("/challenges/{challenge_id}/reject", tags=["challenges"])
-async def reject(challenge_id: str, request: Request, p: Holder,
+async def reject(challenge_id: str, request: Request, p: Holder, once: Once,
                  body: AnswerIn | None = None) -> dict[str, Any]:
     """Reject a verification ("not me"); consider freezing the card."""
-    return await _answer(request, p, challenge_id, False, body.code if body else None)
+    return await _answer(request, p, once, challenge_id, False, body.code if body else None)
 
 
 class KeyIn(Strict):
@@ -69,13 +70,17 @@ class KeyIn(Strict):
 
 
 @router.post("/keys", status_code=201, tags=["administration"], response_model=KeyCreated)
-async def create_key(body: KeyIn, request: Request, p: Admin) -> dict[str, Any]:
-    """Create an API key. The token is shown only in this answer."""
+async def create_key(body: KeyIn, request: Request, p: Admin, once: Once) -> dict[str, Any]:
+    """Create an API key. The token is shown only in this answer (and, sealed, in a
+    replay of it with the same Idempotency-Key)."""
     app = _app(request)
-    key, token = await app.awrite(
-        lambda uow: keys.create_key(uow, app.ctx, body.role, body.label, body.cardholder_id))
-    return {"id": key.id, "role": key.role.value, "label": key.label,
-            "cardholder_id": key.cardholder_id, "token": token}
+
+    def job(uow: UnitOfWork) -> dict[str, Any]:
+        key, token = keys.create_key(uow, app.ctx, body.role, body.label, body.cardholder_id)
+        return {"id": key.id, "role": key.role.value, "label": key.label,
+                "cardholder_id": key.cardholder_id, "token": token}
+
+    return await once.write(job)
 
 
 class CeilingChannelIn(Strict):

@@ -21,6 +21,7 @@ from smartguard.entrypoints.http_api.advisor_views import (
 )
 from smartguard.entrypoints.http_api.auth import Principal, require
 from smartguard.entrypoints.http_api.card_controls import CategoryIn
+from smartguard.entrypoints.http_api.idempotency import Once
 from smartguard.entrypoints.http_api.protections import (
     LimitsIn,
     NightLockIn,
@@ -93,20 +94,22 @@ def get_cardholder_checkup(cardholder_id: str, request: Request, p: Holder
 
 
 @router.post("/cards/{card_id}/checkup/fixes/{finding_id}")
-async def apply_fix(card_id: str, finding_id: str, request: Request, p: Holder,
+async def apply_fix(card_id: str, finding_id: str, request: Request, p: Holder, once: Once,
                     body: FixIn | None = None) -> dict[str, Any]:
     """Apply exactly the fix the check-up recommends for ``finding_id``, through the
     ordinary use cases (validated and audited like any change)."""
     app = _app(request)
+    if (first := once.previous()) is not None:  # the finding is gone once fixed
+        return first
     checked = app.read(lambda uow: checkup.run_check_up(uow, app.ctx, p.actor, card_id))
     found = checkup.finding(checked, finding_id)
     assert found.fix is not None
     if body is not None and body.expected is not None and body.expected != found.fix.as_dict():
         raise Conflict("the recommended fix changed since you saw it; run the check-up again")
     seen = checked.card.controls
-    rec = await app.awrite(
-        lambda uow: checkup.apply_fix(uow, app.ctx, p.actor, card_id, found, seen))
-    return {"applied": finding_view(found, card_id), "card": card_view(rec)}
+    return await once.write(lambda uow: {
+        "applied": finding_view(found, card_id),
+        "card": card_view(checkup.apply_fix(uow, app.ctx, p.actor, card_id, found, seen))})
 
 
 @router.get("/cards/{card_id}/recommendations")

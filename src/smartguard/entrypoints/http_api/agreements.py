@@ -15,6 +15,7 @@ from smartguard.domain.periods import agreement_key, day_key, local_time, month_
 from smartguard.entrypoints.http_api.advisor_views import agreement_view
 from smartguard.entrypoints.http_api.auth import Principal, require
 from smartguard.entrypoints.http_api.authorizations import card_ref
+from smartguard.entrypoints.http_api.idempotency import Idempotent, Once
 from smartguard.service_layer import agreements as ag
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import AgreementRecord, Role
@@ -86,32 +87,31 @@ def list_agreements(card_id: str, request: Request, p: Reader) -> list[dict[str,
     return app.read(job)
 
 
-async def _change(request: Request, p: Principal, card_id: str, agreement_id: str,
-                  action: AgreementAction) -> dict[str, Any]:
+async def _change(request: Request, p: Principal, once: Idempotent, card_id: str,
+                  agreement_id: str, action: AgreementAction) -> dict[str, Any]:
     app = _app(request)
-    rec = await app.awrite(lambda uow: ag.change_agreement(
-        uow, app.ctx, p.actor, card_id, agreement_id, action))
-    return agreement_view(rec)
+    return await once.write(lambda uow: agreement_view(ag.change_agreement(
+        uow, app.ctx, p.actor, card_id, agreement_id, action)))
 
 
 @router.post("/cards/{card_id}/agreements/{agreement_id}/suspend")
-async def suspend(card_id: str, agreement_id: str, request: Request, p: Owner
+async def suspend(card_id: str, agreement_id: str, request: Request, p: Owner, once: Once
                   ) -> dict[str, Any]:
     """Suspend: quick payments through it are declined until it is resumed."""
-    return await _change(request, p, card_id, agreement_id, AgreementAction.SUSPEND)
+    return await _change(request, p, once, card_id, agreement_id, AgreementAction.SUSPEND)
 
 
 @router.post("/cards/{card_id}/agreements/{agreement_id}/resume")
-async def resume(card_id: str, agreement_id: str, request: Request, p: Owner
+async def resume(card_id: str, agreement_id: str, request: Request, p: Owner, once: Once
                  ) -> dict[str, Any]:
-    return await _change(request, p, card_id, agreement_id, AgreementAction.RESUME)
+    return await _change(request, p, once, card_id, agreement_id, AgreementAction.RESUME)
 
 
 @router.post("/cards/{card_id}/agreements/{agreement_id}/revoke")
-async def revoke(card_id: str, agreement_id: str, request: Request, p: Owner
+async def revoke(card_id: str, agreement_id: str, request: Request, p: Owner, once: Once
                  ) -> dict[str, Any]:
     """Revoke for good: the third party must sign a new agreement."""
-    return await _change(request, p, card_id, agreement_id, AgreementAction.REVOKE)
+    return await _change(request, p, once, card_id, agreement_id, AgreementAction.REVOKE)
 
 
 @router.put("/cards/{card_id}/agreements/{agreement_id}/limits")

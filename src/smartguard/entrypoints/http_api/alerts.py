@@ -14,6 +14,7 @@ from smartguard.bootstrap import App
 from smartguard.domain import alerts as a
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.entrypoints.http_api.auth import Principal, parse_body, require
+from smartguard.entrypoints.http_api.idempotency import Once
 from smartguard.entrypoints.notifier import channel_status, rate_limit
 from smartguard.errors import NotFound, TooLarge, Unauthenticated
 from smartguard.service_layer import alert_preferences
@@ -129,11 +130,12 @@ def outbox_stats(request: Request, _: Operator) -> dict[str, Any]:
 
 
 @router.post("/outbox/{message_id}/requeue", tags=["operations"])
-async def requeue(message_id: str, request: Request, p: Operator) -> dict[str, Any]:
+async def requeue(message_id: str, request: Request, p: Operator,
+                  once: Once) -> dict[str, Any]:
     """Send a dead-lettered message again (its attempts start over)."""
     app = _app(request)
-    return outbox_view(await app.awrite(
-        lambda uow: alert_preferences.requeue_message(uow, app.ctx, p.actor, message_id)))
+    return await once.write(lambda uow: outbox_view(
+        alert_preferences.requeue_message(uow, app.ctx, p.actor, message_id)))
 
 
 @router.post("/sms/inbound", tags=["alerts"], openapi_extra={

@@ -17,6 +17,7 @@ from smartguard.domain.controls.categories import CATEGORIES, category
 from smartguard.domain.controls.codec import controls_to_dict
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.idempotency import Idempotent, Once
 from smartguard.service_layer import card_controls as cc
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import CardRecord, Role
@@ -55,9 +56,11 @@ class UnlockIn(Strict):
     minutes: StrictInt = Field(description="15 to 1440")
 
 
-async def _run(request: Request, job: Callable[[UnitOfWork, App], CardRecord]
-               ) -> dict[str, Any]:
+async def _run(request: Request, job: Callable[[UnitOfWork, App], CardRecord],
+               once: Idempotent | None = None) -> dict[str, Any]:
     app: App = request.app.state.smartguard
+    if once is not None:
+        return await once.write(lambda uow: controls_to_dict(job(uow, app).controls))
     rec = await app.awrite(lambda uow: job(uow, app))
     return controls_to_dict(rec.controls)
 
@@ -103,10 +106,10 @@ async def put_merchant(card_id: str, merchant_id: str, body: MerchantIn, request
 
 @router.post(_CARD + "/merchants/block-from-payment")
 async def block_from_payment(card_id: str, body: PaymentIn, request: Request,
-                             p: Holder) -> dict[str, Any]:
+                             p: Holder, once: Once) -> dict[str, Any]:
     """Block the merchant of one of the card's recent payments (approved or declined)."""
     return await _run(request, lambda uow, app: cc.block_merchant_of(
-        uow, app.ctx, p.actor, card_id, body.authorization_id))
+        uow, app.ctx, p.actor, card_id, body.authorization_id), once)
 
 
 @router.put(_CARD + "/alert-only/{target}")
@@ -119,11 +122,11 @@ async def put_alert_only(card_id: str, target: str, body: EnabledIn, request: Re
 
 @router.post(_CARD + "/unlocks")
 async def post_unlock(card_id: str, body: UnlockIn, request: Request,
-                      p: Holder) -> dict[str, Any]:
+                      p: Holder, once: Once) -> dict[str, Any]:
     """Open a lock or a switch from now for 15 minutes to 24 hours; it closes by itself,
     with an alert at both ends."""
     return await _run(request, lambda uow, app: cc.open_unlock(
-        uow, app.ctx, p.actor, card_id, body.target, body.minutes))
+        uow, app.ctx, p.actor, card_id, body.target, body.minutes), once)
 
 
 @router.delete(_CARD + "/unlocks/{target}")

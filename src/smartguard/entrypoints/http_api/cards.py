@@ -12,6 +12,7 @@ from smartguard.domain.cards import StatusAction
 from smartguard.domain.challenges import ChallengeStatus
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.idempotency import Idempotent, Once
 from smartguard.entrypoints.http_api.models import (
     AccountCreated,
     AuditOut,
@@ -64,30 +65,40 @@ class CardIn(Strict):
 
 
 @router.post("/cardholders", status_code=201, response_model=CardholderCreated)
-async def enrol_cardholder(body: CardholderIn, request: Request, p: Enroller) -> dict[str, Any]:
+async def enrol_cardholder(body: CardholderIn, request: Request, p: Enroller,
+                           once: Once) -> dict[str, Any]:
     app = _app(request)
-    h = await app.awrite(lambda uow: cards.enrol_cardholder(
-        uow, app.ctx, p.actor, body.name, body.phone, body.language, body.timezone))
-    return {"id": h.id, "name": h.name, "language": h.language.value, "timezone": h.timezone}
+
+    def job(uow: UnitOfWork) -> dict[str, Any]:
+        h = cards.enrol_cardholder(uow, app.ctx, p.actor, body.name, body.phone,
+                                   body.language, body.timezone)
+        return {"id": h.id, "name": h.name, "language": h.language.value,
+                "timezone": h.timezone}
+
+    return await once.write(job)
 
 
 @router.post("/cardholders/{cardholder_id}/accounts", status_code=201,
              response_model=AccountCreated)
 async def open_account(cardholder_id: str, body: AccountIn, request: Request,
-                       p: Enroller) -> dict[str, Any]:
+                       p: Enroller, once: Once) -> dict[str, Any]:
     app = _app(request)
-    a = await app.awrite(lambda uow: cards.open_account(
-        uow, app.ctx, p.actor, cardholder_id, body.currency, body.balance))
-    return {"id": a.id, "cardholder_id": a.cardholder_id, "currency": a.currency,
-            "balance": a.balance}
+
+    def job(uow: UnitOfWork) -> dict[str, Any]:
+        a = cards.open_account(uow, app.ctx, p.actor, cardholder_id, body.currency,
+                               body.balance)
+        return {"id": a.id, "cardholder_id": a.cardholder_id, "currency": a.currency,
+                "balance": a.balance}
+
+    return await once.write(job)
 
 
 @router.post("/cards", status_code=201, response_model=CardOut)
-async def enrol_card(body: CardIn, request: Request, p: Enroller) -> dict[str, Any]:
+async def enrol_card(body: CardIn, request: Request, p: Enroller,
+                     once: Once) -> dict[str, Any]:
     app = _app(request)
-    rec = await app.awrite(lambda uow: cards.enrol_card(
-        uow, app.ctx, p.actor, body.pan, body.account_id, body.product))
-    return card_view(rec)
+    return await once.write(lambda uow: card_view(cards.enrol_card(
+        uow, app.ctx, p.actor, body.pan, body.account_id, body.product)))
 
 
 @router.get("/cards/{card_id}", response_model=CardOut)
@@ -103,40 +114,39 @@ def find_cards(request: Request, _: Operator, last4: str | None = None,
     return [card_view(r) for r in found]
 
 
-async def _change(request: Request, p: Principal, card_id: str,
+async def _change(request: Request, p: Principal, once: Idempotent, card_id: str,
                   action: StatusAction) -> dict[str, Any]:
     app = _app(request)
-    rec = await app.awrite(
-        lambda uow: cards.change_status(uow, app.ctx, p.actor, card_id, action))
-    return card_view(rec)
+    return await once.write(lambda uow: card_view(
+        cards.change_status(uow, app.ctx, p.actor, card_id, action)))
 
 
 @router.post("/cards/{card_id}/freeze", response_model=CardOut)
-async def freeze(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
+async def freeze(card_id: str, request: Request, p: Holder, once: Once) -> dict[str, Any]:
     """Freeze (stop) the card: no money leaves it until it is unfrozen."""
-    return await _change(request, p, card_id, StatusAction.FREEZE)
+    return await _change(request, p, once, card_id, StatusAction.FREEZE)
 
 
 @router.post("/cards/{card_id}/unfreeze", response_model=CardOut)
-async def unfreeze(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
+async def unfreeze(card_id: str, request: Request, p: Holder, once: Once) -> dict[str, Any]:
     """Unfreeze a card the cardholder froze (never one the bank blocked)."""
-    return await _change(request, p, card_id, StatusAction.UNFREEZE)
+    return await _change(request, p, once, card_id, StatusAction.UNFREEZE)
 
 
 @router.post("/cards/{card_id}/block", response_model=CardOut)
-async def block(card_id: str, request: Request, p: Operator) -> dict[str, Any]:
+async def block(card_id: str, request: Request, p: Operator, once: Once) -> dict[str, Any]:
     """Block the card (operators; e.g. reported lost). Only an operator lifts it."""
-    return await _change(request, p, card_id, StatusAction.BLOCK)
+    return await _change(request, p, once, card_id, StatusAction.BLOCK)
 
 
 @router.post("/cards/{card_id}/unblock", response_model=CardOut)
-async def unblock(card_id: str, request: Request, p: Operator) -> dict[str, Any]:
-    return await _change(request, p, card_id, StatusAction.UNBLOCK)
+async def unblock(card_id: str, request: Request, p: Operator, once: Once) -> dict[str, Any]:
+    return await _change(request, p, once, card_id, StatusAction.UNBLOCK)
 
 
 @router.post("/cards/{card_id}/close", response_model=CardOut)
-async def close(card_id: str, request: Request, p: Operator) -> dict[str, Any]:
-    return await _change(request, p, card_id, StatusAction.CLOSE)
+async def close(card_id: str, request: Request, p: Operator, once: Once) -> dict[str, Any]:
+    return await _change(request, p, once, card_id, StatusAction.CLOSE)
 
 
 @router.get("/cards/{card_id}/decisions", response_model=list[DecisionOut])

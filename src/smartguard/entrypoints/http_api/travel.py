@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from smartguard.bootstrap import App
 from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.idempotency import Once
 from smartguard.service_layer import travel
 from smartguard.service_layer.records import Role
 
@@ -34,14 +35,14 @@ def _app(request: Request) -> App:
 
 
 @router.post("", status_code=201)
-async def add_travel(card_id: str, body: TravelIn, request: Request, p: Holder
-                     ) -> dict[str, Any]:
+async def add_travel(card_id: str, body: TravelIn, request: Request, p: Holder,
+                     once: Once) -> dict[str, Any]:
     """Open the lock for ``place`` from ``starts_at`` to ``ends_at``. The cardholder is
     alerted when it starts and when it ends."""
     app = _app(request)
-    rec = await app.awrite(lambda uow: travel.add_travel(
-        uow, app.ctx, p.actor, card_id, body.place, body.starts_at, body.ends_at))
-    return travel.view(rec, app.ctx.clock())
+    return await once.write(lambda uow: travel.view(travel.add_travel(
+        uow, app.ctx, p.actor, card_id, body.place, body.starts_at, body.ends_at),
+        app.ctx.clock()))
 
 
 @router.get("")
