@@ -65,10 +65,15 @@ def upgrade(settings: Settings) -> list[str]:
 
 
 def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None,
-              loop: asyncio.AbstractEventLoop | None = None) -> App:
+              loop: asyncio.AbstractEventLoop | None = None, throwaway: bool = False) -> App:
     """Wire SmartGuard. The writer is chosen here, once: on ``loop`` when one is given (a
     serving process: jobs run on the loop's thread, see loop_writer.py), else on a thread
-    of its own (the command line, tests)."""
+    of its own (the command line, tests). ``throwaway``: an embedded SQLite store whose
+    commits do not wait for the disk, for a database deleted after the run (the
+    simulator's); refused for a serving process (``loop``) and for PostgreSQL."""
+    if throwaway and (loop is not None or settings.database_url):
+        raise InvalidInput("throwaway", "only an embedded store outside a serving process "
+                           "may be a throwaway one")
     upgrade(settings)
     ctx = Context(
         secret=settings.secret,
@@ -89,7 +94,7 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] | None = None,
         store = postgres().PostgresStore(settings.database_url, settings.store_timeout_s,
                                          clock=ctx.clock)
     else:
-        store = sqlite_store.SqliteStore(settings.sqlite_path)
+        store = sqlite_store.SqliteStore(settings.sqlite_path, durable=not throwaway)
     telemetry = Telemetry()
     return App(settings, ctx, store, _writer(settings, store, loop, telemetry), telemetry)
 

@@ -2,9 +2,9 @@
 is set to at enrolment, whether balance and inquiry alerts reach them, and whether the
 check-up's recommendations are applied after the learning weeks.
 
-Only the protections that exist are here (SPEC 3.1-3.11); the controls beyond Smart Guard
-(3.12) and the bank's monitoring rules (3.13) are not built yet, so no configuration has
-them (docs/effectiveness.md).
+These are the built-in ones (SPEC 3.1-3.11); the scenario adds its own, written in TOML
+(``[configurations.NAME]``, configured.py), among them the controls beyond Smart Guard
+(SPEC 3.12). The bank's monitoring rules (3.13) are in none (docs/effectiveness.md).
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ class Configuration:
     alerts: bool = False  # balance-change, inquiry and decline alerts by SMS
     learn: bool = False  # apply the check-up's recommendations after the learning weeks
     sms: bool = True  # False: the bank sends no SMS at all (no SmartGuard: the baseline)
+    #: the share of trips announced with a travel exception (None: the scenario's
+    #: ``[cardholder] announces_trip``)
+    announces: float | None = None
 
 
 def _home(h: Holder) -> s.RegionLock:
@@ -79,10 +82,25 @@ CONFIGURATIONS: tuple[Configuration, ...] = (
 BY_NAME = {c.name: c for c in CONFIGURATIONS}
 
 
-def chosen(names: tuple[str, ...]) -> tuple[Configuration, ...]:
-    """The configurations named (all for none), in the table's order."""
-    unknown = [n for n in names if n not in BY_NAME]
+def chosen(names: tuple[str, ...], extra: tuple[Configuration, ...] = ()
+           ) -> tuple[Configuration, ...]:
+    """The configurations named (all for none), built-in ones then ``extra`` (the
+    scenario's), in that order."""
+    known = available(extra)
+    unknown = [n for n in names if n not in known]
     if unknown:
         raise InvalidInput("configurations", f"unknown: {', '.join(unknown)}; known: "
-                           + ", ".join(BY_NAME))
-    return tuple(c for c in CONFIGURATIONS if not names or c.name in names)
+                           + ", ".join(known))
+    return tuple(c for c in known.values() if not names or c.name in names)
+
+
+def available(extra: tuple[Configuration, ...] = ()) -> dict[str, Configuration]:
+    """Every configuration by name: the built-in ones, then ``extra``; a name used twice
+    is refused."""
+    known = dict(BY_NAME)
+    for c in extra:
+        if c.name in known:
+            raise InvalidInput(f"configurations.{c.name}", "a configuration of that name "
+                               "exists already")
+        known[c.name] = c
+    return known

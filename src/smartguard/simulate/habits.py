@@ -42,7 +42,8 @@ def honest(h: Holder, kind: Archetype, sc: Scenario) -> list[Event]:
 
 def itinerary(rng: random.Random, h: Holder, kind: Archetype, sc: Scenario
               ) -> tuple[list[Where], list[Event]]:
-    """Where ``h`` is on each day of the period, and the trips they announce."""
+    """Where ``h`` is on each day of the period, and their trips (announced or not: see
+    :class:`Trip`)."""
     home = Where("CN", h.home.province, h.home.city)
     where = [home] * sc.run.days
     events: list[Event] = []
@@ -57,8 +58,9 @@ def itinerary(rng: random.Random, h: Holder, kind: Archetype, sc: Scenario
         there = Where(place, None, place) if abroad else Where("CN", place, place)
         for d in range(first, min(first + length, sc.run.days)):
             where[d] = there
-        if rng.random() < float(sc.cardholder["announces_trip"]):
-            events.append(_announce(h, sc.run.start, first, length, place))
+        # every trip is planned with the draw that says whether it is announced: the
+        # configuration may ask for another share than the scenario's (play.py)
+        events.append(_announce(h, sc.run.start, first, length, place, rng.random()))
     return where, events
 
 
@@ -70,11 +72,12 @@ def _trip_start(rng: random.Random, sc: Scenario) -> int:
     return rng.randrange(sc.run.days)
 
 
-def _announce(h: Holder, start: date, first: int, length: int, place: str) -> Trip:
+def _announce(h: Holder, start: date, first: int, length: int, place: str, chance: float
+              ) -> Trip:
     tz = h.home.timezone
     begins = draw.instant(start + timedelta(days=first), 0, 0, 0, tz)
     return Trip(begins - timedelta(hours=4), h.index, place, begins,
-                begins + timedelta(days=length))
+                begins + timedelta(days=length), chance)
 
 
 def _payment(rng: random.Random, h: Holder, habit: Habit, day: date, where: Where,

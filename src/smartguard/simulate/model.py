@@ -79,13 +79,16 @@ class Binding:
 
 @dataclass(frozen=True, slots=True)
 class Trip:
-    """The cardholder announces a trip: a travel exception for ``place``."""
+    """A trip the cardholder may announce: a travel exception for ``place``, set when
+    ``chance`` is below the share of trips announced (the scenario's, or the
+    configuration's)."""
 
     at: datetime
     holder: int
     place: str
     starts: datetime
     ends: datetime
+    chance: float = 0.0
 
 
 Event = Payment | Binding | Trip

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from smartguard.simulate import runner
-from smartguard.simulate.configurations import BY_NAME, Configuration
+from smartguard.simulate.configurations import Configuration, available
+from smartguard.simulate.configured import from_scenario
 from smartguard.simulate.model import Plan
 from smartguard.simulate.scenario import Scenario
 from smartguard.simulate.tally import Tally
@@ -46,7 +47,8 @@ def run_all(sc: Scenario, plan: Plan, configs: Sequence[Configuration], workers:
 
 def _worker(name: str) -> Tally:
     """One configuration in a worker (named: a configuration holds functions)."""
-    queue, config = _SHARED["queue"], BY_NAME[name]
+    sc: Scenario = _SHARED["sc"]
+    queue, config = _SHARED["queue"], available(from_scenario(sc.configurations))[name]
     return run_one(_SHARED["sc"], _SHARED["plan"], config,
                    lambda done: queue.put((config.name, done)))
 

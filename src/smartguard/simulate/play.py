@@ -51,6 +51,12 @@ class Player:
     stopping: set[int] = field(default_factory=set)  # holders about to reply ZF
     protected: set[int] = field(default_factory=set)  # a protection declined in the streak
 
+    @property
+    def announces(self) -> float:
+        """The share of trips announced with a travel exception."""
+        share = self.config.announces
+        return float(self.person.p["announces_trip"]) if share is None else share
+
     def push(self, at: datetime, reaction: Reaction) -> None:
         self.seq += 1
         heapq.heappush(self.heap, (at, self.seq, reaction))
@@ -79,7 +85,7 @@ class Player:
             self.pay(uow, uid, e, first=True)
         elif isinstance(e, Binding):
             respond.bind(self, uow, uid, e)
-        elif isinstance(e, Trip):
+        elif isinstance(e, Trip) and e.chance < self.announces:
             respond.trip(self, uow, e)
 
     def pay(self, uow: UnitOfWork, uid: int, p: Payment, first: bool, tries: int = 0

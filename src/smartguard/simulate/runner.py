@@ -44,7 +44,7 @@ def run(sc: Scenario, plan: Plan, config: Configuration, data_dir: Path,
         progress: Callable[[int], None] | None = None) -> Tally:
     """Play ``plan`` under ``config`` on a new store in ``data_dir``; the tally."""
     clock = SimClock(plan.start - timedelta(days=30))
-    app = bootstrap(load(None, data_dir=data_dir), clock=clock)
+    app = bootstrap(load(None, data_dir=data_dir), clock=clock, throwaway=True)
     ids = itertools.count()
     codes = draw.stream(sc.run.seed, "codes", config.name)
     app.ctx = replace(app.ctx, new_id=lambda prefix: f"{prefix}_{next(ids):012x}",

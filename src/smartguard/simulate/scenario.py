@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -63,6 +63,8 @@ class Scenario:
     honest: Mapping[str, Any]
     attacks: Mapping[str, Mapping[str, Any]]
     raw: Mapping[str, Any]  # the merged TOML, as read (for the report)
+    #: configurations written in the file, by name (read by configured.py)
+    configurations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def attack(self, kind: str) -> Mapping[str, Any]:
         return self.attacks[kind]
@@ -86,11 +88,12 @@ def load(path: Path | None = None, **overrides: Any) -> Scenario:
 
 def merge(base: Mapping[str, Any], over: Mapping[str, Any], where: str) -> dict[str, Any]:
     """``base`` with ``over``'s values; a key ``base`` does not have is refused (a typo
-    must not silently leave a default in place), except new archetypes."""
+    must not silently leave a default in place), except new archetypes and new
+    configurations."""
     out = dict(base)
     for key, value in over.items():
         name = f"{where}.{key}" if where else key
-        if key not in base and where != "archetypes":
+        if key not in base and where not in ("archetypes", "configurations"):
             raise InvalidInput(name, "unknown scenario parameter")
         if isinstance(value, Mapping) and isinstance(base.get(key), Mapping):
             out[key] = merge(base[key], value, name)
@@ -110,7 +113,8 @@ def _scenario(raw: dict[str, Any]) -> Scenario:
     archetypes = tuple(_archetype(name, a) for name, a in sorted(raw["archetypes"].items()))
     if abs(sum(a.share for a in archetypes) - 1.0) > 1e-6:
         raise InvalidInput("archetypes", "the shares must add up to 1")
-    return Scenario(run, raw["cardholder"], archetypes, raw["honest"], raw["attacks"], raw)
+    return Scenario(run, raw["cardholder"], archetypes, raw["honest"], raw["attacks"], raw,
+                    raw.get("configurations", {}))
 
 
 def _archetype(name: str, a: Mapping[str, Any]) -> Archetype:

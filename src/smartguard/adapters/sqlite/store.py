@@ -1,5 +1,10 @@
 """SQLite: the embedded default store. WAL, ``synchronous=FULL``, one writer connection
-(used by one thread at a time) and a read connection per reading thread."""
+(used by one thread at a time) and a read connection per reading thread.
+
+A *throwaway* store (``durable=False``: ``synchronous=OFF``) is for a database that is
+deleted when its process ends, the simulator's (docs/effectiveness.md): a commit does not
+wait for the disk, so a crash or a power cut may lose or corrupt it. Only
+``bootstrap(..., throwaway=True)`` makes one, and it refuses to for a serving process."""
 
 from __future__ import annotations
 
@@ -25,14 +30,16 @@ CHECKPOINT_INTERVAL_S = 0.5  # how often the checkpointer looks
 log = structlog.get_logger("smartguard.sqlite")
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
+def connect(path: Path | str, durable: bool = True) -> sqlite3.Connection:
+    """A connection with the store's settings; ``durable=False``: commits do not wait for
+    the disk (a throwaway store only, see the module's docstring)."""
     try:
         conn = sqlite3.connect(
             str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_MS / 1000
         )
         conn.execute("PRAGMA page_size=2048")  # new databases only; see performance.md
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=OFF")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")
         conn.execute("PRAGMA cache_size=-65536")
@@ -121,8 +128,9 @@ class Checkpointer:
     never on the event loop."""
 
     def __init__(self, path: Path, interval: float | None = None, limit: int | None = None,
-                 gate: threading.Lock | None = None) -> None:
+                 gate: threading.Lock | None = None, durable: bool = True) -> None:
         self._path = path
+        self._durable = durable
         self._gate = gate or threading.Lock()
         self._interval = CHECKPOINT_INTERVAL_S if interval is None else interval
         self._limit = WAL_LIMIT_BYTES if limit is None else limit
@@ -132,7 +140,7 @@ class Checkpointer:
         self._thread.start()
 
     def _run(self) -> None:
-        conn = connect(self._path)
+        conn = connect(self._path, self._durable)
         try:
             page = int(conn.execute("PRAGMA page_size").fetchone()[0])
             while not self._stop.wait(self._interval):
@@ -165,13 +173,14 @@ class SqliteStore:
     """Hands out units of work: :meth:`writer` for the one writing thread, :meth:`reader`
     for any thread that only reads (each thread gets its own connection)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, durable: bool = True) -> None:
         self.path = Path(path)
-        writer = connect(self.path)
+        self.durable = durable
+        writer = connect(self.path, durable)
         writer.execute("PRAGMA wal_autocheckpoint=0")
         self._writer = wrap(writer)
         self._gate = threading.Lock()
-        self._checkpointer = Checkpointer(self.path, gate=self._gate)
+        self._checkpointer = Checkpointer(self.path, gate=self._gate, durable=durable)
         self._cache = WriterCache()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
@@ -183,7 +192,7 @@ class SqliteStore:
     def reader(self) -> SqlUnitOfWork:
         db = getattr(self._local, "db", None)
         if db is None:
-            conn = connect(self.path)
+            conn = connect(self.path, self.durable)
             with self._lock:
                 self._readers.append(conn)
             db = self._local.db = wrap(conn)

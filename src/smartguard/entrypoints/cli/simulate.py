@@ -13,7 +13,8 @@ import click
 from smartguard.domain.errors import SmartGuardError
 from smartguard.simulate import parallel, plot, report
 from smartguard.simulate import scenario as scn
-from smartguard.simulate.configurations import CONFIGURATIONS, chosen
+from smartguard.simulate.configurations import available, chosen
+from smartguard.simulate.configured import from_scenario
 from smartguard.simulate.plan import make_plan
 
 
@@ -36,16 +37,19 @@ def simulate(scenario_file: Path | None, seed: int | None, cardholders: int | No
              list_only: bool, print_scenario: bool) -> None:
     """Simulate a cardholder population and the attacks on it through SmartGuard itself,
     under each protection configuration, and report what each stopped."""
-    if list_only or print_scenario:
-        click.echo(scn.default_text() if print_scenario else "\n".join(
-            f"{c.name:<28} {c.label}" for c in CONFIGURATIONS))
+    if print_scenario:
+        click.echo(scn.default_text())
         return
     try:
         sc = scn.load(scenario_file, seed=seed, cardholders=cardholders, days=days)
+        extra = from_scenario(sc.configurations)
         names = tuple(n for n in only.split(",") if n) or sc.run.configurations
-        configs = chosen(names)
+        configs = chosen(names, extra)
     except (SmartGuardError, OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
+    if list_only:
+        click.echo("\n".join(f"{c.name:<28} {c.label}" for c in available(extra).values()))
+        return
     started = time.perf_counter()
     plan = make_plan(sc)
     results = parallel.run_all(sc, plan, configs, workers, show=not quiet)
