@@ -9,7 +9,15 @@ import click
 
 from smartguard import __version__
 from smartguard.domain.errors import SmartGuardError
-from smartguard.entrypoints.cli import admin, advisor, config, notifier, server, simulate
+from smartguard.entrypoints.cli import (
+    admin,
+    advisor,
+    config,
+    notifier,
+    rules,
+    server,
+    simulate,
+)
 
 
 class Group(click.Group):
@@ -29,7 +37,7 @@ def main() -> None:
 COMMANDS: tuple[click.Command, ...] = (
     server.serve, server.demo, notifier.notifier, admin.db, admin.keys_group,
     admin.cards_group, advisor.advisor, advisor.agreements_group, config.config_group,
-    simulate.simulate,
+    simulate.simulate, rules.rules_group,
 )
 for _command in COMMANDS:
     main.add_command(_command)
