@@ -3,6 +3,7 @@ nothing, the same rule active declining an authorization (59), four eyes, backte
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from smartguard.bootstrap import App
@@ -48,7 +49,7 @@ def test_shadow_then_active_over_http(api: Api, card: dict[str, Any], clock: Clo
 
 
 def test_four_eyes(api: Api, sg: App) -> None:
-    object.__setattr__(sg.ctx, "four_eyes", True)  # as [rules_four_eyes] true would
+    sg.ctx = replace(sg.ctx, four_eyes=True)  # as rules_four_eyes = true would
     api.post("/v1/rules", RULE)
     asked = api.post("/v1/rules/night_atm_cash/status", {"status": "active"}).json()
     assert asked["status"] == "draft" and asked["activation_requested_by"]
