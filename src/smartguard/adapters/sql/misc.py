@@ -124,7 +124,8 @@ class SqlAudit:
     def last(self, card_id: str, action: str) -> AuditEntry | None:
         row = self.db.one(
             "SELECT at, actor, channel, action, card_id, cardholder_id, old, new, id "
-            "FROM audit WHERE card_id = ? AND action = ? ORDER BY id DESC LIMIT 1", (card_id, action))
+            "FROM audit WHERE card_id = ? AND action = ? ORDER BY id DESC LIMIT 1",
+            (card_id, action))
         return _entry(row) if row else None
 
 
