@@ -162,9 +162,11 @@ class FakeCards(_Repo):
         card, h, _ = self.t.cards[card_id]
         self.t.cards[card_id] = (card, h, controls)
 
-    def search(self, last4: str | None, phone: str | None, limit: int) -> list[CardRecord]:
-        found = [self._record(c, ctl) for c, _, ctl in self.t.cards.values()
-                 if (not last4 or c.last4 == last4)
+    def search(self, last4: str | None, phone: str | None, limit: int,
+               after: str | None = None) -> list[CardRecord]:
+        found = [self._record(c, ctl) for c, _, ctl in sorted(
+                     self.t.cards.values(), key=lambda v: v[0].id)
+                 if (after is None or c.id > after) and (not last4 or c.last4 == last4)
                  and (not phone or self.t.cardholders[c.cardholder_id].phone == phone)]
         return found[:limit]
 
@@ -237,11 +239,12 @@ class FakeAuthorizations(_Repo):
         record = self.t.authorizations[authorization_id]
         self.t.authorizations[authorization_id] = replace(record, reversed_at=at)
 
-    def for_card(self, card_id: str, limit: int,
-                 since: datetime | None = None) -> list[AuthorizationRecord]:
+    def for_card(self, card_id: str, limit: int, since: datetime | None = None,
+                 before: tuple[datetime, str] | None = None) -> list[AuthorizationRecord]:
         found = [r for r in self.t.authorizations.values() if r.card_id == card_id
-                 and (since is None or r.received_at >= since)]
-        found.sort(key=lambda r: r.received_at, reverse=True)
+                 and (since is None or r.received_at >= since)
+                 and (before is None or (r.received_at, r.id) < before)]
+        found.sort(key=lambda r: (r.received_at, r.id), reverse=True)
         return found[:limit]
 
 
@@ -391,10 +394,12 @@ class FakeUnlocks(_Repo):
 
 class FakeAudit(_Repo):
     def add(self, entry: AuditEntry) -> None:
-        self.t.audit.append(entry)
+        self.t.audit.append(replace(entry, seq=len(self.t.audit) + 1))
 
-    def for_card(self, card_id: str, limit: int) -> list[AuditEntry]:
-        return [e for e in reversed(self.t.audit) if e.card_id == card_id][:limit]
+    def for_card(self, card_id: str, limit: int, before: int | None = None
+                 ) -> list[AuditEntry]:
+        return [e for e in reversed(self.t.audit) if e.card_id == card_id
+                and (before is None or (e.seq or 0) < before)][:limit]
 
     def last(self, card_id: str, action: str) -> AuditEntry | None:
         return next((e for e in reversed(self.t.audit)
@@ -499,9 +504,9 @@ class FakeOutbox(_Repo):
         return True
 
     def list(self, status: OutboxStatus | None, channel: str | None, card_id: str | None,
-             limit: int) -> list[OutboxMessage]:
+             limit: int, before: str | None = None) -> list[OutboxMessage]:
         found = [m for m in sorted(self.t.outbox.values(), key=lambda m: m.id, reverse=True)
-                 if (status is None or m.status is status)
+                 if (before is None or m.id < before) and (status is None or m.status is status)
                  and (channel is None or m.channel == channel)
                  and (card_id is None or m.card_id == card_id)]
         return found[:limit]

@@ -59,7 +59,7 @@ def test_a_one_click_fix_applies_exactly_the_recommended_change_and_is_audited(
     r = api.post(night["fix_url"], {"expected": night["fix"]}, role="cardholder_app")
     assert r.status_code == 200, r.text
     assert r.json()["card"]["controls"]["night_lock"] == night["fix"]["value"]
-    audit = api.get(f"/v1/cards/{card['id']}/audit").json()
+    audit = api.get(f"/v1/cards/{card['id']}/audit").json()["items"]
     assert audit[0]["action"] == "set_controls.night_lock"
     assert audit[0]["new"] == night["fix"]["value"]
     again = api.post(night["fix_url"], None, role="cardholder_app")

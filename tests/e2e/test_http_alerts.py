@@ -64,11 +64,11 @@ def test_changing_preferences_is_audited_and_applies_to_the_next_alert(
                 {"channels": {"balance_change": ["webhook"]}, "balance_threshold": 50_000})
     assert r.status_code == 200, r.text
     assert r.json()["channels"]["balance_change"] == []  # kept, but this bank has no webhooks
-    audit = api.get(f"/v1/cards/{card['id']}/audit").json()
+    audit = api.get(f"/v1/cards/{card['id']}/audit").json()["items"]
     assert audit[0]["action"] == "set_alerts"
     assert audit[0]["new"]["channels"]["balance_change"] == ["webhook"]
     api.authorize(amount=10_000)
-    sms = api.get("/v1/outbox", params={"card_id": card["id"], "channel": "sms"}).json()
+    sms = api.get("/v1/outbox", params={"card_id": card["id"], "channel": "sms"}).json()["items"]
     assert [m["event"] for m in sms] == ["security.protection"]
 
 
@@ -84,7 +84,7 @@ def test_phone_change_answers_masked_and_alerts_both_numbers(
     holder = card["cardholder"]["id"]
     r = api.put(f"/v1/cardholders/{holder}/phone", {"phone": "+8613900000002"})
     assert r.status_code == 200 and r.json()["phone"] == "+86139****0002"
-    sent = api.get("/v1/outbox", params={"channel": "sms"}).json()
+    sent = api.get("/v1/outbox", params={"channel": "sms"}).json()["items"]
     assert {m["recipient"] for m in sent} == {"+86138****0001", "+86139****0002"}
 
 
@@ -100,7 +100,7 @@ def test_requeue_of_a_message_that_is_not_dead_is_not_found(
     api: Api, card: dict[str, Any]
 ) -> None:
     api.authorize(amount=1_000)
-    message = api.get("/v1/outbox").json()[0]
+    message = api.get("/v1/outbox").json()["items"][0]
     assert api.post(f"/v1/outbox/{message['id']}/requeue").status_code == 404
 
 

@@ -81,7 +81,7 @@ def test_a_partial_reversal_gives_back_only_the_difference(
     bad = _reverse(api, "000112", "000110", actual_amount=-1)
     assert bad.status_code == 422
     assert balance(api, card) == 1_000_000 - 30_000
-    listed = api.get(f"/v1/cards/{card['id']}/decisions").json()[0]["reversal"]
+    listed = api.get(f"/v1/cards/{card['id']}/decisions").json()["items"][0]["reversal"]
     assert (listed["partial"], listed["given_back"], listed["actual_amount"]) == \
         (True, 20_000, 30_000)
 
@@ -116,7 +116,7 @@ def test_reversal_before_its_original_is_applied_when_the_original_arrives(
     late = api.authorize(stan="000300", amount=40_000)
     assert late.status_code == 200
     assert balance(api, card) == 1_000_000
-    decisions = api.get(f"/v1/cards/{card['id']}/decisions").json()
+    decisions = api.get(f"/v1/cards/{card['id']}/decisions").json()["items"]
     assert decisions[0]["reversed_at"] is not None
 
 

@@ -80,7 +80,7 @@ def test_alert_only_approves_and_lists_the_finding(api: Api, card: dict[str, Any
     answer = api.authorize().json()
     assert (answer["outcome"], answer["response_code"]) == ("approve", "00")
     assert [a["reason"] for a in answer["alerts"]] == ["pos_off"]
-    listed = api.get(f"/v1/cards/{card['id']}/decisions").json()
+    listed = api.get(f"/v1/cards/{card['id']}/decisions").json()["items"]
     first = listed[0]  # newest first
     assert [a["reason"] for a in first["alerts"]] == ["pos_off"]
 

@@ -23,7 +23,7 @@ def post(api: Api, path: str, key: str, body: Any = None, role: str = "cardholde
 
 
 def audit(api: Api, card_id: str) -> list[Any]:
-    entries: list[Any] = api.get(f"/v1/cards/{card_id}/audit").json()
+    entries: list[Any] = api.get(f"/v1/cards/{card_id}/audit").json()["items"]
     return entries
 
 

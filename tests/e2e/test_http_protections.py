@@ -108,7 +108,7 @@ def test_personal_limit_declines_with_amount_limit(api: Api, card: dict[str, Any
 
 def test_every_change_is_audited_with_old_and_new(api: Api, card: dict[str, Any]) -> None:
     api.put(f"/v1/cards/{card['id']}/controls/overseas_cnp_lock", {"enabled": True})
-    audit = api.get(f"/v1/cards/{card['id']}/audit").json()
+    audit = api.get(f"/v1/cards/{card['id']}/audit").json()["items"]
     entry = audit[0]
     assert entry["action"] == "set_controls.overseas_cnp_lock"
     assert entry["old"] == {"enabled": False}
@@ -118,10 +118,10 @@ def test_every_change_is_audited_with_old_and_new(api: Api, card: dict[str, Any]
 
 
 def test_refused_change_writes_no_audit_record(api: Api, card: dict[str, Any]) -> None:
-    before = len(api.get(f"/v1/cards/{card['id']}/audit").json())
+    before = len(api.get(f"/v1/cards/{card['id']}/audit").json()["items"])
     api.put(f"/v1/cards/{card['id']}/controls/region_lock",
             {"enabled": True, "places": ["A", "B", "C", "D"]})
-    assert len(api.get(f"/v1/cards/{card['id']}/audit").json()) == before
+    assert len(api.get(f"/v1/cards/{card['id']}/audit").json()["items"]) == before
 
 
 def test_freeze_declines_debits_and_unfreeze_restores(api: Api, card: dict[str, Any]) -> None:
@@ -159,6 +159,6 @@ def test_decisions_list_explains_each_decision(api: Api, card: dict[str, Any]) -
     api.put(f"/v1/cards/{card['id']}/controls/region_lock",
             {"enabled": True, "places": ["CN-HA"]})
     api.authorize(region="CN-GD")
-    d = api.get(f"/v1/cards/{card['id']}/decisions?language=zh-CN").json()[0]
+    d = api.get(f"/v1/cards/{card['id']}/decisions?language=zh-CN").json()["items"][0]
     assert d["outcome"] == "decline"
     assert d["reasons"][0]["message"] == "地区锁：广东省不是您设置的常用地"

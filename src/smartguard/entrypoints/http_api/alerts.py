@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from smartguard.adapters.webhook import signing
@@ -15,6 +15,8 @@ from smartguard.domain import alerts as a
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.entrypoints.http_api.auth import Principal, parse_body, require
 from smartguard.entrypoints.http_api.idempotency import Once
+from smartguard.entrypoints.http_api.models import OutboxPage
+from smartguard.entrypoints.http_api.paging import Cursor, Limit, decode, page
 from smartguard.entrypoints.notifier import channel_status, rate_limit
 from smartguard.errors import NotFound, TooLarge, Unauthenticated
 from smartguard.service_layer import alert_preferences
@@ -109,13 +111,15 @@ async def put_phone(cardholder_id: str, body: PhoneIn, request: Request,
     return {"cardholder_id": cardholder_id, "phone": mask_phone(phone)}
 
 
-@router.get("/outbox", tags=["operations"])
+@router.get("/outbox", tags=["operations"], response_model=OutboxPage)
 def list_outbox(request: Request, _: Operator, status: OutboxStatus | None = None,
                 channel: str | None = None, card_id: str | None = None,
-                limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+                limit: Limit = 100, cursor: Cursor = None) -> dict[str, Any]:
     """Alert messages, newest first; ``status=dead`` lists the dead letters."""
-    found = _app(request).read(lambda uow: uow.outbox.list(status, channel, card_id, limit))
-    return [outbox_view(m) for m in found]
+    at = decode(cursor, (str,))
+    found = _app(request).read(lambda uow: uow.outbox.list(
+        status, channel, card_id, limit + 1, str(at[0]) if at else None))
+    return page(found, limit, lambda m: [m.id], outbox_view)
 
 
 @router.get("/outbox/stats", tags=["operations"])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from smartguard.bootstrap import App
@@ -15,12 +16,14 @@ from smartguard.entrypoints.http_api.auth import Principal, require
 from smartguard.entrypoints.http_api.idempotency import Idempotent, Once
 from smartguard.entrypoints.http_api.models import (
     AccountCreated,
-    AuditOut,
+    AuditPage,
     CardholderCreated,
     CardOut,
+    CardPage,
     ChallengeOut,
-    DecisionOut,
+    DecisionPage,
 )
+from smartguard.entrypoints.http_api.paging import Cursor, Limit, decode, page
 from smartguard.entrypoints.http_api.views import (
     audit_view,
     card_view,
@@ -106,12 +109,16 @@ def get_card(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     return card_view(_app(request).read(lambda uow: cards.card_for(uow, p.actor, card_id)))
 
 
-@router.get("/cards", response_model=list[CardOut])
+@router.get("/cards", response_model=CardPage)
 def find_cards(request: Request, _: Operator, last4: str | None = None,
-               phone: str | None = None) -> list[dict[str, Any]]:
-    """Find cards by last 4 digits and/or phone (operators)."""
-    found = _app(request).read(lambda uow: uow.cards.search(last4, phone, 50))
-    return [card_view(r) for r in found]
+               phone: str | None = None, limit: Limit = 50,
+               cursor: Cursor = None) -> dict[str, Any]:
+    """Find cards by last 4 digits and/or phone (operators), in the order they were
+    enrolled."""
+    after = decode(cursor, (str,))
+    found = _app(request).read(lambda uow: uow.cards.search(
+        last4, phone, limit + 1, str(after[0]) if after else None))
+    return page(found, limit, lambda r: [r.card.id], card_view)
 
 
 async def _change(request: Request, p: Principal, once: Idempotent, card_id: str,
@@ -149,25 +156,33 @@ async def close(card_id: str, request: Request, p: Operator, once: Once) -> dict
     return await _change(request, p, once, card_id, StatusAction.CLOSE)
 
 
-@router.get("/cards/{card_id}/decisions", response_model=list[DecisionOut])
-def list_decisions(card_id: str, request: Request, p: Holder,
-                   limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                   language: str = "en") -> list[dict[str, Any]]:
+@router.get("/cards/{card_id}/decisions", response_model=DecisionPage)
+def list_decisions(card_id: str, request: Request, p: Holder, limit: Limit = 50,
+                   cursor: Cursor = None, language: str = "en") -> dict[str, Any]:
+    """The card's decisions, newest first."""
+    at = decode(cursor, (str, str))
+    before = (datetime.fromisoformat(str(at[0])), str(at[1])) if at else None
+
     def job(uow: UnitOfWork) -> history.Decided:
         cards.card_for(uow, p.actor, card_id)
-        return history.decided(uow, card_id, limit)
+        return history.decided(uow, card_id, limit + 1, before)
 
-    return [decision_view(r, language, back) for r, back in _app(request).read(job)]
+    return page(_app(request).read(job), limit,
+                lambda d: [d[0].received_at.isoformat(), d[0].id],
+                lambda d: decision_view(d[0], language, d[1]))
 
 
-@router.get("/cards/{card_id}/audit", response_model=list[AuditOut])
-def card_audit(card_id: str, request: Request, p: Holder,
-               limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+@router.get("/cards/{card_id}/audit", response_model=AuditPage)
+def card_audit(card_id: str, request: Request, p: Holder, limit: Limit = 100,
+               cursor: Cursor = None) -> dict[str, Any]:
+    """Every change to the card, newest first."""
+    at = decode(cursor, (int,))
+
     def job(uow: UnitOfWork) -> list[Any]:
         cards.card_for(uow, p.actor, card_id)
-        return uow.audit.for_card(card_id, limit)
+        return uow.audit.for_card(card_id, limit + 1, int(at[0]) if at else None)
 
-    return [audit_view(e) for e in _app(request).read(job)]
+    return page(_app(request).read(job), limit, lambda e: [e.seq], audit_view)
 
 
 @router.get("/cards/{card_id}/challenges", response_model=list[ChallengeOut])

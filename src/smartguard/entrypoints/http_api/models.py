@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from smartguard.entrypoints.http_api.authorizations import ReasonOut
+from smartguard.entrypoints.http_api.paging import Page
 
 
 class CardholderOut(BaseModel):
@@ -138,3 +139,38 @@ class KeyCreated(BaseModel):
     cardholder_id: str | None = None
     token: str = Field(description="shown only in this answer",
                        examples=["sg_3f9a1c2b7d4e_Zm9vYmFy..."])
+
+
+class OutboxOut(BaseModel):
+    id: str = Field(examples=["msg_19a2b3c4d5e6f"])
+    created_at: str = Field(examples=["2026-12-02T08:00:00+00:00"])
+    channel: str = Field(examples=["sms"])
+    kind: str = Field(examples=["security"])
+    event: str = Field(examples=["decline"])
+    status: str = Field(examples=["sent"])
+    recipient: str | None = Field(description="masked", examples=["+86138****0001"])
+    text: str | None = Field(description="one-time codes are never shown",
+                             examples=["【银行】您尾号0017的卡在广东的取现被地区锁拒绝。"])
+    card_id: str | None
+    attempts: int = Field(examples=[1])
+    last_error: str | None
+    next_attempt_at: str | None
+    sent_at: str | None
+    provider_ref: str | None
+    receipt: str | None
+
+
+class DecisionPage(Page):
+    items: list[DecisionOut]
+
+
+class AuditPage(Page):
+    items: list[AuditOut]
+
+
+class CardPage(Page):
+    items: list[CardOut]
+
+
+class OutboxPage(Page):
+    items: list[OutboxOut]
