@@ -9,15 +9,14 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from smartguard.domain.activity import CardActivity
 from smartguard.domain.alerts import AlertPreferences
 from smartguard.domain.cards import Account, Card, Cardholder, CardStatus
 from smartguard.domain.challenges import Challenge, ChallengeStatus
 from smartguard.domain.controls.values import Ceilings, Controls
-from smartguard.domain.rules import MonitoringRule
 from smartguard.domain.state import Usage
-from smartguard.domain.transactions import AuthorizationRequest
 from smartguard.service_layer.messages import InboundRecord, OutboxMessage, OutboxStatus
+from smartguard.service_layer.monitoring_ports import ActivityRepository as ActivityRepository
+from smartguard.service_layer.monitoring_ports import RuleRepository as RuleRepository
 from smartguard.service_layer.records import (
     AgreementRecord,
     ApiKey,
@@ -31,7 +30,6 @@ from smartguard.service_layer.records import (
     TravelRecord,
     UnlockRecord,
 )
-from smartguard.service_layer.rule_records import HitCount, RuleHitRecord
 from smartguard.service_layer.web_records import DecisionCount, SignInCode, WebSession
 
 Key = tuple[str, str, str]
@@ -180,54 +178,6 @@ class AuditRepository(Protocol):
     def last(self, card_id: str, action: str) -> AuditEntry | None:
         """The card's latest entry for ``action``."""
         ...
-
-
-class ActivityRepository(Protocol):
-    """Cards' recent activity for the monitoring rules (service_layer/activity.py)."""
-
-    def get(self, card_id: str, cardholder_id: str, timezone: str,
-            now: datetime) -> CardActivity:
-        """Rebuilt from the recorded decisions, or the writer's cached copy."""
-        ...
-
-    def cached(self, card_id: str) -> CardActivity | None:
-        """The writer's cached copy, fed live; None when there is none."""
-        ...
-
-    def new_places(self, card_id: str, request: AuthorizationRequest) -> tuple[str, ...]:
-        """The places of ``request`` (province, country) the card never used."""
-        ...
-
-    def add_places(self, card_id: str, places: Iterable[str], at: datetime) -> None: ...
-    def known_places(self, card_id: str, before: datetime) -> set[str]:
-        """The places the card first used before ``before`` (a backtest's start)."""
-        ...
-
-    def cards_with_decisions(self, since: datetime) -> list[str]:
-        """The ids of the cards with a decision recorded at or after ``since``."""
-        ...
-
-
-class RuleRepository(Protocol):
-    def add(self, rule: MonitoringRule) -> None:
-        """A new version of a rule."""
-        ...
-
-    def update(self, rule: MonitoringRule) -> None:
-        """A version's status moved (or who asked for its activation)."""
-        ...
-
-    def versions(self, rule_id: str) -> list[MonitoringRule]: ...
-    def all(self) -> list[MonitoringRule]:
-        """The latest version of every rule."""
-        ...
-
-    def live(self) -> tuple[MonitoringRule, ...]:
-        """Per rule, its latest shadow or active version."""
-        ...
-
-    def add_hits(self, hits: Iterable[RuleHitRecord]) -> None: ...
-    def hit_counts(self, rule_id: str, since: datetime) -> list[HitCount]: ...
 
 
 class KeyRepository(Protocol):
