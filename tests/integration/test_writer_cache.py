@@ -124,3 +124,32 @@ def test_the_cache_rebuilds_card_records_field_by_field() -> None:
 
     assert [f.name for f in fields(Account)] == ["id", "cardholder_id", "currency", "balance"]
     assert [f.name for f in fields(CardRecord)] == ["card", "cardholder", "account", "controls"]
+
+
+def test_a_card_read_without_its_lock_is_locked_when_a_later_read_asks_for_it(
+    pg_url: str, tmp_path: Path, clock: Clock
+) -> None:
+    """On PostgreSQL the cache lives for one transaction: a card read there without its
+    row lock must still be locked (FOR UPDATE) when a later read in the same transaction
+    asks for the lock, or another node could change it under the batch."""
+    import psycopg
+
+    sg = bootstrap(load(None, data_dir=tmp_path / "data", database_url=pg_url), clock=clock)
+    try:
+        card_id, _ = enrol(sg)
+        refused: list[str] = []
+
+        def job(uow: az.UnitOfWork) -> None:
+            assert uow.cards.get(card_id) is not None  # cached, not locked
+            assert uow.cards.get(card_id, lock=True) is not None
+            with psycopg.connect(pg_url, autocommit=True) as other:
+                try:
+                    other.execute("SELECT id FROM cards WHERE id = %s FOR UPDATE NOWAIT",
+                                  (card_id,))
+                except psycopg.errors.LockNotAvailable:
+                    refused.append("card")
+
+        sg.write(job)
+        assert refused == ["card"]
+    finally:
+        sg.close()

@@ -61,6 +61,9 @@ class WriterCache:
         #: accounts this transaction holds locked (PostgreSQL): their cached balance is
         #: exact, so a change of it needs no answer from the server (a deferred write)
         self.locked: set[str] = set()
+        #: cards this transaction holds locked (PostgreSQL): a card cached by a read
+        #: without its lock is read again, FOR UPDATE, when a later read asks for the lock
+        self.locked_cards: set[str] = set()
         #: (card id, period) whose counters are all in ``usage`` (a missing one is zero)
         self.usage_loaded: set[tuple[str, str]] = set()
         #: decisions by idempotency key, read under the batch's locks (None: none yet)
@@ -75,6 +78,7 @@ class WriterCache:
         self.preferences.clear()
         self.pending = None
         self.locked.clear()
+        self.locked_cards.clear()
         self.usage_loaded.clear()
         self.decisions.clear()
         self.activity.clear()
@@ -127,21 +131,32 @@ class CachedCards(SqlCards):
 
     def get(self, card_id: str, lock: bool = False) -> CardRecord | None:
         hit = self.cache.cards.get(card_id)
-        if hit is not None:
+        if hit is not None and not self._unlocked(card_id, lock):
             return hit
         record = super().get(card_id, lock)
-        if record is not None and lock and self.cache.per_transaction:
-            self.cache.locked.add(record.card.account_id)  # FOR UPDATE OF c, a
-        return self.cache.remember(record) if record else None
+        return self._remember(record, None, lock)
 
     def by_pan_hash(self, pan_hash: str, lock: bool = False) -> CardRecord | None:
         card_id = self.cache.by_hash.get(pan_hash)
-        if card_id is not None and card_id in self.cache.cards:
+        if card_id is not None and card_id in self.cache.cards \
+                and not self._unlocked(card_id, lock):
             return self.cache.cards[card_id]
         record = super().by_pan_hash(pan_hash, lock)
-        if record is not None and lock and self.cache.per_transaction:
-            self.cache.locked.add(record.card.account_id)  # FOR UPDATE OF c, a
-        return self.cache.remember(record, pan_hash) if record else None
+        return self._remember(record, pan_hash, lock)
+
+    def _unlocked(self, card_id: str, lock: bool) -> bool:
+        """The lock is asked for and this transaction does not hold it (PostgreSQL: on
+        SQLite the writer's transaction holds the whole database)."""
+        return lock and self.cache.per_transaction and card_id not in self.cache.locked_cards
+
+    def _remember(self, record: CardRecord | None, pan_hash: str | None, lock: bool
+                  ) -> CardRecord | None:
+        if record is None:
+            return None
+        if lock and self.cache.per_transaction:  # FOR UPDATE OF c, a
+            self.cache.locked.add(record.card.account_id)
+            self.cache.locked_cards.add(record.card.id)
+        return self.cache.remember(record, pan_hash)
 
     def set_status(self, card_id: str, status: CardStatus, at: datetime) -> None:
         super().set_status(card_id, status, at)

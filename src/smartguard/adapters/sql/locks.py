@@ -59,6 +59,8 @@ def lock_rows(db: Db, locks: list[RowLock], cache: WriterCache | None = None,
     if pans or cards:
         rows = db.all(_LOCK_CARDS, (pans, cards))
         accounts.update(r[1] for r in rows)
+        if cache is not None:
+            cache.locked_cards.update(r[0] for r in rows)
     if accounts:
         db.all("SELECT id FROM accounts WHERE id = ANY(?) ORDER BY id FOR UPDATE",
                (sorted(accounts),))
@@ -98,6 +100,7 @@ def _lock_and_read(db: Db, named: tuple[list[str], list[str]], keys: list[Key],
 def _remember(row: Row, cache: WriterCache) -> None:
     record = cache.remember(card_record(row[:15]), row[15])
     cache.locked.add(record.card.account_id)
+    cache.locked_cards.add(record.card.id)
     cache.preferences[record.card.id] = preferences_load(row[16]) if row[16] else None
     product = record.card.product
     if product not in cache.ceilings:
