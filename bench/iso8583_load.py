@@ -68,14 +68,17 @@ def wait_port(port: int, proc: subprocess.Popen[bytes]) -> None:
 WORKERS = 0  # set from --workers
 
 
-def start_smartguard(data: Path, iso_port: int, src: Path | None = None
-                     ) -> subprocess.Popen[bytes]:
+def start_smartguard(data: Path, iso_port: int, src: Path | None = None,
+                     extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     """``smartguard serve`` on ``data``; from the sources in ``src`` when given (another
-    version of the code, to compare with this one in the same run)."""
+    version of the code, to compare with this one in the same run), with ``extra_env``
+    (settings as ``SMARTGUARD_<NAME>`` variables, to compare two configurations)."""
     cmd = [sys.executable, "-m", "smartguard.entrypoints.cli", "serve", "--data-dir",
            str(data), "--port", str(free_port()), "--iso-port", str(iso_port),
            "--iso-workers", str(WORKERS), "--log-level", "warning"]
     env = None if src is None else {**os.environ, "PYTHONPATH": str(src)}
+    if extra_env:
+        env = {**(env or os.environ), **extra_env}
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
     wait_port(iso_port, proc)
     return proc
@@ -163,11 +166,12 @@ async def main_async(args: argparse.Namespace, data: Path, pans: list[str]) -> N
     try:
         port = free_port()
         servers["smartguard"] = (port, start_smartguard(data, port))
-        if args.compare is not None:  # the other version, on a copy of the same data
+        if args.compare is not None or args.compare_env:  # on a copy of the same data
             other = data.parent / "compared"
             shutil.copytree(data, other)
             port = free_port()
-            servers["compared"] = (port, start_smartguard(other, port, args.compare))
+            env = dict(kv.split("=", 1) for kv in args.compare_env)
+            servers["compared"] = (port, start_smartguard(other, port, args.compare, env))
         if not args.no_baseline:
             port = free_port()
             servers["baseline"] = (port, start_baseline(port))
@@ -202,6 +206,11 @@ async def main_async(args: argparse.Namespace, data: Path, pans: list[str]) -> N
                  for sg, other in zip(closed["smartguard"], closed["compared"], strict=True)]
         print(f"CPU: this code / compared code, server CPU per request, closed loop = "
               f"{med(pairs):.3f} (median of the pairs {' · '.join(f'{r:.3f}' for r in pairs)})")
+        pairs = [sg["server_us"] / other["server_us"]
+                 for sg, other in zip(opened["smartguard"], opened["compared"], strict=True)]
+        print(f"CPU: this code / compared code, server CPU per request, open loop at "
+              f"{args.rate:.0f}/s = {med(pairs):.3f} (median of the pairs "
+              f"{' · '.join(f'{r:.3f}' for r in pairs)})")
     if "baseline" in servers:
         pairs = [sg["throughput"] / base["throughput"]
                  for sg, base in zip(closed["smartguard"], closed["baseline"], strict=True)]
@@ -226,6 +235,9 @@ def main() -> None:
     ap.add_argument("--compare", type=Path, default=None, metavar="SRC",
                     help="also serve the code in SRC (a src/ directory of another "
                     "version), alternated with this one (runs SmartGuard, compared, ...)")
+    ap.add_argument("--compare-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="serve a second SmartGuard (this code, or --compare's) with this "
+                    "environment variable, e.g. SMARTGUARD_COMMIT_MAX_WAIT_MS=1")
     ap.add_argument("--workers", type=int, default=1,
                     help="ISO 8583 front processes for SmartGuard (iso_workers)")
     ap.add_argument("--baseline-processes", type=int, default=1,

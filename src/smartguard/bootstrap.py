@@ -107,7 +107,8 @@ def _writer(settings: Settings, store: Store, loop: asyncio.AbstractEventLoop | 
         # With ISO 8583 front processes the loop has no decoding to do while a batch's
         # COMMIT waits for the disk, so every batch commits inline (loop_writer.py).
         inline = None if settings.iso.workers > 0 else INLINE_COMMIT_MAX
-        return LoopWriter(runner, loop, settings.commit_max_batch, inline)
+        return LoopWriter(runner, loop, settings.commit_max_batch, inline,
+                          settings.commit_max_wait_ms / 1000)
     writer = ThreadWriter(runner, settings.commit_max_batch,
                           settings.commit_max_wait_ms / 1000)
     writer.start()
