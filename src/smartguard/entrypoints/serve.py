@@ -25,7 +25,7 @@ from smartguard.bootstrap import App, bootstrap
 from smartguard.config import Settings
 from smartguard.entrypoints import logs
 from smartguard.entrypoints.http_api.app import create_asgi
-from smartguard.entrypoints.runtime import settle_heap
+from smartguard.entrypoints.runtime import keep_heap_settled, settle_heap
 
 log = structlog.get_logger("smartguard.serve")
 
@@ -127,8 +127,10 @@ async def run(
             log.info("service_started", service=svc.name)
         settle_heap()
         ready_task = asyncio.create_task(_when_started(server, on_ready))
+        heap_task = asyncio.create_task(keep_heap_settled())
         await server.serve()
         ready_task.cancel()
+        heap_task.cancel()
     finally:
         for svc in reversed(started):
             await svc.stop()
