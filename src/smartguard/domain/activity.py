@@ -12,6 +12,8 @@ instant. Replaying a card's recorded decisions gives the same state as feeding i
 - Counts and sums are of approved debits (a reversal gives back what it undid); declines
   and distinct places are of every debit recorded, approved or not.
 - "Ever used" places are of approved requests (a declined attempt did not use a place).
+- The distance and speed from the last place are from the last approved *card-present*
+  debit: a website's province says where the merchant is registered, not where the card is.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class Event:
     province: str
     country: str
     counted: bool  # an approved debit still counted (not fully reversed)
+    quick_pay: bool = False  # through a third-party quick-payment agreement
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +74,7 @@ class CardActivity:
     provinces: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
     inquiry: Place | None = None
-    last: Place | None = None  # the last approved debit with a place
+    last: Place | None = None  # the last approved card-present debit
     new_country_at: datetime | None = None  # the last first use of a foreign country
     changes: dict[str, datetime] = field(default_factory=dict)
 
@@ -89,14 +92,16 @@ class CardActivity:
         self._prune(at)
         amount = request.billing_amount
         self.events.append(Event(auth_id, at, request.channel.value, amount, approved,
-                                 province, country, approved))
+                                 province, country, approved,
+                                 request.agreement_id is not None))
         if not approved:
             return ()
         bucket = self.days.setdefault((_day(at, self.timezone), request.channel.value),
                                       [0, 0])
         bucket[0] += 1
         bucket[1] += amount
-        self.last = Place(at, province, country, request.city)
+        if request.channel.value != "online":  # a website's place is not the card's
+            self.last = Place(at, province, country, request.city)
         return self._used(at, province, country)
 
     def _used(self, at: datetime, province: str, country: str) -> tuple[str, ...]:
@@ -151,37 +156,37 @@ def _day(at: datetime, timezone: str) -> str:
 
 
 def window_features(activity: CardActivity, now: datetime) -> dict[str, int]:
-    """Counts and sums per window and channel, declines and attempts in the last hour and
-    distinct places in 1 h and 24 h, all at ``now``."""
+    """Counts and sums per window and channel (and of quick payments), declines and
+    attempts in the last hour (all channels and card-not-present), distinct places in 1 h
+    and 24 h, all at ``now``."""
     now = now.astimezone(UTC)
     out: dict[str, int] = {}
-    places: dict[str, tuple[set[str], set[str]]] = {"1h": (set(), set()),
-                                                     "24h": (set(), set())}
     for name, width in WINDOWS.items():
-        since = now - width
-        counts = dict.fromkeys(CHANNELS, 0)
-        sums = dict.fromkeys(CHANNELS, 0)
-        declines = attempts = 0
-        for e in activity.events:
-            if e.at <= since or e.at > now:
-                continue
-            attempts += 1
-            if e.counted:
-                counts[e.channel] += 1
-                sums[e.channel] += e.amount
-            elif not e.approved:
-                declines += 1
-            if name in places:
-                if e.province:
-                    places[name][0].add(e.province)
-                places[name][1].add(e.country)
-        _put(out, name, counts, sums)
-        if name == "1h":
-            out["declines_1h"], out["attempts_1h"] = declines, attempts
-    for name, (provinces, countries) in places.items():
-        out[f"provinces_{name}"], out[f"countries_{name}"] = len(provinces), len(countries)
+        _window(out, name, [e for e in activity.events if now - width < e.at <= now])
     _put(out, "30d", *_month(activity, now))
     return out
+
+
+def _window(out: dict[str, int], name: str, events: list[Event]) -> None:
+    counts = dict.fromkeys(CHANNELS, 0)
+    sums = dict.fromkeys(CHANNELS, 0)
+    for e in events:
+        if e.counted:
+            counts[e.channel] += 1
+            sums[e.channel] += e.amount
+    _put(out, name, counts, sums)
+    quick = [e.amount for e in events if e.counted and e.quick_pay]
+    out[f"count_{name}_quick_pay"], out[f"sum_{name}_quick_pay"] = len(quick), sum(quick)
+    if name == "1h":
+        online = [e for e in events if e.channel == "online"]
+        out["attempts_1h"] = len(events)
+        out["declines_1h"] = sum(1 for e in events if not e.approved)
+        out["attempts_1h_online"] = len(online)
+        out["declines_1h_online"] = sum(1 for e in online if not e.approved)
+        out["max_1h_online"] = max((e.amount for e in online), default=0)
+    if name != "10m":
+        out[f"provinces_{name}"] = len({e.province for e in events if e.province})
+        out[f"countries_{name}"] = len({e.country for e in events})
 
 
 def _month(activity: CardActivity, now: datetime) -> tuple[dict[str, int], dict[str, int]]:
