@@ -13,6 +13,7 @@ With no live rule (or no rule language configured) this costs one cached lookup.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,7 +38,7 @@ from smartguard.service_layer.rule_records import ERROR, HIT, RuleHitRecord
 
 log = structlog.get_logger("smartguard.rules")
 #: Run-time failures by rule id, since the process started (``/metrics``, the console).
-ERRORS: Counter[str] = Counter()
+ERRORS: Counter[str] = Counter()  # live rules only (a backtest's failures are its own)
 
 _STRENGTH = {RuleAction.DECLINE: 0, RuleAction.VERIFY: 1, RuleAction.ALERT: 2}
 _REASON = {RuleAction.DECLINE: Reason.RULE_DECLINE, RuleAction.VERIFY: Reason.RULE_VERIFICATION,
@@ -51,6 +52,7 @@ class Outcome:
 
 
 NOTHING = Outcome(None, ())
+Failed = Callable[[MonitoringRule, str], None]
 
 
 def evaluate(uow: UnitOfWork, language: RuleLanguage | None, card: CardRecord,
@@ -63,14 +65,15 @@ def evaluate(uow: UnitOfWork, language: RuleLanguage | None, card: CardRecord,
     if not rules:
         return NOTHING
     activity = act.load(uow, card, now)
-    return run(language, rules, request, card, activity, now, local)
+    return run(language, rules, request, card, activity, now, local, count_failure)
 
 
 def run(language: RuleLanguage, rules: tuple[MonitoringRule, ...],
         request: AuthorizationRequest, card: CardRecord, activity: CardActivity,
-        now: datetime, local: datetime) -> Outcome:
+        now: datetime, local: datetime, failed: Failed | None = None) -> Outcome:
     """``rules`` over one request, given the card's activity before it (also the
-    backtest's way: the same code decides live and on history)."""
+    backtest's way: the same code decides live and on history). A rule that fails is
+    recorded as an ERROR and told to ``failed`` (the live path counts and logs it)."""
     c = card.card
     variables = Variables(request, c.status.value, c.product, card.controls, activity, now,
                           local)
@@ -79,14 +82,9 @@ def run(language: RuleLanguage, rules: tuple[MonitoringRule, ...],
     for rule in rules:
         try:
             matched = language.compile(rule.expression).matches(variables)
-        except RuleRuntimeError as exc:
-            ERRORS[rule.id] += 1
-            log.warning("rule_failed", rule=rule.id, version=rule.version, error=exc.message)
-            results.append((rule, ERROR))
-            continue
-        except Exception as exc:  # a rule saved under other checks: never break a payment
-            ERRORS[rule.id] += 1
-            log.warning("rule_failed", rule=rule.id, version=rule.version, error=str(exc))
+        except Exception as exc:  # RuleRuntimeError, or a rule saved under other checks
+            if failed is not None:
+                failed(rule, exc.message if isinstance(exc, RuleRuntimeError) else str(exc))
             results.append((rule, ERROR))
             continue
         if matched:
@@ -97,6 +95,13 @@ def run(language: RuleLanguage, rules: tuple[MonitoringRule, ...],
     if not results:
         return NOTHING
     return Outcome(_verdict(enforced) if enforced else None, tuple(results))
+
+
+def count_failure(rule: MonitoringRule, error: str) -> None:
+    """A live rule failed on one request: counted (``/metrics``) and logged; never a
+    decline."""
+    ERRORS[rule.id] += 1
+    log.warning("rule_failed", rule=rule.id, version=rule.version, error=error)
 
 
 def _verdict(rule: MonitoringRule) -> Verdict:
