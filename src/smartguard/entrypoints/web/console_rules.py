@@ -37,6 +37,7 @@ FIELDS = ("id", "name", "expression", "action", "message_zh", "message_en")
 DONE = {f"done.rule_{s}" for s in ("created", "edited", "shadow", "active", "retired",
                                    "draft", "requested")}
 HIT_DAYS = 14
+MOVES = (RuleStatus.SHADOW, RuleStatus.ACTIVE, RuleStatus.DRAFT, RuleStatus.RETIRED)
 
 
 def _values(rule: MonitoringRule) -> dict[str, str]:
@@ -146,7 +147,7 @@ async def _rule_page(request: Request, v: Visitor, rule_id: str, status: int = 2
     w, lang = web(request), language(request)
     found = await w.read(lambda uow: _detail(uow, rule_id, w.sg.ctx.clock()))
     latest: MonitoringRule = found["versions"][-1]
-    moves = sorted(s.value for s in TRANSITIONS[latest.status])
+    moves = [s.value for s in MOVES if s in TRANSITIONS[latest.status]]
     extra.setdefault("values", _values(latest))
     extra.setdefault("bt_values", {"days": "30", "product": ""})
     extra.setdefault("backtest", None)
