@@ -50,6 +50,9 @@ class CelProgram:
     program: cel.Program
     guards: tuple[Guard, ...] = ()
 
+    def could_match(self, resolve: Callable[[str], object]) -> bool:
+        return all(guard(resolve) is not False for guard in self.guards)
+
     def matches(self, resolve: Callable[[str], object]) -> bool:
         for guard in self.guards:  # a false guard: the rule is false (cel_guards.py)
             if guard(resolve) is False:

@@ -79,7 +79,7 @@ def run(language: RuleLanguage, rules: tuple[MonitoringRule, ...],
                           local)
     results: list[tuple[MonitoringRule, str]] = []
     enforced: MonitoringRule | None = None
-    for rule in rules:
+    for rule in _screen(language, rules, request, variables):
         try:
             matched = language.compile(rule.expression).matches(variables)
         except Exception as exc:  # RuleRuntimeError, or a rule saved under other checks
@@ -95,6 +95,47 @@ def run(language: RuleLanguage, rules: tuple[MonitoringRule, ...],
     if not results:
         return NOTHING
     return Outcome(_verdict(enforced) if enforced else None, tuple(results))
+
+
+#: The request's values a screen looks at: few distinct values, so the answer of every
+#: rule's guards on them is kept per combination (a shape), and most rules are never run.
+SHAPE = ("kind", "channel", "terminal", "card_present", "entry_mode", "quick_pay",
+         "domestic")
+_Screens = dict[tuple[object, ...], tuple[MonitoringRule, ...]]
+_SCREENS: dict[int, tuple[tuple[MonitoringRule, ...], _Screens]] = {}
+
+
+def _shape(r: AuthorizationRequest) -> tuple[object, ...]:
+    """What determines the values of :data:`SHAPE` (the same request attributes)."""
+    return (r.kind, r.card_present, r.terminal, r.entry_mode, r.agreement_id is not None,
+            r.country == "CN")
+
+
+def _screen(language: RuleLanguage, rules: tuple[MonitoringRule, ...],
+            request: AuthorizationRequest, variables: Variables
+            ) -> tuple[MonitoringRule, ...]:
+    """The rules that could match a request of this shape (the others' guards on the
+    shape's values alone say no), in their order. Kept per rules tuple (the live rules are one
+    cached tuple until they change; a backtest has its own)."""
+    entry = _SCREENS.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        if len(_SCREENS) >= 8:
+            _SCREENS.clear()
+        entry = _SCREENS[id(rules)] = (rules, {})
+    key = _shape(request)
+    found = entry[1].get(key)
+    if found is None:
+        known = {name: variables(name) for name in SHAPE}
+        found = entry[1][key] = tuple(r for r in rules if _could(language, r, known.get))
+    return found
+
+
+def _could(language: RuleLanguage, rule: MonitoringRule,
+           resolve: Callable[[str], object]) -> bool:
+    try:
+        return language.compile(rule.expression).could_match(resolve)
+    except Exception:  # run() records the failure
+        return True
 
 
 def count_failure(rule: MonitoringRule, error: str) -> None:

@@ -1,5 +1,6 @@
 """Guards (adapters/cel_guards.py): which tests become guards, and a rule with its guards
-answers exactly as the library alone, on many random requests."""
+answers exactly as the library alone, on many random requests; a rule the screen on the
+request's shape rules out never matches."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from smartguard.adapters.cel_guards import guards
 from smartguard.adapters.cel_rules import CelLanguage
 from smartguard.domain.rule_variables import SAMPLES
 from smartguard.domain.rules import RuleRuntimeError
+from smartguard.service_layer.monitoring import SHAPE
 from smartguard.service_layer.starter_pack import starter_rules
 
 LANG = CelLanguage(SAMPLES)
@@ -87,5 +89,8 @@ def test_guards_never_change_an_answer() -> None:
             if expected not in (True, False):
                 expected = "error"
             assert got == expected, (source, values)
+            shape = {n: values[n] for n in SHAPE}  # what the screen sees (monitoring.py)
+            if not program.could_match(shape.get):
+                assert expected is False, (source, values)
             guarded += any(g(values.get) is False for g in program.guards)
     assert guarded > 1_000  # the guards did answer most of the time

@@ -140,3 +140,31 @@ def test_first_use_abroad_then_online_overseas() -> None:
     days_later: History = [(pos_purchase(cny(300), country="TH", region=None),
                    DAY - timedelta(days=3), True)]
     assert not fires("abroad_then_online_overseas", overseas_site, DAY, days_later)
+
+
+def test_the_screen_runs_only_the_rules_a_request_could_match() -> None:
+    """A chip purchase at a till: of the pack, only impossible travel (card present) is
+    run; the screen's answer is kept per request shape."""
+    from smartguard.service_layer import monitoring
+    live = tuple(r for r in monitoring_rules())
+
+    def screen(request: AuthorizationRequest) -> tuple:
+        variables = Variables(request, "active", "debit_standard", Controls(),
+                              CardActivity("Asia/Shanghai"), DAY, DAY.astimezone(ZONE))
+        return monitoring._screen(LANG, live, request, variables)
+
+    screened = screen(pos_purchase(cny(50)))
+    assert [r.id for r in screened] == ["impossible_travel"]
+    assert screen(pos_purchase(cny(70))) is screened  # the same shape
+    online = online_purchase(cny(50), country="US")
+    assert [r.id for r in screen(online)] == ["card_testing", "abroad_then_online_overseas"]
+    chip_cash = [r.id for r in screen(atm_withdrawal(cny(50)))]
+    assert chip_cash == ["inquiry_then_cash_elsewhere", "impossible_travel"]  # not by chip
+    stripe = atm_withdrawal(cny(50), entry_mode=EntryMode.MAGSTRIPE)
+    assert [r.id for r in screen(stripe)] == ["skimmed_card_cash_out", *chip_cash]
+
+
+def monitoring_rules() -> list:
+    from smartguard.domain.rules import MonitoringRule, RuleStatus
+    return [MonitoringRule(s.id, 1, s.name, s.expression, s.action, RuleStatus.ACTIVE,
+                           s.message_zh, s.message_en, "test", DAY) for s in starter_rules()]
