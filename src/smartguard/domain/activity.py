@@ -90,17 +90,15 @@ class CardActivity:
         if not request.is_debit:
             return ()
         self._prune(at)
-        amount = request.billing_amount
-        self.events.append(Event(auth_id, at, request.channel.value, amount, approved,
-                                 province, country, approved,
-                                 request.agreement_id is not None))
+        amount, channel = request.billing_amount, request.channel.value
+        self.events.append(Event(auth_id, at, channel, amount, approved, province, country,
+                                 approved, request.agreement_id is not None))
         if not approved:
             return ()
-        bucket = self.days.setdefault((_day(at, self.timezone), request.channel.value),
-                                      [0, 0])
+        bucket = self.days.setdefault((_day(at, self.timezone), channel), [0, 0])
         bucket[0] += 1
         bucket[1] += amount
-        if request.channel.value != "online":  # a website's place is not the card's
+        if channel != "online":  # a website's place is not the card's
             self.last = Place(at, province, country, request.city)
         return self._used(at, province, country)
 
@@ -152,7 +150,7 @@ class CardActivity:
 
 
 def _day(at: datetime, timezone: str) -> str:
-    return local_time(at, timezone).strftime("%Y-%m-%d")
+    return local_time(at, timezone).date().isoformat()  # YYYY-MM-DD
 
 
 def window_features(activity: CardActivity, now: datetime) -> dict[str, int]:
