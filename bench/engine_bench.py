@@ -1,11 +1,14 @@
 """Benchmark: the pure decision engine, in-process, on one core.
 
     python bench/engine_bench.py [--seconds 3] [--runs 5] [--every-control]
+                                 [--rules none|starter|50]
 
 Decides a realistic mix of requests (approvals, lock declines, limits, verification) against
 a few card states and reports decisions per second (median of the runs). With
 ``--every-control`` every card also has the controls beyond Smart Guard set: switches off,
 categories blocked and with amounts, merchant lists, a running unlock, alert-only targets.
+With ``--rules`` each debit first goes through the bank's monitoring rules, all active, as
+the authorization path runs them (``bench/rule_load.py``): the starter pack, or 50 rules.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from smartguard.domain.controls import spending as sp
 from smartguard.domain.controls import values as s
 from smartguard.domain.controls.categories import Category
 from smartguard.domain.engine import decide
+from smartguard.domain.periods import local_time
+from smartguard.domain.rules import MonitoringRule
 from smartguard.domain.state import CardState, Usage
 from smartguard.domain.transactions import (
     AuthorizationRequest,
@@ -30,6 +35,11 @@ from smartguard.domain.transactions import (
     MessageKind,
     TerminalType,
 )
+
+try:
+    from bench import rule_load
+except ImportError:  # run as a script: python bench/engine_bench.py
+    import rule_load  # type: ignore[no-redef]
 
 
 def every_control(c: s.Controls) -> s.Controls:
@@ -95,11 +105,13 @@ def requests() -> list[AuthorizationRequest]:
     ]
 
 
-def run(seconds: float, every: bool = False) -> tuple[float, float]:
+def run(seconds: float, every: bool = False, rules: str = "none") -> tuple[float, float]:
     """Decisions per wall-clock second and per CPU second of this process (the second
     is steadier on a shared machine: time spent waiting for a core is not counted)."""
     pairs = [(q, st) for st in states(every) for q in requests()]
     times = [datetime(2026, 11, 25, h, 30, tzinfo=UTC) for h in (2, 8, 15, 18)]
+    if rules != "none":
+        return _run_watched(seconds, pairs, times, rule_load.rules(rules))
     n = 0
     start, cpu = time.perf_counter(), time.process_time()
     end = start + seconds
@@ -111,19 +123,42 @@ def run(seconds: float, every: bool = False) -> tuple[float, float]:
     return n / (time.perf_counter() - start), n / (time.process_time() - cpu)
 
 
+def _run_watched(seconds: float, pairs: list[tuple[AuthorizationRequest, CardState]],
+                 times: list[datetime], live: tuple[MonitoringRule, ...]
+                 ) -> tuple[float, float]:
+    cards = {id(st): (rule_load.card(st), rule_load.activity(st.timezone)) for _, st in pairs}
+    zones = {st.timezone for _, st in pairs}
+    local = {(now, z): local_time(now, z) for now in times for z in zones}
+    n = 0
+    start, cpu = time.perf_counter(), time.process_time()
+    end = start + seconds
+    while time.perf_counter() < end:
+        for now in times:
+            for q, st in pairs:
+                record, act = cards[id(st)]
+                seen = rule_load.watched(live, q, st, record, act, now,
+                                         local[now, st.timezone])
+                decide(q, seen, now)
+        n += len(times) * len(pairs)
+    return n / (time.perf_counter() - start), n / (time.process_time() - cpu)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--every-control", action="store_true",
                     help="every card has the controls beyond Smart Guard set too")
+    ap.add_argument("--rules", choices=["none", "starter", "50"], default="none",
+                    help="the bank's monitoring rules each debit goes through first")
     args = ap.parse_args()
-    found = [run(args.seconds, args.every_control) for _ in range(args.runs)]
+    found = [run(args.seconds, args.every_control, args.rules) for _ in range(args.runs)]
     rates, cpu = [w for w, _ in found], [c for _, c in found]
     print("engine decisions/s per run: " + ", ".join(f"{r:,.0f}" for r in rates))
     print("per CPU second: " + ", ".join(f"{r:,.0f}" for r in cpu))
     print(f"median: {statistics.median(rates):,.0f} decisions/s on one core "
-          f"({statistics.median(cpu):,.0f} per CPU second)")
+          f"({statistics.median(cpu):,.0f} per CPU second, "
+          f"{1e6 / statistics.median(cpu):.1f} CPU µs per decision)")
 
 
 if __name__ == "__main__":

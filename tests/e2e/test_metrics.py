@@ -134,3 +134,25 @@ def test_relay_counts_and_the_smpp_link_are_read_when_scraped(api: Api, sg: App)
     assert value(down, "smartguard_smpp_link_up") == 0
     link.available = True
     assert value(scrape(api), "smartguard_smpp_link_up") == 1
+
+
+def test_a_rule_failing_at_run_time_is_counted_and_logged(api: Api,
+                                                          card: dict[str, Any]) -> None:
+    """A live rule that divides by zero on a request: the authorization is approved, the
+    failure is a counter on /metrics (by rule) and a warning in the log."""
+    from structlog.testing import capture_logs
+    rule = {"id": "per_hour", "name": "Per hour", "action": "decline",
+            "expression": "amount / count_1h > 100000", "message_zh": "每小时",
+            "message_en": "per hour"}
+    assert api.post("/v1/rules", rule).status_code == 201
+    assert api.post("/v1/rules/per_hour/status", {"status": "active"}).status_code == 200
+    before = value(scrape(api), "smartguard_rule_errors_total", rule="per_hour")
+    with capture_logs() as logs:
+        assert api.authorize(amount=10_000).json()["outcome"] == "approve"  # count_1h is 0
+    after = value(scrape(api), "smartguard_rule_errors_total", rule="per_hour")
+    assert after == before + 1
+    [failed] = [e for e in logs if e["event"] == "rule_failed"]
+    assert failed["rule"] == "per_hour" and failed["log_level"] == "warning"
+    assert "division" in failed["error"] or "zero" in failed["error"]
+    assert api.authorize(amount=10_000).json()["outcome"] == "approve"  # / 1: runs, no hit
+    assert value(scrape(api), "smartguard_rule_errors_total", rule="per_hour") == after

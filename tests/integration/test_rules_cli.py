@@ -39,3 +39,16 @@ def test_a_rule_that_does_not_compile_is_refused_with_its_position(tmp_path: Pat
     code, out = run(tmp_path, "create", *RULE, "--expression", "no_such_variable > 1")
     assert code != 0 and "no_such_variable" in out
     assert json.loads(run(tmp_path, "list")[1]) == []
+
+
+def test_the_starter_pack_installs_in_shadow_once(tmp_path: Path) -> None:
+    code, out = run(tmp_path, "install-starter-pack", "--shadow", "--operator", "ops1")
+    assert code == 0, out
+    installed = json.loads(out)
+    assert len(installed) == 6
+    assert {(i["installed"], i["status"]) for i in installed} == {(True, "shadow")}
+    code, out = run(tmp_path, "install-starter-pack")
+    assert code == 0 and not any(i["installed"] for i in json.loads(out))
+    listed = json.loads(run(tmp_path, "list")[1])
+    assert {r["id"] for r in listed} >= {"skimmed_card_cash_out", "card_testing"}
+    assert {r["status"] for r in listed} == {"shadow"}

@@ -14,6 +14,8 @@ What the binding does not do, this module does, the same way for every rule:
 - **the cost limit**: CEL has no loops and the variables are scalars, so the work of a rule
   is bounded by its size; the size is counted in tokens, each comprehension macro weighing
   :data:`MACRO_WEIGHT` tokens, and a rule over :data:`COST_LIMIT` is refused;
+- **speed**: the simple tests at the top of a rule are checked in Python first
+  (:mod:`smartguard.adapters.cel_guards`): a false one answers without calling the library;
 - **positions**: a syntax error carries the parser's line and column; an unknown variable
   its first occurrence; a non-boolean result or an excessive cost the start (1:1).
 """
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 
 import cel
 
+from smartguard.adapters.cel_guards import Guard, guards
 from smartguard.domain.rules import RuleCompileError, RuleRuntimeError
 
 COST_LIMIT = 400
@@ -45,8 +48,15 @@ class CelProgram:
 
     source: str
     program: cel.Program
+    guards: tuple[Guard, ...] = ()
+
+    def could_match(self, resolve: Callable[[str], object]) -> bool:
+        return all(guard(resolve) is not False for guard in self.guards)
 
     def matches(self, resolve: Callable[[str], object]) -> bool:
+        for guard in self.guards:  # a false guard: the rule is false (cel_guards.py)
+            if guard(resolve) is False:
+                return False
         context = cel.Context()
         context.set_variable_resolver(resolve)
         try:
@@ -105,7 +115,7 @@ class CelLanguage:
         if not isinstance(result, bool):
             raise RuleCompileError(f"the rule gives {type(result).__name__}, not true/false",
                                    1, 1)
-        return CelProgram(source, program)
+        return CelProgram(source, program, guards(source, self.samples))
 
 
 def estimated_cost(source: str) -> int:

@@ -12,6 +12,8 @@ instant. Replaying a card's recorded decisions gives the same state as feeding i
 - Counts and sums are of approved debits (a reversal gives back what it undid); declines
   and distinct places are of every debit recorded, approved or not.
 - "Ever used" places are of approved requests (a declined attempt did not use a place).
+- The distance and speed from the last place are from the last approved *card-present*
+  debit: a website's province says where the merchant is registered, not where the card is.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class Event:
     province: str
     country: str
     counted: bool  # an approved debit still counted (not fully reversed)
+    quick_pay: bool = False  # through a third-party quick-payment agreement
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +74,7 @@ class CardActivity:
     provinces: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
     inquiry: Place | None = None
-    last: Place | None = None  # the last approved debit with a place
+    last: Place | None = None  # the last approved card-present debit
     new_country_at: datetime | None = None  # the last first use of a foreign country
     changes: dict[str, datetime] = field(default_factory=dict)
 
@@ -87,16 +90,16 @@ class CardActivity:
         if not request.is_debit:
             return ()
         self._prune(at)
-        amount = request.billing_amount
-        self.events.append(Event(auth_id, at, request.channel.value, amount, approved,
-                                 province, country, approved))
+        amount, channel = request.billing_amount, request.channel.value
+        self.events.append(Event(auth_id, at, channel, amount, approved, province, country,
+                                 approved, request.agreement_id is not None))
         if not approved:
             return ()
-        bucket = self.days.setdefault((_day(at, self.timezone), request.channel.value),
-                                      [0, 0])
+        bucket = self.days.setdefault((_day(at, self.timezone), channel), [0, 0])
         bucket[0] += 1
         bucket[1] += amount
-        self.last = Place(at, province, country, request.city)
+        if channel != "online":  # a website's place is not the card's
+            self.last = Place(at, province, country, request.city)
         return self._used(at, province, country)
 
     def _used(self, at: datetime, province: str, country: str) -> tuple[str, ...]:
@@ -147,62 +150,99 @@ class CardActivity:
 
 
 def _day(at: datetime, timezone: str) -> str:
-    return local_time(at, timezone).strftime("%Y-%m-%d")
+    return local_time(at, timezone).date().isoformat()  # YYYY-MM-DD
 
 
 def window_features(activity: CardActivity, now: datetime) -> dict[str, int]:
-    """Counts and sums per window and channel, declines and attempts in the last hour and
-    distinct places in 1 h and 24 h, all at ``now``."""
-    now = now.astimezone(UTC)
+    """Counts and sums per window and channel (and of quick payments), declines and
+    attempts in the last hour (all channels and card-not-present), distinct places in 1 h
+    and 24 h, all at ``now``."""
     out: dict[str, int] = {}
-    places: dict[str, tuple[set[str], set[str]]] = {"1h": (set(), set()),
-                                                     "24h": (set(), set())}
-    for name, width in WINDOWS.items():
-        since = now - width
-        counts = dict.fromkeys(CHANNELS, 0)
-        sums = dict.fromkeys(CHANNELS, 0)
-        declines = attempts = 0
-        for e in activity.events:
-            if e.at <= since or e.at > now:
-                continue
-            attempts += 1
-            if e.counted:
-                counts[e.channel] += 1
-                sums[e.channel] += e.amount
-            elif not e.approved:
-                declines += 1
-            if name in places:
-                if e.province:
-                    places[name][0].add(e.province)
-                places[name][1].add(e.country)
-        _put(out, name, counts, sums)
-        if name == "1h":
-            out["declines_1h"], out["attempts_1h"] = declines, attempts
-    for name, (provinces, countries) in places.items():
-        out[f"provinces_{name}"], out[f"countries_{name}"] = len(provinces), len(countries)
-    _put(out, "30d", *_month(activity, now))
+    for name in WINDOW_NAMES:
+        out.update(window_values(activity, now, name))
     return out
 
 
-def _month(activity: CardActivity, now: datetime) -> tuple[dict[str, int], dict[str, int]]:
+WINDOW_NAMES = (*WINDOWS, "30d")
+_INDEX = {channel: n for n, channel in enumerate(CHANNELS)}
+_KEYS = {w: (tuple(f"count_{w}_{c}" for c in CHANNELS), tuple(f"sum_{w}_{c}" for c in CHANNELS),
+             f"count_{w}", f"sum_{w}", f"count_{w}_quick_pay", f"sum_{w}_quick_pay",
+             f"provinces_{w}", f"countries_{w}") for w in WINDOW_NAMES}
+
+
+def window_names(window: str) -> tuple[str, ...]:
+    """The features :func:`window_values` gives for ``window``."""
+    counts, sums, count, total, quick_n, quick_sum, provinces, countries = _KEYS[window]
+    names = (*counts, *sums, count, total)
+    if window == "30d":
+        return names
+    names = (*names, quick_n, quick_sum)
+    if window == "1h":
+        names = (*names, "attempts_1h", "declines_1h", "attempts_1h_online",
+                 "declines_1h_online", "max_1h_online")
+    return names if window == "10m" else (*names, provinces, countries)
+
+
+def window_values(activity: CardActivity, now: datetime, window: str) -> dict[str, int]:
+    """The features of one window (``10m``, ``1h``, ``24h``, ``30d``) at ``now``, in one
+    pass over the events (a rule reading only the last hour computes only that)."""
+    now = now.astimezone(UTC)
+    if window == "30d":
+        return _put(window, *_month(activity, now))
+    since = now - WINDOWS[window]
+    counts, sums = [0] * len(CHANNELS), [0] * len(CHANNELS)
+    quick_n = quick_sum = attempts = declines = online = online_declines = online_max = 0
+    provinces: set[str] = set()
+    countries: set[str] = set()
+    for e in activity.events:
+        if e.at <= since or e.at > now:
+            continue
+        attempts += 1
+        if e.counted:
+            i = _INDEX[e.channel]
+            counts[i] += 1
+            sums[i] += e.amount
+            if e.quick_pay:
+                quick_n += 1
+                quick_sum += e.amount
+        if not e.approved:
+            declines += 1
+        if e.channel == "online":
+            online += 1
+            online_declines += not e.approved
+            online_max = max(online_max, e.amount)
+        if e.province:
+            provinces.add(e.province)
+        countries.add(e.country)
+    out = _put(window, counts, sums)
+    keys = _KEYS[window]
+    out[keys[4]], out[keys[5]] = quick_n, quick_sum
+    if window == "1h":
+        out.update(attempts_1h=attempts, declines_1h=declines, attempts_1h_online=online,
+                   declines_1h_online=online_declines, max_1h_online=online_max)
+    if window != "10m":
+        out[keys[6]], out[keys[7]] = len(provinces), len(countries)
+    return out
+
+
+def _month(activity: CardActivity, now: datetime) -> tuple[list[int], list[int]]:
     first = _day(now - timedelta(days=DAYS - 1), activity.timezone)
     last = _day(now, activity.timezone)
-    counts = dict.fromkeys(CHANNELS, 0)
-    sums = dict.fromkeys(CHANNELS, 0)
+    counts, sums = [0] * len(CHANNELS), [0] * len(CHANNELS)
     for (day, channel), (n, total) in activity.days.items():
         if first <= day <= last:
-            counts[channel] += n
-            sums[channel] += total
+            i = _INDEX[channel]
+            counts[i] += n
+            sums[i] += total
     return counts, sums
 
 
-def _put(out: dict[str, int], window: str, counts: dict[str, int],
-         sums: dict[str, int]) -> None:
-    for channel in CHANNELS:
-        out[f"count_{window}_{channel}"] = counts[channel]
-        out[f"sum_{window}_{channel}"] = sums[channel]
-    out[f"count_{window}"] = sum(counts.values())
-    out[f"sum_{window}"] = sum(sums.values())
+def _put(window: str, counts: list[int], sums: list[int]) -> dict[str, int]:
+    count_keys, sum_keys, count, total = _KEYS[window][:4]
+    out = dict(zip(count_keys, counts, strict=True))
+    out.update(zip(sum_keys, sums, strict=True))
+    out[count], out[total] = sum(counts), sum(sums)
+    return out
 
 
 def minutes_between(earlier: datetime | None, now: datetime) -> int:

@@ -8,6 +8,7 @@ Hong Kong, Macao and Taiwan are listed by their country codes (they are overseas
 
 from __future__ import annotations
 
+from functools import lru_cache
 from math import asin, cos, radians, sin, sqrt
 
 CENTROIDS: dict[str, tuple[float, float]] = {
@@ -26,6 +27,7 @@ CENTROIDS: dict[str, tuple[float, float]] = {
 EARTH_RADIUS_KM = 6371.0
 
 
+@lru_cache(maxsize=4096)
 def distance_km(a: str, b: str) -> int | None:
     """Kilometres between two places (province codes, or HK/MO/TW); None if either is not
     in the table."""

@@ -16,9 +16,12 @@ from datetime import UTC, datetime
 from smartguard.domain.activity import (
     CHANGE_KINDS,
     NEVER,
+    WINDOW_NAMES,
     CardActivity,
     minutes_between,
     window_features,
+    window_names,
+    window_values,
 )
 from smartguard.domain.centroids import distance_km
 from smartguard.domain.controls.values import Controls
@@ -50,70 +53,58 @@ _WINDOWS: dict[str, object] = dict.fromkeys(window_features(CardActivity("UTC"),
 SAMPLES: dict[str, object] = {**_REQUEST, **_CARD, **_PLACES, **_WINDOWS}
 
 
-class Variables:
-    """The values of :data:`SAMPLES`' names for one request, computed when first read."""
+class Variables(dict[str, object]):
+    """The values of :data:`SAMPLES`' names for one request, computed when first read: a
+    name alone when it is cheap, else with its group (one window's features, the inquiry,
+    the travel from the last place). Calling it reads a name (an unknown one: None); a
+    name read before is a plain dict lookup."""
 
     __slots__ = ("_activity", "_controls", "_local", "_now", "_product", "_request",
-                 "_status", "_values")
+                 "_status")
 
     def __init__(self, request: AuthorizationRequest, status: str, product: str,
                  controls: Controls, activity: CardActivity, now: datetime,
                  local: datetime) -> None:
+        super().__init__()
         self._request, self._status, self._product = request, status, product
         self._controls, self._activity = controls, activity
-        self._now, self._local = now.astimezone(UTC), local
-        self._values: dict[str, object] = {}
+        self._now = now if now.tzinfo is UTC else now.astimezone(UTC)
+        self._local = local
 
-    def __call__(self, name: str) -> object:
-        values = self._values
-        if name in values:
-            return values[name]
+    __call__ = dict.__getitem__
+
+    def __missing__(self, name: str) -> object:
+        one = _ONE.get(name)
+        if one is not None:
+            value = self[name] = one(self)
+            return value
         compute = _GROUPS.get(name)
         if compute is None:
             return None  # unknown: the language reports it
-        values.update(compute(self))
-        return values.get(name)
+        self.update(compute(self))
+        return self.get(name)
 
-    def _request_values(self) -> dict[str, object]:
-        r = self._request
-        return {
-            "amount": r.billing_amount, "kind": r.kind.value, "channel": r.channel.value,
-            "terminal": r.terminal.value, "card_present": r.card_present,
-            "entry_mode": r.entry_mode.value, "mcc": r.mcc, "country": r.country,
-            "province": r.region or "", "city": r.city, "merchant_id": r.merchant_id,
-            "local_hour": self._local.hour, "local_weekday": self._local.isoweekday(),
-            "pin_verified": r.pin_verified, "domestic": r.is_domestic,
-            "quick_pay": r.agreement_id is not None,
-        }
-
-    def _card_values(self) -> dict[str, object]:
-        c = self._controls
+    def _age(self) -> int:
         enrolled = self._activity.changes.get("enrolled")
-        age = NEVER if enrolled is None else max(0, (self._now - enrolled).days)
-        return {
-            "card_status": self._status, "product": self._product, "card_age_days": age,
-            "region_lock_on": c.region_lock.enabled, "overseas_lock_on": c.overseas_lock.enabled,
-            "night_lock_on": c.night_lock.enabled, "overseas_cnp_lock_on": c.overseas_cnp_lock,
-        }
+        return NEVER if enrolled is None else max(0, (self._now - enrolled).days)
 
-    def _place_values(self) -> dict[str, object]:
-        a, r, now = self._activity, self._request, self._now
-        province = r.region or ""
-        values: dict[str, object] = {
-            "province_first_use": bool(province) and province not in a.provinces,
-            "country_first_use": r.country not in a.countries,
-            "provinces_ever": len(a.provinces), "countries_ever": len(a.countries),
-            "minutes_since_new_country": minutes_between(a.new_country_at, now),
-            **{f"minutes_since_{k}_change": minutes_between(a.changes.get(k), now)
-               for k in CHANGE_KINDS},
-        }
-        inquiry = a.inquiry
-        values["minutes_since_inquiry"] = minutes_between(inquiry.at if inquiry else None, now)
-        values["inquiry_province"] = inquiry.province if inquiry else ""
-        values["inquiry_country"] = inquiry.country if inquiry else ""
-        values["inquiry_city"] = inquiry.city if inquiry else ""
-        values.update(self._travel())
-        return values
+    def _first_use(self, country: bool) -> bool:
+        a, r = self._activity, self._request
+        if country:
+            return r.country not in a.countries
+        return bool(r.region) and r.region not in a.provinces
+
+    def _since(self, at: datetime | None) -> int:
+        return minutes_between(at, self._now)
+
+    def _inquiry(self) -> dict[str, object]:
+        inquiry = self._activity.inquiry
+        if inquiry is None:
+            return {"minutes_since_inquiry": NEVER, "inquiry_province": "",
+                    "inquiry_country": "", "inquiry_city": ""}
+        return {"minutes_since_inquiry": self._since(inquiry.at),
+                "inquiry_province": inquiry.province, "inquiry_country": inquiry.country,
+                "inquiry_city": inquiry.city}
 
     def _travel(self) -> dict[str, object]:
         last, r = self._activity.last, self._request
@@ -126,14 +117,54 @@ class Variables:
         return {"minutes_since_last": int(seconds // 60), "km_from_last": km,
                 "speed_kmh": speed}
 
-    def _window_values(self) -> dict[str, object]:
-        return dict(window_features(self._activity, self._now))
 
-
+_One = Callable[[Variables], object]
 _Group = Callable[[Variables], dict[str, object]]
-_GROUPS: dict[str, _Group] = {
-    **dict.fromkeys(_REQUEST, Variables._request_values),
-    **dict.fromkeys(_CARD, Variables._card_values),
-    **dict.fromkeys(_PLACES, Variables._place_values),
-    **dict.fromkeys(_WINDOWS, Variables._window_values),
+_ONE: dict[str, _One] = {
+    "amount": lambda v: v._request.billing_amount,
+    "kind": lambda v: v._request.kind.value,
+    "channel": lambda v: v._request.channel.value,
+    "terminal": lambda v: v._request.terminal.value,
+    "card_present": lambda v: v._request.card_present,
+    "entry_mode": lambda v: v._request.entry_mode.value,
+    "mcc": lambda v: v._request.mcc,
+    "country": lambda v: v._request.country,
+    "province": lambda v: v._request.region or "",
+    "city": lambda v: v._request.city,
+    "merchant_id": lambda v: v._request.merchant_id,
+    "local_hour": lambda v: v._local.hour,
+    "local_weekday": lambda v: v._local.isoweekday(),
+    "pin_verified": lambda v: v._request.pin_verified,
+    "domestic": lambda v: v._request.is_domestic,
+    "quick_pay": lambda v: v._request.agreement_id is not None,
+    "card_status": lambda v: v._status,
+    "product": lambda v: v._product,
+    "card_age_days": Variables._age,
+    "region_lock_on": lambda v: v._controls.region_lock.enabled,
+    "overseas_lock_on": lambda v: v._controls.overseas_lock.enabled,
+    "night_lock_on": lambda v: v._controls.night_lock.enabled,
+    "overseas_cnp_lock_on": lambda v: v._controls.overseas_cnp_lock,
+    "province_first_use": lambda v: v._first_use(False),
+    "country_first_use": lambda v: v._first_use(True),
+    "provinces_ever": lambda v: len(v._activity.provinces),
+    "countries_ever": lambda v: len(v._activity.countries),
+    "minutes_since_new_country": lambda v: v._since(v._activity.new_country_at),
 }
+
+
+def _change(kind: str) -> _One:
+    return lambda v: v._since(v._activity.changes.get(kind))
+
+
+def _window_group(window: str) -> _Group:
+    return lambda v: dict(window_values(v._activity, v._now, window))
+
+
+_ONE.update({f"minutes_since_{k}_change": _change(k) for k in CHANGE_KINDS})
+_GROUPS: dict[str, _Group] = {
+    **dict.fromkeys(("minutes_since_inquiry", "inquiry_province", "inquiry_country",
+                     "inquiry_city"), Variables._inquiry),
+    **dict.fromkeys(("minutes_since_last", "km_from_last", "speed_kmh"), Variables._travel),
+}
+for _window in WINDOW_NAMES:
+    _GROUPS.update(dict.fromkeys(window_names(_window), _window_group(_window)))

@@ -40,6 +40,11 @@ class RuleRuntimeError(Exception):
 class CompiledRule(Protocol):
     def matches(self, resolve: Callable[[str], object]) -> bool: ...
 
+    def could_match(self, resolve: Callable[[str], object]) -> bool:
+        """False when the rule cannot match whatever the values ``resolve`` does not give
+        (None) turn out to be: a cheap screen on a few of them. True says nothing."""
+        ...
+
 
 class RuleLanguage(Protocol):
     def compile(self, source: str) -> CompiledRule: ...

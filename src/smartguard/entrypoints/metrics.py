@@ -23,6 +23,7 @@ from prometheus_client.core import (
 
 from smartguard.bootstrap import App
 from smartguard.errors import SmartGuardError
+from smartguard.service_layer import monitoring
 from smartguard.service_layer.telemetry import Histogram
 
 log = structlog.get_logger("smartguard.metrics")
@@ -77,6 +78,7 @@ class SmartGuardCollector:
         yield _histogram("batch_jobs", "jobs per committed writer batch", None,
                          {"": t.batch_jobs})
         yield from self._writer()
+        yield _rule_errors()
         yield from self._probes()
         yield from self._outbox()
 
@@ -115,6 +117,15 @@ class SmartGuardCollector:
             age.add_metric([channel], max(0.0, _seconds(now, oldest)))
         yield depth
         yield age
+
+
+def _rule_errors() -> Metric:
+    family = CounterMetricFamily(PREFIX + "rule_errors", "monitoring rules that failed at "
+                                 "run time on a request (treated as not matched), by rule",
+                                 labels=["rule"])
+    for rule_id, n in sorted(monitoring.ERRORS.items()):
+        family.add_metric([rule_id], n)
+    return family
 
 
 def _seconds(now: datetime, then: datetime) -> float:

@@ -77,6 +77,13 @@ def test_the_console_is_labelled_and_readable(page: Any, site: Site, shots: Path
                  "/console/ceilings"):
         check_page(page, path)
     page.screenshot(path=str(shots / "ceilings.png"), full_page=True)
+    from smartguard.service_layer import starter_pack
+    from smartguard.service_layer.context import Actor
+    site.sg.write(lambda uow: starter_pack.install(uow, site.sg.ctx, Actor("ops", "test")))
+    for path in ("/console/rules", "/console/rules/card_testing",
+                 "/console/rules/card_testing/backtest?days=7"):
+        check_page(page, path)
+    page.screenshot(path=str(shots / "rule.png"), full_page=True)
 
 
 def tab_to(page: Any, selector: str, limit: int = 40) -> None:

@@ -95,3 +95,15 @@ def test_inquiry_distance_speed_and_first_use() -> None:
     assert v("speed_kmh") > 3_000  # ~1,900 km in 30 minutes
     fresh = variables(CardActivity("UTC"), req, T0)
     assert fresh("minutes_since_inquiry") == NEVER and fresh("km_from_last") == 0
+
+
+def test_each_window_names_what_it_gives_and_variables_compute_it_alone() -> None:
+    from smartguard.domain.activity import WINDOW_NAMES, window_names, window_values
+    a = CardActivity("Asia/Shanghai")
+    feed(a, online_purchase(cny(3)), T0, approved=False)
+    for w in WINDOW_NAMES:
+        assert set(window_values(a, T0, w)) == set(window_names(w)), w
+    every = window_features(a, T0 + timedelta(seconds=1))
+    v = variables(a, pos_purchase(), T0 + timedelta(seconds=1))
+    assert {n: v(n) for n in every} == every
+    assert every["declines_1h_online"] == 1 and every["max_1h_online"] == cny(3)

@@ -16,6 +16,7 @@ from smartguard.entrypoints.cli.options import config_option, data_dir_option, s
 from smartguard.entrypoints.http_api.rules import rule_view
 from smartguard.service_layer import backtest as bt
 from smartguard.service_layer import rules as ru
+from smartguard.service_layer import starter_pack
 from smartguard.service_layer.context import Actor
 
 operator_option = click.option(
@@ -33,7 +34,7 @@ def _echo(value: Any) -> None:
 
 @click.group("rules")
 def rules_group() -> None:
-    """The bank's monitoring rules (CEL): list, create, move, backtest."""
+    """The bank's monitoring rules (CEL): list, create, move, backtest, the starter pack."""
 
 
 @rules_group.command("list")
@@ -107,5 +108,27 @@ def rules_backtest(config: Path | None, data_dir: Path | None, expression: str, 
     try:
         _echo(asdict(sg.read(lambda uow: bt.backtest(uow, sg.ctx, expression, days,
                                                      product))))
+    finally:
+        sg.close()
+
+
+@rules_group.command("install-starter-pack")
+@config_option
+@data_dir_option
+@operator_option
+@click.option("--shadow", is_flag=True,
+              help="Put the rules in shadow (hits recorded, nothing enforced); else drafts.")
+def rules_install_starter_pack(config: Path | None, data_dir: Path | None, operator: str,
+                               shadow: bool) -> None:
+    """Create the six starter rules (docs/rules.md#the-starter-pack) as drafts or in
+    shadow; a rule whose id exists is left as it is. Nothing is enforced until an operator
+    activates a rule."""
+    sg = _app(config, data_dir)
+    actor = Actor(operator, "cli")
+    status = RuleStatus.SHADOW if shadow else RuleStatus.DRAFT
+    try:
+        done = sg.write(lambda uow: starter_pack.install(uow, sg.ctx, actor, status))
+        _echo([{"id": i.rule_id, "installed": i.installed, "status": i.rule.status.value}
+               for i in done])
     finally:
         sg.close()

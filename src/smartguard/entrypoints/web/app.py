@@ -16,6 +16,7 @@ from smartguard.entrypoints.web import (
     cardholder,
     console,
     console_card,
+    console_rules,
     protections,
     quick_pay,
     travel,
@@ -24,7 +25,7 @@ from smartguard.entrypoints.web.pages import Web, environment
 from smartguard.entrypoints.web.sessions import Signer
 
 ROUTERS = (cardholder, protections, card_controls, alerts, advisor, quick_pay, travel,
-           console, console_card)
+           console, console_card, console_rules)
 
 
 def install(api: FastAPI, sg: App) -> None:
