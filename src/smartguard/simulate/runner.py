@@ -30,7 +30,6 @@ from smartguard.simulate.scenario import Scenario
 from smartguard.simulate.tally import Tally
 
 CHUNK = 2_000  # events played per job of the writer (one transaction)
-CHECKPOINT_EVERY = 20  # jobs between two full checkpoints (see _checkpoint)
 ENROL_CHUNK = 500
 BANK = Actor("simulator", "cli")
 PROCESSOR = Actor("simulator-processor", "api")
@@ -58,12 +57,8 @@ def run(sc: Scenario, plan: Plan, config: Configuration, data_dir: Path,
         if config.learn:
             for h in plan.holders:
                 player.push(plan.measured_from, Reaction("learn", h.index))
-        chunks = 0
         while player.pending():
             app.write(lambda uow: player.play(uow, CHUNK))
-            chunks += 1
-            if chunks % CHECKPOINT_EVERY == 0:
-                _checkpoint(app.settings.sqlite_path)
             if progress is not None:
                 progress(player.played)
         player.tally.alerts.update(_sms_sent(app.settings.sqlite_path, plan))
@@ -90,15 +85,6 @@ def _enrol(uow: UnitOfWork, player: Player, first: int) -> list[tuple[str, str]]
             alert_preferences.set_preferences(uow, ctx, BANK, card.id, QUIET)
         out.append((card.id, holder.id))
     return out
-
-
-def _checkpoint(path: Path) -> None:
-    """Copy the WAL into the database and empty it, while the writer is idle (between two
-    jobs). The store bounds the WAL itself (its checkpointer restarts it past 64 MiB:
-    operations.md, "Storage"; before that it grew to 4 GB in 15 minutes of simulation);
-    emptying it here keeps the simulator's many reads on a short WAL."""
-    with sqlite3.connect(path) as db:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _sms_sent(path: Path, plan: Plan) -> dict[str, int]:
