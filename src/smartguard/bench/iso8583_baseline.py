@@ -19,16 +19,15 @@ import os
 import signal
 import socket
 
-from smartguard.entrypoints.iso8583.gateway import (
+from smartguard.entrypoints.iso8583.gateway import Done, Gateway
+from smartguard.entrypoints.iso8583.server import IsoServer
+from smartguard.entrypoints.iso8583.work import (
     ACKNOWLEDGED,
     AnswerKind,
     Authorize,
-    Done,
-    Gateway,
     StoreAnswer,
     Work,
 )
-from smartguard.entrypoints.iso8583.server import IsoServer
 from smartguard.service_layer.context import Context
 
 APPROVED = StoreAnswer(AnswerKind.DECIDED, "00", "123456", 100_000_000, "CNY")
