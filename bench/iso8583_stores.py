@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.environment import banner
-from bench.http_load import cpu_seconds, free_port
-from bench.iso8583_client import Phase, closed_loop, open_loop
-from bench.iso8583_load import client_cpu, cpu_pair, wait_port
-from bench.population import build
+from smartguard.bench.environment import banner
+from smartguard.bench.http_load import cpu_seconds, free_port
+from smartguard.bench.iso8583_client import Phase, closed_loop, open_loop
+from smartguard.bench.iso8583_load import client_cpu, cpu_pair, wait_port
+from smartguard.bench.population import build
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 

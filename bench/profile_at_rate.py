@@ -26,11 +26,11 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import bench.iso8583_load as load
-from bench.environment import banner
-from bench.http_load import free_port
-from bench.iso8583_client import open_loop
-from bench.population import build
+import smartguard.bench.iso8583_load as load
+from smartguard.bench.environment import banner
+from smartguard.bench.http_load import free_port
+from smartguard.bench.iso8583_client import open_loop
+from smartguard.bench.population import build
 
 
 def sampled(pid: int, out: Path, hz: int) -> subprocess.Popen[bytes]:

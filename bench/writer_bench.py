@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.iso8583_traffic import iso_fields
-from bench.population import build, mixed_request
 from smartguard.adapters.iso8583 import mapping as m
+from smartguard.bench.iso8583_traffic import iso_fields
+from smartguard.bench.population import build, mixed_request
 from smartguard.bootstrap import bootstrap
 from smartguard.config import load
 from smartguard.service_layer import authorize as az

@@ -678,6 +678,12 @@ class FakeIdempotency(_Repo):
         found = self.t.idempotency.get((scope, key))
         return found[0] if found is not None and found[1] > now else None
 
+    def forget_expired(self, now: datetime, limit: int) -> int:
+        gone = [k for k, (_, until) in self.t.idempotency.items() if until <= now][:limit]
+        for k in gone:
+            del self.t.idempotency[k]
+        return len(gone)
+
 
 class FakeUnitOfWork:
     """Implements :class:`smartguard.service_layer.ports.BatchUnitOfWork` in memory."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from smartguard.bootstrap import App
 from smartguard.service_layer import keys
 from smartguard.service_layer.records import Role
 from tests.conftest import Clock
@@ -162,3 +163,28 @@ def test_a_malformed_key_is_refused_with_the_envelope(api: Api, card: dict[str, 
     assert r.status_code == 422
     assert "error" in r.json()
     assert api.get(f"/v1/cards/{card['id']}").json()["status"] == "active"
+
+
+def test_the_sweep_forgets_expired_keys_of_every_caller(
+        api: Api, sg: App, card: dict[str, Any], clock: Clock) -> None:
+    """A caller that stops writing (a revoked key) leaves its keys behind: the sweep of
+    ``serve`` (housekeeping.py) deletes them once a day old, and only them."""
+    import asyncio
+
+    from smartguard.entrypoints.housekeeping import Housekeeping
+    from smartguard.entrypoints.serve import services
+
+    assert any(isinstance(svc, Housekeeping) for svc in services(sg))
+    other = sg.write(lambda uow: keys.create_key(uow, sg.ctx, Role.CARDHOLDER_APP)[1])
+    url = f"/v1/cards/{card['id']}/freeze"
+    post(api, url, "gone-1", token=other)
+    post(api, f"/v1/cards/{card['id']}/unfreeze", "gone-2", token=other)
+    clock.now += timedelta(hours=23)
+    post(api, url, "kept")  # another caller, a key 23 hours younger
+    sweep = Housekeeping(sg)
+    assert asyncio.run(sweep.once()) == 0  # nothing is a day old yet
+    clock.now += timedelta(hours=1, seconds=1)
+    assert asyncio.run(sweep.once()) == 2
+    assert asyncio.run(sweep.once()) == 0
+    r = post(api, url, "kept")  # still remembered: its answer, replayed
+    assert r.headers["Idempotent-Replayed"] == "true"

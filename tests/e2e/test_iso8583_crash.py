@@ -18,10 +18,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from bench.iso8583_traffic import Message, Traffic
-from bench.population import build
 
 from smartguard.adapters.iso8583 import codec
+from smartguard.bench.iso8583_traffic import Message, Traffic
+from smartguard.bench.population import build
 
 OPENING = 100_000_000  # every bench card's opening balance
 DEBITS = ("purchase", "cash_withdrawal", "transfer")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from bench.population import build
+from smartguard.bench.population import build
 
 from smartguard.bootstrap import bootstrap
 from smartguard.config import load

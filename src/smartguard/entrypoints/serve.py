@@ -58,6 +58,7 @@ class _Server(uvicorn.Server):
 
 def services(sg: App) -> list[Service]:
     """The background services ``serve`` runs next to the HTTP API."""
+    from smartguard.entrypoints.housekeeping import Housekeeping
     from smartguard.entrypoints.notifier import NotifierService
     from smartguard.entrypoints.travel_announcer import TravelAnnouncer
 
@@ -69,6 +70,7 @@ def services(sg: App) -> list[Service]:
     if sg.settings.alerts.notifier.enabled:
         found.append(NotifierService(sg, sg.ctx.clock))  # a test clock too
     found.append(TravelAnnouncer(sg))
+    found.append(Housekeeping(sg))
     return found
 
 

@@ -4,7 +4,9 @@ answer and changes nothing; the same key with another request is a conflict
 
 The key is taken, the job run and its answer stored in one unit of work, so the answer is
 durable exactly when the effect is: a job that fails stores nothing and a retry runs it
-again. Keys are scoped to the caller (the API key) and forgotten after :data:`TTL`."""
+again. Keys are scoped to the caller (the API key) and forgotten after :data:`TTL`: a
+caller's expired keys when it writes its next one, everybody's by :func:`forget_expired`
+(``serve`` runs it every few minutes, entrypoints/housekeeping.py)."""
 
 from __future__ import annotations
 
@@ -58,6 +60,12 @@ def once(uow: UnitOfWork, ctx: Context, request: Request,
     uow.idempotency.answer(request.scope, request.key, request.status,
                            ctx.seal(json.dumps(body, separators=(",", ":"))))
     return Answer(request.status, body, False)
+
+
+def forget_expired(uow: UnitOfWork, ctx: Context, limit: int = 1000) -> int:
+    """Delete up to ``limit`` expired keys, whoever sent them (a revoked API key's too);
+    how many were deleted."""
+    return uow.idempotency.forget_expired(ctx.clock(), limit)
 
 
 def replay(ctx: Context, stored: StoredAnswer, fingerprint: str) -> Answer:

@@ -284,6 +284,9 @@ class IdempotencyRepository(Protocol):
     def get(self, scope: str, key: str, now: datetime) -> StoredAnswer | None:
         """The answer stored for ``key``, unless it expired."""
         ...
+    def forget_expired(self, now: datetime, limit: int) -> int:
+        """Delete up to ``limit`` keys of any scope expired at ``now``; how many were."""
+        ...
 
 
 class UnitOfWork(Protocol):

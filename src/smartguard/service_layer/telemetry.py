@@ -80,19 +80,25 @@ class Telemetry:
     ready: dict[str, Callable[[], bool]] = field(default_factory=dict)
 
     def decided(self, interface: str, record: AuthorizationRecord, decide: float,
-                durable: float, duplicate: bool = False) -> None:
+                durable: float, duplicate: bool = False,
+                origin: tuple[str, str, str, str] | None = None) -> None:
         """One decision answered on ``interface``: ``decide`` seconds of its use case's
-        run, ``durable`` from its submission to the writer to its COMMIT. The hot path:
-        enum members are the keys (their ``.value`` costs more than the rest)."""
+        run, ``durable`` from its submission to the writer to its COMMIT; ``origin``, an
+        ISO 8583 message's request id, peer, MTI and STAN (an HTTP request's id is in the
+        log context). The hot path: enum members are the keys (their ``.value`` costs more
+        than the rest)."""
         key = (interface, record.outcome, record.verdicts[0].reason if record.verdicts
                else NO_REASON)
         self.decisions[key] = self.decisions.get(key, 0) + 1
         self.decision_seconds[interface].observe(decide)
         if self.log_decisions:
+            at = {} if origin is None else {"request_id": origin[0], "peer": origin[1],
+                                            "mti": origin[2]}
             log.info("decision", interface=interface, outcome=str(key[1]),
                      reason=str(key[2]), response_code=record.response_code,
                      card_id=record.card_id, stan=record.request.stan, duplicate=duplicate,
-                     latency_ms=round(durable * 1000, 3), decide_ms=round(decide * 1000, 3))
+                     latency_ms=round(durable * 1000, 3), decide_ms=round(decide * 1000, 3),
+                     **at)
 
     def batch_committed(self, jobs: int, commit_seconds: float) -> None:
         """The writer's observer: one batch of ``jobs`` committed in ``commit_seconds``."""

@@ -28,8 +28,8 @@ def over_the_link(work: g.Work) -> g.Work:
 
 
 def test_the_load_generators_whole_mix_crosses_the_link_unchanged() -> None:
-    from bench.iso8583_traffic import iso_fields
-    from bench.population import mixed_request
+    from smartguard.bench.iso8583_traffic import iso_fields
+    from smartguard.bench.population import mixed_request
 
     rng = random.Random(7)
     pans = [PAN]

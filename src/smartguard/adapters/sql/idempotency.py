@@ -35,6 +35,13 @@ class SqlIdempotency:
         self.db.execute("UPDATE idempotency_keys SET status = ?, body = ? "
                         "WHERE scope = ? AND key = ?", (status, body, scope, key))
 
+    def forget_expired(self, now: datetime, limit: int) -> int:
+        # by primary key, at most ``limit`` rows: a sweep never holds a long write
+        gone = self.db.execute(
+            "DELETE FROM idempotency_keys WHERE (scope, key) IN (SELECT scope, key FROM "
+            "idempotency_keys WHERE expires_at <= ? LIMIT ?)", (ts(now), limit))
+        return int(gone.rowcount)
+
     def get(self, scope: str, key: str, now: datetime) -> StoredAnswer | None:
         row = self.db.one("SELECT fingerprint, status, body FROM idempotency_keys "
                           "WHERE scope = ? AND key = ? AND expires_at > ?",

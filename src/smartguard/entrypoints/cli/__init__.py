@@ -12,6 +12,7 @@ from smartguard.domain.errors import SmartGuardError
 from smartguard.entrypoints.cli import (
     admin,
     advisor,
+    bench,
     config,
     notifier,
     rules,
@@ -37,7 +38,7 @@ def main() -> None:
 COMMANDS: tuple[click.Command, ...] = (
     server.serve, server.demo, notifier.notifier, admin.db, admin.keys_group,
     admin.cards_group, advisor.advisor, advisor.agreements_group, config.config_group,
-    simulate.simulate, rules.rules_group,
+    simulate.simulate, rules.rules_group, bench.bench_group,
 )
 for _command in COMMANDS:
     main.add_command(_command)

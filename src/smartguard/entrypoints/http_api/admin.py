@@ -12,8 +12,10 @@ from smartguard.domain.controls import values as s
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.control_models import CeilingsOut
+from smartguard.entrypoints.http_api.errors import may_answer
 from smartguard.entrypoints.http_api.idempotency import Idempotent, Once
-from smartguard.entrypoints.http_api.models import KeyCreated
+from smartguard.entrypoints.http_api.models import ChallengeOut, KeyCreated
 from smartguard.entrypoints.http_api.views import ceilings_view, challenge_view
 from smartguard.service_layer import challenges, keys, protections
 from smartguard.service_layer.ports import UnitOfWork
@@ -48,7 +50,8 @@ async def _answer(request: Request, p: Principal, once: Idempotent, challenge_id
         uow, app.ctx, p.actor, challenge_id, confirm, code)))
 
 
-@router.post("/challenges/{challenge_id}/confirm", tags=["challenges"])
+@router.post("/challenges/{challenge_id}/confirm", tags=["challenges"],
+             response_model=ChallengeOut)
 async def confirm(challenge_id: str, request: Request, p: Holder, once: Once,
                   body: AnswerIn | None = None) -> dict[str, Any]:
     """Confirm a verification: one retry at the same merchant, for at most the confirmed
@@ -56,7 +59,8 @@ async def confirm(challenge_id: str, request: Request, p: Holder, once: Once,
     return await _answer(request, p, once, challenge_id, True, body.code if body else None)
 
 
-@router.post("/challenges/{challenge_id}/reject", tags=["challenges"])
+@router.post("/challenges/{challenge_id}/reject", tags=["challenges"],
+             response_model=ChallengeOut)
 async def reject(challenge_id: str, request: Request, p: Holder, once: Once,
                  body: AnswerIn | None = None) -> dict[str, Any]:
     """Reject a verification ("not me"); consider freezing the card."""
@@ -69,7 +73,8 @@ class KeyIn(Strict):
     cardholder_id: str | None = None
 
 
-@router.post("/keys", status_code=201, tags=["administration"], response_model=KeyCreated)
+@router.post("/keys", status_code=201, tags=["administration"], response_model=KeyCreated,
+             responses=may_answer(404))
 async def create_key(body: KeyIn, request: Request, p: Admin, once: Once) -> dict[str, Any]:
     """Create an API key. The token is shown only in this answer (and, sealed, in a
     replay of it with the same Idempotency-Key)."""
@@ -95,13 +100,13 @@ class CeilingsIn(Strict):
     atm_cash_overseas_daily: Amount
 
 
-@router.get("/ceilings/{product}", tags=["administration"])
+@router.get("/ceilings/{product}", tags=["administration"], response_model=CeilingsOut)
 def get_ceilings(product: str, request: Request, _: Holder) -> dict[str, Any]:
     app = _app(request)
     return ceilings_view(app.read(lambda uow: protections.ceilings_for(uow, app.ctx, product)))
 
 
-@router.put("/ceilings/{product}", tags=["administration"])
+@router.put("/ceilings/{product}", tags=["administration"], response_model=CeilingsOut)
 async def put_ceilings(product: str, body: CeilingsIn, request: Request,
                        p: Operator) -> dict[str, Any]:
     """Set the bank's ceilings for a card product (every channel must be given)."""

@@ -13,6 +13,13 @@ from smartguard.domain.controls import spending as sp
 from smartguard.domain.controls import values as s
 from smartguard.domain.controls.categories import category
 from smartguard.domain.transactions import Channel
+from smartguard.entrypoints.http_api.advisor_models import (
+    CardholderCheckupOut,
+    CheckupOut,
+    FixApplied,
+    PreviewOut,
+    RecommendationsOut,
+)
 from smartguard.entrypoints.http_api.advisor_views import (
     finding_view,
     preview_view,
@@ -71,7 +78,8 @@ def _app(request: Request) -> App:
     return app
 
 
-@router.get("/cards/{card_id}/checkup")
+@router.get("/cards/{card_id}/checkup", response_model=CheckupOut,
+            response_model_exclude_unset=True)  # a fix shows only its own fields
 def get_checkup(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     """The security check-up: a score 0-100 and findings, each with severity, a plain
     explanation (zh-CN and en) and a one-click fix (``fix_url``)."""
@@ -80,7 +88,8 @@ def get_checkup(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     return report_view(card_id, checked.report)
 
 
-@router.get("/cardholders/{cardholder_id}/checkup")
+@router.get("/cardholders/{cardholder_id}/checkup",
+            response_model=CardholderCheckupOut, response_model_exclude_unset=True)
 def get_cardholder_checkup(cardholder_id: str, request: Request, p: Holder
                            ) -> dict[str, Any]:
     """The check-up of each of the cardholder's cards; the cardholder's score is the lowest
@@ -93,7 +102,8 @@ def get_cardholder_checkup(cardholder_id: str, request: Request, p: Holder
             "cards": [report_view(c.card.card.id, c.report) for c in checked]}
 
 
-@router.post("/cards/{card_id}/checkup/fixes/{finding_id}")
+@router.post("/cards/{card_id}/checkup/fixes/{finding_id}", response_model=FixApplied,
+             response_model_exclude_unset=True)
 async def apply_fix(card_id: str, finding_id: str, request: Request, p: Holder, once: Once,
                     body: FixIn | None = None) -> dict[str, Any]:
     """Apply exactly the fix the check-up recommends for ``finding_id``, through the
@@ -112,7 +122,7 @@ async def apply_fix(card_id: str, finding_id: str, request: Request, p: Holder, 
         "card": card_view(checkup.apply_fix(uow, app.ctx, p.actor, card_id, found, seen))})
 
 
-@router.get("/cards/{card_id}/recommendations")
+@router.get("/cards/{card_id}/recommendations", response_model=RecommendationsOut)
 def get_recommendations(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     """Lock places, night window and limits learnt from the card's own last 12 months;
     safe defaults (``basis: defaults``) when there is too little history."""
@@ -151,7 +161,7 @@ def _changes(body: PreviewIn) -> list[s.ProtectionChange]:
     return changes
 
 
-@router.post("/cards/{card_id}/preview")
+@router.post("/cards/{card_id}/preview", response_model=PreviewOut)
 def post_preview(card_id: str, body: PreviewIn, request: Request, p: Holder
                  ) -> dict[str, Any]:
     """Replay the card's recorded transactions of the last ``days`` days through the

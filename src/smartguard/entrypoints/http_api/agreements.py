@@ -12,9 +12,11 @@ from smartguard.bootstrap import App
 from smartguard.domain.agreements import AgreementAction
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.domain.periods import agreement_key, day_key, local_time, month_key
+from smartguard.entrypoints.http_api.advisor_models import AgreementOut
 from smartguard.entrypoints.http_api.advisor_views import agreement_view
 from smartguard.entrypoints.http_api.auth import Principal, require
 from smartguard.entrypoints.http_api.authorizations import card_ref
+from smartguard.entrypoints.http_api.errors import may_answer
 from smartguard.entrypoints.http_api.idempotency import Idempotent, Once
 from smartguard.service_layer import agreements as ag
 from smartguard.service_layer.ports import UnitOfWork
@@ -58,7 +60,9 @@ def _view(uow: UnitOfWork, app: App, r: AgreementRecord, tz: str) -> dict[str, A
     return agreement_view(r, used.day_amount if used else 0)
 
 
-@router.post("/agreements", status_code=201)
+@router.post("/agreements", status_code=201, response_model=AgreementOut,
+             responses={200: {"model": AgreementOut, "description": "registered already: "
+                              "the stored binding"}, **may_answer(404)})
 async def register(body: AgreementIn, request: Request, response: Response,
                    p: Processor) -> dict[str, Any]:
     """Register a binding when a third-party payment agreement is signed (201). The same
@@ -73,7 +77,7 @@ async def register(body: AgreementIn, request: Request, response: Response,
     return agreement_view(rec)
 
 
-@router.get("/cards/{card_id}/agreements")
+@router.get("/cards/{card_id}/agreements", response_model=list[AgreementOut])
 def list_agreements(card_id: str, request: Request, p: Reader) -> list[dict[str, Any]]:
     """Every binding of the card: payee, since when, last used, limits, used today."""
     app = _app(request)
@@ -94,27 +98,31 @@ async def _change(request: Request, p: Principal, once: Idempotent, card_id: str
         uow, app.ctx, p.actor, card_id, agreement_id, action)))
 
 
-@router.post("/cards/{card_id}/agreements/{agreement_id}/suspend")
+@router.post("/cards/{card_id}/agreements/{agreement_id}/suspend",
+             response_model=AgreementOut)
 async def suspend(card_id: str, agreement_id: str, request: Request, p: Owner, once: Once
                   ) -> dict[str, Any]:
     """Suspend: quick payments through it are declined until it is resumed."""
     return await _change(request, p, once, card_id, agreement_id, AgreementAction.SUSPEND)
 
 
-@router.post("/cards/{card_id}/agreements/{agreement_id}/resume")
+@router.post("/cards/{card_id}/agreements/{agreement_id}/resume",
+             response_model=AgreementOut)
 async def resume(card_id: str, agreement_id: str, request: Request, p: Owner, once: Once
                  ) -> dict[str, Any]:
     return await _change(request, p, once, card_id, agreement_id, AgreementAction.RESUME)
 
 
-@router.post("/cards/{card_id}/agreements/{agreement_id}/revoke")
+@router.post("/cards/{card_id}/agreements/{agreement_id}/revoke",
+             response_model=AgreementOut)
 async def revoke(card_id: str, agreement_id: str, request: Request, p: Owner, once: Once
                  ) -> dict[str, Any]:
     """Revoke for good: the third party must sign a new agreement."""
     return await _change(request, p, once, card_id, agreement_id, AgreementAction.REVOKE)
 
 
-@router.put("/cards/{card_id}/agreements/{agreement_id}/limits")
+@router.put("/cards/{card_id}/agreements/{agreement_id}/limits",
+            response_model=AgreementOut)
 async def put_limits(card_id: str, agreement_id: str, body: AgreementLimitsIn,
                      request: Request, p: Owner) -> dict[str, Any]:
     """The binding's own per-payment and daily limits (null: none of its own; the card's

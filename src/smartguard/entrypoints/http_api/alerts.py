@@ -13,9 +13,16 @@ from smartguard.adapters.webhook import signing
 from smartguard.bootstrap import App
 from smartguard.domain import alerts as a
 from smartguard.domain.money import MAX_AMOUNT
+from smartguard.entrypoints.http_api.alert_models import (
+    AlertPreferencesOut,
+    InboundOut,
+    OutboxStatsOut,
+    PhoneOut,
+)
 from smartguard.entrypoints.http_api.auth import Principal, parse_body, require
+from smartguard.entrypoints.http_api.errors import may_answer
 from smartguard.entrypoints.http_api.idempotency import Once
-from smartguard.entrypoints.http_api.models import OutboxPage
+from smartguard.entrypoints.http_api.models import OutboxOut, OutboxPage
 from smartguard.entrypoints.http_api.paging import Cursor, Limit, decode, page
 from smartguard.entrypoints.notifier import channel_status, rate_limit
 from smartguard.errors import NotFound, TooLarge, Unauthenticated
@@ -71,7 +78,7 @@ def outbox_view(m: OutboxMessage) -> dict[str, Any]:
     }
 
 
-@router.get("/cards/{card_id}/alerts")
+@router.get("/cards/{card_id}/alerts", response_model=AlertPreferencesOut)
 def get_alert_preferences(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     """Which channels each kind of alert goes to, and the balance-change threshold."""
     app = _app(request)
@@ -79,7 +86,7 @@ def get_alert_preferences(card_id: str, request: Request, p: Holder) -> dict[str
     return _shown(app, prefs)
 
 
-@router.put("/cards/{card_id}/alerts")
+@router.put("/cards/{card_id}/alerts", response_model=AlertPreferencesOut)
 async def put_alert_preferences(card_id: str, body: PreferencesIn, request: Request,
                                 p: Holder) -> dict[str, Any]:
     """Change alert preferences (audited; the cardholder's phone is told)."""
@@ -101,7 +108,7 @@ def _shown(app: App, prefs: a.AlertPreferences) -> dict[str, Any]:
     return found
 
 
-@router.put("/cardholders/{cardholder_id}/phone")
+@router.put("/cardholders/{cardholder_id}/phone", response_model=PhoneOut)
 async def put_phone(cardholder_id: str, body: PhoneIn, request: Request,
                     p: Holder) -> dict[str, Any]:
     """Change the registered phone; the old and the new number both get an alert."""
@@ -122,7 +129,7 @@ def list_outbox(request: Request, _: Operator, status: OutboxStatus | None = Non
     return page(found, limit, lambda m: [m.id], outbox_view)
 
 
-@router.get("/outbox/stats", tags=["operations"])
+@router.get("/outbox/stats", tags=["operations"], response_model=OutboxStatsOut)
 def outbox_stats(request: Request, _: Operator) -> dict[str, Any]:
     """Messages per channel and status, and whether each channel is configured."""
     app = _app(request)
@@ -133,7 +140,8 @@ def outbox_stats(request: Request, _: Operator) -> dict[str, Any]:
     return {"channels": channel_status(app), "messages": by_channel}
 
 
-@router.post("/outbox/{message_id}/requeue", tags=["operations"])
+@router.post("/outbox/{message_id}/requeue", tags=["operations"],
+             response_model=OutboxOut)
 async def requeue(message_id: str, request: Request, p: Operator,
                   once: Once) -> dict[str, Any]:
     """Send a dead-lettered message again (its attempts start over)."""
@@ -144,7 +152,8 @@ async def requeue(message_id: str, request: Request, p: Operator,
 
 @router.post("/sms/inbound", tags=["alerts"], openapi_extra={
     "requestBody": {"required": True, "content": {"application/json": {
-        "schema": InboundIn.model_json_schema()}}}})
+        "schema": InboundIn.model_json_schema()}}}}, response_model=InboundOut,
+    responses=may_answer(401, 404, 413))
 async def sms_inbound(request: Request) -> dict[str, Any]:
     """A mobile-originated SMS from an HTTP SMS provider, signed like SmartGuard's webhooks
     (``SmartGuard-Signature: t=...,v1=...`` with an ``[sms_inbound]`` secret)."""

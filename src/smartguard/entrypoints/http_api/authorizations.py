@@ -26,6 +26,7 @@ from smartguard.domain.transactions import (
     check_consistent,
 )
 from smartguard.entrypoints.http_api.auth import Principal, parse_body, require
+from smartguard.entrypoints.http_api.errors import may_answer
 from smartguard.service_layer import authorize as az
 from smartguard.service_layer import postings, reverse
 from smartguard.service_layer.ports import UnitOfWork
@@ -77,7 +78,24 @@ class ReasonOut(BaseModel):
     message: str
 
 
+class ChallengeRef(BaseModel):
+    id: str = Field(examples=["chl_7a6b5c4d"])
+    expires_at: str | None = Field(default=None, description="absent on a repeat",
+                                   examples=["2026-12-02T08:05:00+00:00"])
+    amount: int | None = Field(default=None, description="absent on a repeat",
+                               examples=[120_000])
+
+
 class AuthorizationOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "authorization_id": "auth_0c9d8e7f", "outcome": "decline", "response_code": "57",
+        "primary_reason": "night_lock",
+        "reasons": [{"reason": "night_lock", "detail": "23:00-05:00",
+                     "message": "Declined by your night lock (23:00-05:00)."}],
+        "alerts": [], "approval_code": None, "balance": 1_000_000, "currency": "CNY",
+        "challenge": None, "duplicate": False,
+        "received_at": "2026-12-02T15:30:00+00:00"}]})
+
     authorization_id: str
     outcome: Literal["approve", "decline", "verification_required"]
     response_code: str
@@ -89,7 +107,7 @@ class AuthorizationOut(BaseModel):
     approval_code: str | None
     balance: int
     currency: str
-    challenge: dict[str, Any] | None
+    challenge: ChallengeRef | None
     duplicate: bool
     received_at: datetime
 
@@ -213,6 +231,10 @@ class ReversalIn(Strict):
 
 
 class ReversalOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "reversal_id": "rev_4e5f6a7b", "status": "applied",
+        "authorization_id": "auth_0c9d8e7f", "repeat": False, "given_back": 10_000}]})
+
     reversal_id: str
     status: Literal["applied", "no_effect", "pending"]
     authorization_id: str | None
@@ -249,6 +271,10 @@ class PostingIn(Strict):
 
 
 class PostingOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "posting_id": "core-20261202-000123", "account_id": "acc_1d2e3f4a5b6c7d8e",
+        "amount": -25_000, "balance": 975_000, "duplicate": False}]})
+
     posting_id: str
     account_id: str
     amount: int
@@ -256,7 +282,7 @@ class PostingOut(BaseModel):
     duplicate: bool
 
 
-@router.post("/postings", response_model=PostingOut)
+@router.post("/postings", response_model=PostingOut, responses=may_answer(404))
 async def post_endpoint(body: PostingIn, request: Request, _: Processor) -> PostingOut:
     """A balance movement from core banking, applied once per posting id."""
     app: App = request.app.state.smartguard

@@ -17,6 +17,7 @@ from smartguard.domain.controls.categories import CATEGORIES, category
 from smartguard.domain.controls.codec import controls_to_dict
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.control_models import ControlsOut, MerchantCategoryOut
 from smartguard.entrypoints.http_api.idempotency import Idempotent, Once
 from smartguard.service_layer import card_controls as cc
 from smartguard.service_layer.ports import UnitOfWork
@@ -65,7 +66,7 @@ async def _run(request: Request, job: Callable[[UnitOfWork, App], CardRecord],
     return controls_to_dict(rec.controls)
 
 
-@router.get("/v1/merchant-categories")
+@router.get("/v1/merchant-categories", response_model=list[MerchantCategoryOut])
 def merchant_categories(request: Request, p: Holder) -> list[dict[str, Any]]:
     """The merchant categories, their MCC ranges (ISO 18245) and the bank's cool-down."""
     app: App = request.app.state.smartguard
@@ -75,7 +76,7 @@ def merchant_categories(request: Request, p: Holder) -> list[dict[str, Any]]:
             for c in CATEGORIES]
 
 
-@router.put(_CARD + "/switches/{switch}")
+@router.put(_CARD + "/switches/{switch}", response_model=ControlsOut)
 async def put_switch(card_id: str, switch: str, body: EnabledIn, request: Request,
                      p: Holder) -> dict[str, Any]:
     """Switch a channel on or off: atm_cash, pos, online_domestic, online_overseas,
@@ -85,7 +86,7 @@ async def put_switch(card_id: str, switch: str, body: EnabledIn, request: Reques
         uow, app.ctx, p.actor, card_id, chosen, body.enabled))
 
 
-@router.put(_CARD + "/categories/{name}")
+@router.put(_CARD + "/categories/{name}", response_model=ControlsOut)
 async def put_category(card_id: str, name: str, body: CategoryIn, request: Request,
                        p: Holder) -> dict[str, Any]:
     """Block a merchant category or give it its own daily amount. Lifting a block the bank
@@ -95,7 +96,7 @@ async def put_category(card_id: str, name: str, body: CategoryIn, request: Reque
         uow, app.ctx, p.actor, card_id, chosen, body.blocked, body.daily_amount))
 
 
-@router.put(_CARD + "/merchants/{merchant_id}")
+@router.put(_CARD + "/merchants/{merchant_id}", response_model=ControlsOut)
 async def put_merchant(card_id: str, merchant_id: str, body: MerchantIn, request: Request,
                        p: Holder) -> dict[str, Any]:
     """Block a merchant (card acceptor id), allow it through locks and switches, or take
@@ -104,7 +105,7 @@ async def put_merchant(card_id: str, merchant_id: str, body: MerchantIn, request
         uow, app.ctx, p.actor, card_id, merchant_id, body.name, body.list))
 
 
-@router.post(_CARD + "/merchants/block-from-payment")
+@router.post(_CARD + "/merchants/block-from-payment", response_model=ControlsOut)
 async def block_from_payment(card_id: str, body: PaymentIn, request: Request,
                              p: Holder, once: Once) -> dict[str, Any]:
     """Block the merchant of one of the card's recent payments (approved or declined)."""
@@ -112,7 +113,7 @@ async def block_from_payment(card_id: str, body: PaymentIn, request: Request,
         uow, app.ctx, p.actor, card_id, body.authorization_id), once)
 
 
-@router.put(_CARD + "/alert-only/{target}")
+@router.put(_CARD + "/alert-only/{target}", response_model=ControlsOut)
 async def put_alert_only(card_id: str, target: str, body: EnabledIn, request: Request,
                          p: Holder) -> dict[str, Any]:
     """Alert instead of decline for a lock, a switch or a category (categories.gambling)."""
@@ -120,7 +121,7 @@ async def put_alert_only(card_id: str, target: str, body: EnabledIn, request: Re
         uow, app.ctx, p.actor, card_id, target, body.enabled))
 
 
-@router.post(_CARD + "/unlocks")
+@router.post(_CARD + "/unlocks", response_model=ControlsOut)
 async def post_unlock(card_id: str, body: UnlockIn, request: Request,
                       p: Holder, once: Once) -> dict[str, Any]:
     """Open a lock or a switch from now for 15 minutes to 24 hours; it closes by itself,
@@ -129,7 +130,7 @@ async def post_unlock(card_id: str, body: UnlockIn, request: Request,
         uow, app.ctx, p.actor, card_id, body.target, body.minutes), once)
 
 
-@router.delete(_CARD + "/unlocks/{target}")
+@router.delete(_CARD + "/unlocks/{target}", response_model=ControlsOut)
 async def delete_unlock(card_id: str, target: str, request: Request,
                         p: Holder) -> dict[str, Any]:
     """Close a timed unlock before its end."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any
 
 import structlog
@@ -25,6 +26,12 @@ STATUS: list[tuple[type[Exception], int]] = [
     (e.StoreUnavailable, 503),
     (e.TooLarge, 413),
 ]
+
+
+def may_answer(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """Error answers of an operation beyond those openapi.py gives it from its shape (e.g.
+    a 404 for an id named in the body): each gets the envelope in the document."""
+    return {status: {"description": HTTPStatus(status).phrase} for status in statuses}
 
 
 def status_for(exc: Exception) -> int:

@@ -105,17 +105,18 @@ class AuditOut(BaseModel):
 
 class ChallengeOut(BaseModel):
     id: str = Field(examples=["chl_7a6b5c4d"])
-    card_id: str
-    authorization_id: str | None
+    card_id: str = Field(examples=["card_1a237619c0f000db46f484"])
+    authorization_id: str | None = Field(examples=["auth_0c9d8e7f"])
     reason: str = Field(examples=["magstripe_verification"])
-    merchant_id: str
-    merchant_name: str
-    amount: int
-    currency: str
-    status: str = Field(examples=["pending"])
-    created_at: str
-    expires_at: str
-    resolved_at: str | None
+    merchant_id: str = Field(examples=["SHOP1"])
+    merchant_name: str = Field(examples=["Shop One"])
+    amount: int = Field(description="minor units", examples=[30_000])
+    currency: str = Field(examples=["CNY"])
+    status: str = Field(description="pending, confirmed, rejected or used",
+                        examples=["pending"])
+    created_at: str = Field(examples=["2026-12-02T08:00:00+00:00"])
+    expires_at: str = Field(examples=["2026-12-02T08:05:00+00:00"])
+    resolved_at: str | None = Field(examples=[None])
 
 
 class CardholderCreated(BaseModel):

@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from smartguard.entrypoints.http_api import authorizations
 from smartguard.entrypoints.http_api.fastpath import MAX_BODY, PATH
+from smartguard.entrypoints.http_api.openapi_examples import add_examples, restore_examples
 
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
 ASSETS_URL = "/docs/assets"
@@ -31,6 +32,9 @@ ASSETS_URL = "/docs/assets"
 class ErrorField(BaseModel):
     field: str = Field(examples=["amount"])
     message: str = Field(examples=["must be at least 1"])
+    line: str | None = Field(default=None, description="a monitoring rule's error: its line "
+                             "(1-based)", examples=["1"])
+    column: str | None = Field(default=None, description="and its column", examples=["12"])
 
 
 class ErrorDetail(BaseModel):
@@ -107,9 +111,11 @@ def document(api: FastAPI) -> dict[str, Any]:
     schemas = components.setdefault("schemas", {})
     schemas.update(authorizations.openapi_components())
     schemas.update(_model_schemas(ErrorEnvelope))
+    restore_examples(schemas)
     for path, operations in schema["paths"].items():
         for method, op in operations.items():
             _errors(op, path, method, "security" in op)  # auth.py declares the schemes
+            add_examples(op, schemas)
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     return schema
@@ -135,9 +141,18 @@ def _errors(op: dict[str, Any], path: str, method: str, keyed: bool) -> None:
     if op.get("parameters"):
         wanted.add("422")
     responses = op.setdefault("responses", {})
+    wanted |= {s for s in responses if s[0] in "45"}  # declared by the route (may_answer)
     for status in sorted(wanted):
+        if _own_body(responses.get(status)):
+            continue  # an answer of the operation's own (readyz's 503 is a Readiness)
         code, message = ERRORS[status]
         description = responses.get(status, {}).get("description") or code.replace("_", " ")
         responses[status] = {"description": description, "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/ErrorEnvelope"},
             "example": {"error": {"code": code, "message": message}}}}}
+
+
+def _own_body(response: dict[str, Any] | None) -> bool:
+    """Whether a declared error answer has a body of its own (not FastAPI's 422)."""
+    schema = ((response or {}).get("content") or {}).get("application/json", {}).get("schema")
+    return bool(schema) and schema.get("$ref") != "#/components/schemas/HTTPValidationError"

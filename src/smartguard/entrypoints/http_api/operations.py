@@ -14,6 +14,12 @@ from smartguard.entrypoints.metrics import CONTENT_TYPE, exposition
 from smartguard.errors import SmartGuardError
 
 router = APIRouter(tags=["operations"])
+METRICS_EXAMPLE = """\
+# HELP smartguard_decisions_total authorizations decided, by interface, outcome and primary \
+reason
+# TYPE smartguard_decisions_total counter
+smartguard_decisions_total{interface="iso8583",outcome="approve",reason="none"} 1042.0
+"""
 
 
 class Status(BaseModel):
@@ -82,8 +88,9 @@ def _check(probe: Any) -> str:
 
 
 @router.get("/metrics", response_class=Response,
-            responses={200: {"content": {CONTENT_TYPE: {}},
-                             "description": "Prometheus text format"}})
+            responses={200: {"content": {CONTENT_TYPE: {
+                "schema": {"type": "string"}, "example": METRICS_EXAMPLE}},
+                "description": "Prometheus text format"}})
 def metrics(request: Request) -> Response:
     """Prometheus metrics of this process (docs/operations.md lists them)."""
     return Response(exposition(_app(request)), media_type=CONTENT_TYPE)

@@ -15,6 +15,7 @@ from smartguard.domain.controls.codec import controls_to_dict
 from smartguard.domain.money import MAX_AMOUNT
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.http_api.auth import Principal, require
+from smartguard.entrypoints.http_api.control_models import ControlsOut, ControlsWithCeilings
 from smartguard.entrypoints.http_api.views import ceilings_view
 from smartguard.service_layer import protections as prot
 from smartguard.service_layer.cards import card_for
@@ -85,14 +86,14 @@ async def _set(request: Request, p: Principal, card_id: str, protection: s.Prote
     return controls_to_dict(rec.controls)
 
 
-@router.get("")
+@router.get("", response_model=ControlsWithCeilings)
 def get_controls(card_id: str, request: Request, p: Holder) -> dict[str, Any]:
     """All protections of the card, with the bank's ceilings for its product."""
     app = _app(request)
     return app.read(lambda uow: _controls_view(card_for(uow, p.actor, card_id), uow, app))
 
 
-@router.put("/region_lock")
+@router.put("/region_lock", response_model=ControlsOut)
 async def put_region_lock(card_id: str, body: PlacesIn, request: Request,
                           p: Holder) -> dict[str, Any]:
     """Region lock (地区锁): 1-3 mainland provinces as usual places."""
@@ -100,7 +101,7 @@ async def put_region_lock(card_id: str, body: PlacesIn, request: Request,
                       s.region_lock(body.enabled, body.places))
 
 
-@router.put("/overseas_lock")
+@router.put("/overseas_lock", response_model=ControlsOut)
 async def put_overseas_lock(card_id: str, body: PlacesIn, request: Request,
                             p: Holder) -> dict[str, Any]:
     """Overseas lock (境外锁): 0-3 overseas countries/regions as usual places."""
@@ -108,7 +109,7 @@ async def put_overseas_lock(card_id: str, body: PlacesIn, request: Request,
                       s.overseas_lock(body.enabled, body.places))
 
 
-@router.put("/night_lock")
+@router.put("/night_lock", response_model=ControlsOut)
 async def put_night_lock(card_id: str, body: NightLockIn, request: Request,
                          p: Holder) -> dict[str, Any]:
     """Night lock (夜间锁): a window in the cardholder's zone; may cross midnight."""
@@ -116,14 +117,14 @@ async def put_night_lock(card_id: str, body: NightLockIn, request: Request,
                       s.night_lock(body.enabled, body.start, body.end, body.scope))
 
 
-@router.put("/overseas_cnp_lock")
+@router.put("/overseas_cnp_lock", response_model=ControlsOut)
 async def put_overseas_cnp_lock(card_id: str, body: SwitchIn, request: Request,
                                 p: Holder) -> dict[str, Any]:
     """Overseas card-not-present lock (境外无卡支付锁)."""
     return await _set(request, p, card_id, s.Protection.OVERSEAS_CNP_LOCK, body.enabled)
 
 
-@router.put("/verification")
+@router.put("/verification", response_model=ControlsOut)
 async def put_verification(card_id: str, body: VerificationIn, request: Request,
                            p: Holder) -> dict[str, Any]:
     """Magnetic-stripe and large-purchase verification."""
@@ -132,7 +133,7 @@ async def put_verification(card_id: str, body: VerificationIn, request: Request,
                                      body.large_threshold))
 
 
-@router.put("/limits/{channel}")
+@router.put("/limits/{channel}", response_model=ControlsOut)
 async def put_limits(card_id: str, channel: Channel, body: LimitsIn, request: Request,
                      p: Holder) -> dict[str, Any]:
     """Personal limits for one channel, each at or below the bank's ceiling."""

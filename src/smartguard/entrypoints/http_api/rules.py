@@ -13,6 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from smartguard.bootstrap import App
 from smartguard.domain.rules import MonitoringRule, RuleAction, RuleStatus
+from smartguard.entrypoints.http_api.alert_models import (
+    BacktestOut,
+    CheckOut,
+    HitCountOut,
+    RuleDetail,
+    RuleOut,
+)
 from smartguard.entrypoints.http_api.auth import Principal, require
 from smartguard.service_layer import backtest as bt
 from smartguard.service_layer import monitoring
@@ -74,12 +81,12 @@ def rule_view(r: MonitoringRule) -> dict[str, Any]:
             "errors_since_start": monitoring.ERRORS.get(r.id, 0)}
 
 
-@router.get("")
+@router.get("", response_model=list[RuleOut])
 def list_rules(request: Request, _: Operator) -> list[dict[str, Any]]:
     return [rule_view(r) for r in _app(request).read(lambda uow: uow.rules.all())]
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=RuleOut)
 async def create_rule(body: RuleIn, request: Request, p: Operator) -> dict[str, Any]:
     """A new rule, a draft, compiled first (422 with the position if it does not)."""
     app = _app(request)
@@ -88,7 +95,7 @@ async def create_rule(body: RuleIn, request: Request, p: Operator) -> dict[str, 
         body.message_zh, body.message_en)))
 
 
-@router.post("/check")
+@router.post("/check", response_model=CheckOut)
 def check_rule(body: CheckIn, request: Request, _: Operator) -> dict[str, Any]:
     """Compile without saving: 200 ``{"ok": true}``, or the 422 a save would give."""
     language = _app(request).ctx.rule_language
@@ -97,7 +104,7 @@ def check_rule(body: CheckIn, request: Request, _: Operator) -> dict[str, Any]:
     return {"ok": language is not None}
 
 
-@router.post("/backtest")
+@router.post("/backtest", response_model=BacktestOut)
 def backtest(body: BacktestIn, request: Request, _: Operator) -> dict[str, Any]:
     """Run an expression over the recorded decisions of the last ``days``."""
     app = _app(request)
@@ -106,7 +113,7 @@ def backtest(body: BacktestIn, request: Request, _: Operator) -> dict[str, Any]:
     return asdict(result)
 
 
-@router.get("/{rule_id}")
+@router.get("/{rule_id}", response_model=RuleDetail)
 def get_rule(rule_id: str, request: Request, _: Operator) -> dict[str, Any]:
     """Every version, newest last."""
     app = _app(request)
@@ -116,7 +123,7 @@ def get_rule(rule_id: str, request: Request, _: Operator) -> dict[str, Any]:
     return {**rule_view(versions[-1]), "versions": [rule_view(v) for v in versions]}
 
 
-@router.put("/{rule_id}")
+@router.put("/{rule_id}", response_model=RuleOut)
 async def edit_rule(rule_id: str, body: RuleEdit, request: Request,
                     p: Operator) -> dict[str, Any]:
     """A new version (a draft); the live version stays live until this one replaces it."""
@@ -125,7 +132,7 @@ async def edit_rule(rule_id: str, body: RuleEdit, request: Request,
         uow, app.ctx, p.actor, rule_id, **body.model_dump(exclude_none=True))))
 
 
-@router.post("/{rule_id}/status")
+@router.post("/{rule_id}/status", response_model=RuleOut)
 async def move_rule(rule_id: str, body: StatusIn, request: Request,
                     p: Operator) -> dict[str, Any]:
     """shadow, active (with four eyes: asked by one operator, done by another), retired."""
@@ -134,7 +141,7 @@ async def move_rule(rule_id: str, body: StatusIn, request: Request,
         lambda uow: ru.move(uow, app.ctx, p.actor, rule_id, body.status)))
 
 
-@router.get("/{rule_id}/hits")
+@router.get("/{rule_id}/hits", response_model=list[HitCountOut])
 def rule_hits(rule_id: str, request: Request, _: Operator,
               days: Annotated[int, Query(ge=1, le=90)] = 7) -> list[dict[str, Any]]:
     """Hits and run-time failures by UTC hour."""

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from smartguard.bootstrap import App
+from smartguard.entrypoints.http_api.alert_models import TravelOut
 from smartguard.entrypoints.http_api.auth import Principal, require
 from smartguard.entrypoints.http_api.idempotency import Once
 from smartguard.service_layer import travel
@@ -34,7 +35,7 @@ def _app(request: Request) -> App:
     return app
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=TravelOut)
 async def add_travel(card_id: str, body: TravelIn, request: Request, p: Holder,
                      once: Once) -> dict[str, Any]:
     """Open the lock for ``place`` from ``starts_at`` to ``ends_at``. The cardholder is
@@ -45,7 +46,7 @@ async def add_travel(card_id: str, body: TravelIn, request: Request, p: Holder,
         app.ctx.clock()))
 
 
-@router.get("")
+@router.get("", response_model=list[TravelOut])
 def list_travel(card_id: str, request: Request, p: Holder,
                 include_past: bool = False) -> list[dict[str, Any]]:
     """Travel exceptions not yet ended (all of them with ``include_past``)."""
@@ -55,7 +56,7 @@ def list_travel(card_id: str, request: Request, p: Holder,
     return [travel.view(r, now) for r in found]
 
 
-@router.delete("/{travel_id}")
+@router.delete("/{travel_id}", response_model=TravelOut)
 async def cancel_travel(card_id: str, travel_id: str, request: Request, p: Holder
                         ) -> dict[str, Any]:
     """End a travel exception now (or drop it before it starts)."""

@@ -18,8 +18,6 @@ each leaves when the transaction holding its decision has committed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import StrEnum
 from functools import partial
 from time import perf_counter
 from typing import Any, Protocol
@@ -30,11 +28,19 @@ from smartguard import errors as e
 from smartguard.adapters.iso8583 import codec
 from smartguard.adapters.iso8583 import mapping as m
 from smartguard.bootstrap import App
-from smartguard.domain.decisions import APPROVED
-from smartguard.domain.transactions import AuthorizationRequest, ReversalRequest
+from smartguard.entrypoints.iso8583.work import (
+    ACKNOWLEDGED,
+    AnswerKind,
+    Authorize,
+    Origin,
+    Reverse,
+    StoreAnswer,
+    Work,
+    new_request_id,
+    where,
+)
 from smartguard.service_layer import authorize as az
 from smartguard.service_layer import reverse as rv
-from smartguard.service_layer.authorize import CardRef
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.telemetry import ISO8583, Histogram
@@ -47,45 +53,6 @@ class Handler(Protocol):
     def handle(self, message: bytes, reply: Reply, peer: str = "") -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Authorize:
-    """A mapped authorization (0100/0200)."""
-
-    ref: CardRef
-    request: AuthorizationRequest
-    billing_given: bool  # field 6 was sent
-
-
-@dataclass(frozen=True, slots=True)
-class Reverse:
-    """A mapped reversal (04x0/04x1); ``ref`` is None when field 2 was not sent."""
-
-    reversal: ReversalRequest
-    ref: CardRef | None
-
-
-Work = Authorize | Reverse
-
-
-class AnswerKind(StrEnum):
-    DECIDED = "decided"  # an authorization was decided: code, approval code, balance
-    ACKNOWLEDGED = "acknowledged"  # a reversal was taken (always 00, whatever it changed)
-    REFUSED = "refused"  # the request could not be decided: only a response code
-
-
-@dataclass(frozen=True, slots=True)
-class StoreAnswer:
-    """What the store part answers for one piece of work."""
-
-    kind: AnswerKind
-    response_code: str
-    approval_code: str | None = None
-    balance: int | None = None
-    currency: str | None = None
-    reason: str | None = None  # why a request was refused (logged where it is answered)
-
-
-ACKNOWLEDGED = StoreAnswer(AnswerKind.ACKNOWLEDGED, APPROVED)
 Done = Callable[[StoreAnswer], None]
 #: Hands mapped work to the store part: in this process, or over the link to the core.
 Submit = Callable[[Work, Done], None]
@@ -105,33 +72,36 @@ class Gateway:
         """``peer``: the connection's remote address, for the logs."""
         if self.timed is not None:
             reply = _timed(reply, self.timed)
-        fields = _decode_or_answer(message, reply, peer)
+        rid = new_request_id()
+        fields = _decode_or_answer(message, reply, rid, peer)
         if fields is None:
             return
+        origin = (rid, peer, fields["t"], fields.get("11", ""))
         if fields["t"] not in m.AUTHORIZATIONS and fields["t"] not in m.REVERSALS:
-            _answer_other(fields, reply, peer)
+            _answer_other(fields, reply, origin)
             return
         try:
-            work = to_work(fields, self.hash_pan)
+            work = to_work(fields, self.hash_pan, origin)
         except e.SmartGuardError as exc:
-            send_answer(fields, failed(exc), reply, peer)
+            send_answer(fields, failed(exc), reply, origin)
             return
-        self.submit(work, lambda found: send_answer(fields, found, reply, peer))
+        self.submit(work, lambda found: send_answer(fields, found, reply, origin))
 
 
-def send_answer(fields: codec.Fields, found: StoreAnswer, reply: Reply, peer: str) -> None:
+def send_answer(fields: codec.Fields, found: StoreAnswer, reply: Reply, origin: Origin
+                ) -> None:
     """Send the answer to the request ``fields``; a refusal is logged here, where the
-    request's peer, MTI and STAN are known."""
+    request's id, peer, MTI and STAN are known."""
     if found.kind is AnswerKind.REFUSED:
-        where = {"peer": peer, "mti": fields.get("t"), "stan": fields.get("11")}
+        at = where(origin)
         if found.response_code == m.SYSTEM_ERROR:
-            log.error("request_failed", **where, error=found.reason)
+            log.error("request_failed", **at, reason=found.reason)
         elif found.response_code == m.FORMAT_ERROR:
-            log.warning("format_error", **where, reason=found.reason)
+            log.warning("format_error", **at, reason=found.reason)
         else:
-            log.info("request_refused", **where, response_code=found.response_code,
+            log.info("request_refused", **at, response_code=found.response_code,
                      reason=found.reason)
-    encode_or_close(answer_fields(fields, found), reply, peer)
+    encode_or_close(answer_fields(fields, found), reply, origin)
 
 
 def _timed(reply: Reply, histogram: Histogram) -> Reply:
@@ -150,14 +120,15 @@ def gateway_for(app: App) -> Gateway:
                    app.telemetry.request_seconds[ISO8583])
 
 
-def to_work(fields: codec.Fields, hash_pan: Callable[[str], str]) -> Work:
+def to_work(fields: codec.Fields, hash_pan: Callable[[str], str],
+            origin: Origin = ("", "", "", "")) -> Work:
     """Map an authorization (0100/0200) or a reversal (04x0/04x1); raises
     :class:`~smartguard.errors.InvalidInput` for a field the profile does not accept."""
     if fields["t"] in m.AUTHORIZATIONS:
         ref, request, given = m.to_authorization(fields, hash_pan)
-        return Authorize(ref, request, given)
+        return Authorize(ref, request, given, origin)
     reversal, card = m.to_reversal(fields, hash_pan)
-    return Reverse(reversal, card)
+    return Reverse(reversal, card, origin)
 
 
 class StorePart:
@@ -172,7 +143,7 @@ class StorePart:
         job: Callable[[UnitOfWork], Any]
         answer: Callable[[Any, float], StoreAnswer]
         if isinstance(work, Authorize):
-            job, answer = partial(_authorize, ctx, work), self._decided
+            job, answer = partial(_authorize, ctx, work), partial(self._decided, work.origin)
             _stan, lock = work.request.stan, work.ref.lock_for(work.request)
         else:
             job, answer = partial(_reverse, ctx, work), _acknowledged
@@ -188,12 +159,12 @@ class StorePart:
         self.app.writer.submit_call(job, end, lock)  # no future per request: the hot path
 
 
-    def _decided(self, timed: tuple[az.AuthorizationResult, float], submitted: float
-                 ) -> StoreAnswer:
+    def _decided(self, origin: Origin, timed: tuple[az.AuthorizationResult, float],
+                 submitted: float) -> StoreAnswer:
         result, seconds = timed
         r = result.record
         self.app.telemetry.decided(ISO8583, r, seconds, perf_counter() - submitted,
-                                   result.duplicate)
+                                   result.duplicate, origin)
         return StoreAnswer(AnswerKind.DECIDED, r.response_code, r.approval_code,
                            r.balance_after, result.card.account.currency)
 
@@ -232,7 +203,7 @@ def answer_fields(fields: codec.Fields, answer: StoreAnswer) -> codec.Fields | N
     return m.error_answer(fields, answer.response_code)
 
 
-def encode_or_close(fields: codec.Fields | None, reply: Reply, peer: str = "") -> None:
+def encode_or_close(fields: codec.Fields | None, reply: Reply, origin: Origin) -> None:
     """Send ``fields``; when there is no answer to give or it cannot be encoded, close."""
     if fields is None:
         reply(None)
@@ -240,43 +211,46 @@ def encode_or_close(fields: codec.Fields | None, reply: Reply, peer: str = "") -
     try:
         reply(codec.encode(fields))
     except Exception as exc:  # an echoed field our spec cannot carry
-        log.warning("answer_not_encodable", peer=peer, mti=fields.get("t"),
-                    stan=fields.get("11"),
-                    error=type(exc).__name__)
+        log.warning("answer_not_encodable", **where(origin), reason=type(exc).__name__)
         reply(None)
 
 
-def _decode_or_answer(message: bytes, reply: Reply, peer: str) -> codec.Fields | None:
+def _decode_or_answer(message: bytes, reply: Reply, rid: str, peer: str
+                      ) -> codec.Fields | None:
     """The message's fields, or None after answering a format error (code 30) when its
     MTI and STAN can be read, or closing the connection when they cannot."""
     try:
         fields = codec.decode(message)
     except codec.FrameError as exc:
         answer = m.error_answer(exc.fields, m.FORMAT_ERROR)
-        log.warning("format_error", peer=peer, mti=exc.fields.get("t"),
-                    stan=exc.fields.get("11"), reason=exc.reason, answered=answer is not None)
-        encode_or_close(answer, reply, peer)
+        origin = (rid, peer, exc.fields.get("t", ""), exc.fields.get("11", ""))
+        log.warning("format_error", **where(origin), reason=exc.reason,
+                    answered=answer is not None)
+        encode_or_close(answer, reply, origin)
         return None
     mti = fields.get("t", "")
     if len(mti) != 4 or not mti.isdigit() or not mti.isascii():  # "9X9Z", "p200"
-        log.warning("format_error", peer=peer, mti=mti, stan=fields.get("11"),
+        log.warning("format_error", **where((rid, peer, mti, fields.get("11", ""))),
                     reason="the MTI is not 4 digits", answered=False)
         reply(None)
         return None
     return fields
 
 
-def _answer_other(fields: codec.Fields, reply: Reply, peer: str) -> None:
+def _answer_other(fields: codec.Fields, reply: Reply, origin: Origin) -> None:
     """A message SmartGuard does not handle: 0810 for network management, 12 (invalid
     transaction) for another request; a response sent to us is logged and dropped."""
-    mti = fields.get("t", "")
+    mti = origin[2]
     if mti in m.NETWORK:
-        log.info("network_management", peer=peer, mti=mti, stan=fields.get("11"),
-                 network_code=fields.get("70"),
-                 action=m.NETWORK_CODES.get(fields.get("70", ""), "unknown"))
-        encode_or_close(m.network_answer(fields), reply, peer)
+        action = m.NETWORK_CODES.get(fields.get("70", ""), "unknown")
+        log.info("network_management", **where(origin), network_code=fields.get("70"),
+                 action=action, reason=action)
+        encode_or_close(m.network_answer(fields), reply, origin)
     elif m.response_mti(mti) is None:
-        log.warning("unexpected_message", peer=peer, mti=mti, stan=fields.get("11"))
+        log.warning("unexpected_message", **where(origin),
+                    reason="a response sent to the issuer: dropped")
         reply(b"")
     else:
-        encode_or_close(m.error_answer(fields, m.INVALID_TRANSACTION), reply, peer)
+        log.info("request_refused", **where(origin), response_code=m.INVALID_TRANSACTION,
+                 reason=f"SmartGuard does not handle MTI {mti}")
+        encode_or_close(m.error_answer(fields, m.INVALID_TRANSACTION), reply, origin)

@@ -17,8 +17,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from bench.population import mixed_request
 from smartguard.adapters.iso8583 import codec
+from smartguard.bench.population import mixed_request
 
 KIND = {"purchase": "00", "cash_withdrawal": "01", "refund": "20", "balance_inquiry": "31",
         "transfer": "40"}

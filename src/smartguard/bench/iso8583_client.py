@@ -5,14 +5,14 @@ in any order), answers decoded with pyiso8583."""
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
-from bench.iso8583_traffic import Message, Traffic
 from smartguard.adapters.iso8583 import codec
+from smartguard.bench import progress
+from smartguard.bench.iso8583_traffic import Message, Traffic
 
 ERROR_CODES = frozenset({"30", "96"})
 
@@ -93,10 +93,9 @@ async def _progress(phase: Phase, label: str, seconds: float, conns: list[Conn])
     while True:
         await asyncio.sleep(1.0)
         done = phase.answered
-        print(f"  [{label} {time.perf_counter() - start:4.1f}/{seconds:.0f} s] "
-              f"sent {phase.sent:,} answered {done:,} ({done - last:,}/s) in flight "
-              f"{sum(c.in_flight() for c in conns):,} errors {phase.errors}",
-              file=sys.stderr, flush=True)
+        progress.report(label, time.perf_counter() - start, seconds,
+                        f"sent {phase.sent:,} answered {done:,} ({done - last:,}/s) in "
+                        f"flight {sum(c.in_flight() for c in conns):,} errors {phase.errors}")
         last = done
 
 
