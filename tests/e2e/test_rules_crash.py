@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from smartguard.bench.population import build
 
+from smartguard.bench.population import build
 from smartguard.bootstrap import bootstrap
 from smartguard.config import load
 from smartguard.domain.activity import window_features
