@@ -94,7 +94,8 @@ async def apply_fix(card_id: str, finding_id: str, request: Request) -> Response
         raise Conflict("the recommended fix changed since you saw it; run the check-up again")
     seen = checked.card.controls
     await w.sg.awrite(lambda uow: checkup.apply_fix(uow, w.sg.ctx, actor, card_id, found, seen))
-    return redirect(request, f"/cards/{card_id}/checkup?done=done.fixed")
+    back = "" if form.get("back") == "centre" else "/checkup"
+    return redirect(request, f"/cards/{card_id}{back}?done=done.fixed")
 
 
 def _shown(text: str) -> Any:

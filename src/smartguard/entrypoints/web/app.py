@@ -14,6 +14,7 @@ from smartguard.entrypoints.web import (
     alerts,
     card_controls,
     cardholder,
+    centre,
     console,
     console_card,
     protections,
@@ -23,7 +24,7 @@ from smartguard.entrypoints.web import (
 from smartguard.entrypoints.web.pages import Web, environment
 from smartguard.entrypoints.web.sessions import Signer
 
-ROUTERS = (cardholder, protections, card_controls, alerts, advisor, quick_pay, travel,
+ROUTERS = (centre, cardholder, protections, card_controls, alerts, advisor, quick_pay, travel,
            console, console_card)
 
 

@@ -181,26 +181,10 @@ async def home(request: Request) -> Response:
     return redirect(request, f"/cards/{card_id}")
 
 
-@router.get("/cards/{card_id}")
-async def overview(card_id: str, request: Request) -> Response:
-    page = await card_page(request, card_id)
-    tz = page.record.cardholder.timezone
-    found, sent = await web(request).read(
-        lambda uow: (history.decided(uow, card_id, 5), uow.outbox.list(None, None, card_id, 5)))
-    t = i18n.translator(page.lang)
-    return render(request, "overview.html", t("tab.overview"), **page.context("overview"),
-                  glance=views.glance(page.record, page.lang), pending=page.pending,
-                  decisions=[views.decision_item(r, page.lang, tz, reversal=b)
-                             for r, b in found],
-                  messages=[views.message_item(m, page.lang, tz) for m in sent],
-                  notice=t(request.query_params["done"]) if request.query_params.get(
-                      "done") in DONE else None)
-
-
 DONE = frozenset({"done.frozen", "done.unfrozen", "done.saved", "done.confirmed",
                   "done.rejected", "done.fixed", "done.agreement_suspend",
                   "done.agreement_resume", "done.agreement_revoke", "done.travel_added",
-                  "done.travel_cancelled"})
+                  "done.travel_cancelled", "done.needs_places"})
 
 
 async def _change(request: Request, card_id: str, action: StatusAction) -> Response:

@@ -40,7 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "available"),
     # cards and tabs
     "cards.choose": ("您的银行卡", "Your cards"),
-    "tab.overview": ("概览", "Overview"),
+    "tab.overview": ("安全中心", "Security centre"),
     "tab.locks": ("安全锁", "Locks"),
     "tab.limits": ("交易限额", "Limits"),
     "tab.verification": ("附加验证", "Verification"),

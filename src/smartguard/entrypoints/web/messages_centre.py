@@ -1,0 +1,80 @@
+"""The words of the security centre, the pickers, "Not me" and the phone navigation:
+key -> (zh-CN, en)."""
+
+from __future__ import annotations
+
+CENTRE_MESSAGES: dict[str, tuple[str, str]] = {
+    "centre.title": ("安全中心", "Security centre"),
+    "centre.score": ("安全评分", "Security score"),
+    "centre.out_of": ("满分100", "out of 100"),
+    "centre.band_good": ("安全状况良好", "Well protected"),
+    "centre.band_fair": ("还可以更安全", "Could be safer"),
+    "centre.band_poor": ("存在风险，建议立即处理", "At risk: act now"),
+    "centre.meaning_good": ("评分来自您的设置和您自己的交易记录。发现{count}项可改进之处。",
+                            "The score comes from your settings and your own transactions. "
+                            "{count} thing(s) could be better."),
+    "centre.meaning_fair": ("评分来自您的设置和您自己的交易记录。有{count}项建议，"
+                            "一键即可修复。",
+                            "The score comes from your settings and your own transactions. "
+                            "{count} suggestion(s), each fixed in one tap."),
+    "centre.meaning_poor": ("评分来自您的设置和您自己的交易记录。有{count}项风险，"
+                            "请尽快修复。",
+                            "The score comes from your settings and your own transactions. "
+                            "{count} risk(s): fix them soon."),
+    "centre.fixes": ("一键修复", "One-tap fixes"),
+    "centre.all_findings": ("查看完整检测报告", "See the full check-up"),
+    "centre.protections": ("我的保护", "My protections"),
+    "centre.protections_hint": ("打开或关闭立即生效，下一笔交易起按新设置处理。",
+                                "A switch acts at once: the next transaction follows it."),
+    "centre.details": ("详情", "Details"),
+    "centre.more": ("更多控制", "More controls"),
+    "centre.switched_on": ("已开启{name}。", "{name} is on."),
+    "centre.switched_off": ("已关闭{name}。", "{name} is off."),
+    "centre.undo": ("撤销", "Undo"),
+    "centre.confirm_title": ("关闭{name}？", "Turn off {name}?"),
+    "centre.confirm_lowers": ("关闭后此卡的保护会降低：", "Turning it off lowers this card's "
+                              "protection:"),
+    "centre.confirm_off": ("确定关闭", "Turn it off"),
+    "centre.keep_on": ("保持开启", "Keep it on"),
+    "centre.working": ("正在保存…", "Saving…"),
+    "centre.failed": ("未能保存，请重试。", "Not saved; try again."),
+    "centre.needs.region_lock": ("请先选择1至3个常用省份，再开启地区锁。",
+                                 "Choose 1 to 3 provinces first, then turn the region lock on."),
+    "centre.needs.overseas_lock": ("请先设置境外锁。", "Set up the overseas lock first."),
+    "centre.needs.night_lock": ("请先设置夜间时段。", "Set the night hours first."),
+    "centre.needs.overseas_cnp_lock": ("请先查看详情。", "See the details first."),
+    "centre.needs.magstripe": ("请先查看详情。", "See the details first."),
+    "centre.needs.large_purchase": ("请先设置大额标准。", "Set the large amount first."),
+    "centre.go_set": ("去设置", "Set it up"),
+    "done.needs_places": ("请先选择1至3个常用省份，再开启地区锁。",
+                          "Choose 1 to 3 provinces first, then turn the region lock on."),
+    # the current setting of each switch, in words
+    "centre.on.region_lock": ("仅可在{places}线下用卡", "Card-present payments only in "
+                              "{places}"),
+    "centre.off.region_lock": ("全国各地都可线下用卡", "Card-present payments anywhere in "
+                               "mainland China"),
+    "centre.on.overseas_lock": ("境外仅可在{places}线下用卡", "Abroad, card-present payments "
+                                "only in {places}"),
+    "centre.on.overseas_nowhere": ("境外不可线下用卡", "No card-present payment abroad"),
+    "centre.off.overseas_lock": ("境外各地都可线下用卡", "Card-present payments anywhere "
+                                 "abroad"),
+    "centre.on.night_lock_domestic": ("每天{start}至{end}拒绝境内线下交易",
+                                      "Every day {start}–{end}: card-present payments in "
+                                      "China declined"),
+    "centre.on.night_lock_all": ("每天{start}至{end}拒绝所有支出", "Every day {start}–{end}: "
+                                 "every payment declined"),
+    "centre.off.night_lock": ("夜间也可正常用卡", "The card works at night as by day"),
+    "centre.on.overseas_cnp_lock": ("拒绝境外网站和App的无卡支付", "Online payments to "
+                                    "merchants abroad declined"),
+    "centre.off.overseas_cnp_lock": ("境外网站和App可以扣款", "Merchants abroad can charge "
+                                     "the card online"),
+    "centre.on.magstripe": ("磁条刷卡需要您短信确认", "Magnetic-stripe payments wait for "
+                            "your confirmation"),
+    "centre.off.magstripe": ("磁条刷卡无需确认（复制卡可直接使用）", "Magnetic-stripe "
+                             "payments go through unasked (a copied card works)"),
+    "centre.on.large_purchase": ("{amount}及以上的消费需要您确认", "Purchases of {amount} "
+                                 "or more wait for your confirmation"),
+    "centre.off.large_purchase": ("大额消费无需确认", "Large purchases go through unasked"),
+    # navigation on a phone
+    "nav.more": ("左右滑动查看更多", "Swipe for more"),
+}

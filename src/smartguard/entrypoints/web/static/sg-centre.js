@@ -1,0 +1,84 @@
+// The security centre's switches: the same form the page posts without JavaScript, sent
+// with fetch so the switch acts at once; turning a protection off asks first (in the row),
+// and every change can be undone from the message that says it was made.
+(function () {
+  "use strict";
+
+  var toast, toastTimer;
+
+  function showToast(text, undo) {
+    if (!toast) { return; }
+    toast.querySelector(".text").textContent = text;
+    var button = toast.querySelector(".undo-now");
+    button.onclick = function () { toast.hidden = true; undo(); };
+    toast.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { toast.hidden = true; }, 12000);
+  }
+
+  function initSwitch(form) {
+    var row = form.closest(".switch-row");
+    var button = form.querySelector("button.switch");
+    var onField = form.querySelector("input[name=on]");
+    var ask = row.querySelector(".confirm");
+    var errorBox = row.querySelector(".error");
+    var failed = document.getElementById("protections").getAttribute("data-failed");
+
+    function apply(body) {
+      button.setAttribute("aria-checked", body.on ? "true" : "false");
+      button.querySelector(".state").textContent = body.state;
+      onField.value = body.on ? "0" : "1";
+      document.getElementById(row.id + "-text").textContent = body.text;
+      showToast(body.notice, function () { send(body.undo, true); });
+    }
+
+    function refused(body) {
+      errorBox.textContent = (body && body.message) || failed;
+      if (body && body.href) {
+        var link = document.createElement("a");
+        link.href = body.href;
+        link.textContent = document.getElementById("protections").getAttribute("data-go");
+        errorBox.appendChild(document.createTextNode(" "));
+        errorBox.appendChild(link);
+      }
+    }
+
+    function send(on, confirmed) {
+      var data = new FormData(form);
+      data.set("on", on);
+      if (confirmed) { data.set("confirm", "1"); }
+      errorBox.textContent = "";
+      button.setAttribute("aria-busy", "true");
+      fetch(form.action, {method: "POST", body: new URLSearchParams(data),
+                          headers: {"Accept": "application/json"}, credentials: "same-origin"})
+        .then(function (r) { return r.json().then(function (b) { return {ok: r.ok, body: b}; }); })
+        .then(function (res) { if (res.ok && res.body.ok) { apply(res.body); } else { refused(res.body); } })
+        .catch(function () { refused(null); })
+        .then(function () { button.removeAttribute("aria-busy"); });
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (onField.value === "0") {
+        ask.hidden = false;
+        ask.querySelector(".do-off").focus();
+        return;
+      }
+      send("1", false);
+    });
+    ask.querySelector(".do-off").addEventListener("click", function () {
+      ask.hidden = true;
+      button.focus();
+      send("0", true);
+    });
+    ask.querySelector(".keep").addEventListener("click", function () {
+      ask.hidden = true;
+      button.focus();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    toast = document.getElementById("toast");
+    document.querySelectorAll("form.switch-form").forEach(initSwitch);
+  });
+})();

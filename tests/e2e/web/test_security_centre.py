@@ -1,0 +1,77 @@
+"""The security centre without JavaScript: every protection is a switch that posts a form;
+turning one off asks first, the change can be undone, and the answer is JSON when the
+page's script asks for it."""
+
+from __future__ import annotations
+
+from tests.e2e.web.support import Web, csrf_of
+
+ABROAD_ONLINE = {"terminal": "none", "card_present": False, "entry_mode": "ecommerce",
+                 "country": "US", "region": None, "merchant_name": "Faraway Shop"}
+
+
+def test_the_home_is_the_security_centre_with_a_gauge_and_switches(web: Web) -> None:
+    wang = web.holders["wang"]
+    c = web.sign_in(wang)
+    html = c.get(f"/cards/{wang.card_id}").text
+    assert "<h1>安全中心" in html
+    assert 'id="centre-score"' in html and "stroke-dasharray=" in html
+    for name in ("region_lock", "overseas_lock", "night_lock", "overseas_cnp_lock",
+                 "magstripe", "large_purchase"):
+        assert f'action="/cards/{wang.card_id}/switches/{name}"' in html
+    assert "磁条刷卡需要您短信确认" in html  # on by default, said in words
+    assert "境外网站和App可以扣款" in html  # off, and what that means
+    assert 'name="back" value="centre"' in html  # a one-tap fix comes back here
+
+
+def test_a_switch_turns_on_at_once_and_asks_before_turning_off(web: Web) -> None:
+    wang = web.holders["wang"]
+    c = web.sign_in(wang)
+    home = f"/cards/{wang.card_id}"
+    action = f"{home}/switches/overseas_cnp_lock"
+    r = web.post_form(c, home, action, {"on": "1"})
+    assert r.status_code == 303
+    assert r.headers["location"].startswith(f"{home}?switched=overseas_cnp_lock&now=on")
+    assert web.card(wang).controls.overseas_cnp_lock
+    assert web.authorize(wang, **ABROAD_ONLINE)["outcome"] == "decline"
+    asked = web.post_form(c, home, action, {"on": "0"})
+    assert asked.status_code == 200 and "关闭境外无卡支付锁？" in asked.text
+    assert web.card(wang).controls.overseas_cnp_lock  # nothing changed yet
+    r = c.post(action, data={"csrf": csrf_of(asked.text), "on": "0", "confirm": "1"})
+    assert r.status_code == 303 and not web.card(wang).controls.overseas_cnp_lock
+    after = c.get(r.headers["location"]).text
+    assert "已关闭境外无卡支付锁。" in after and 'class="undo"' in after
+    r = c.post(action, data={"csrf": csrf_of(after), "on": "1", "confirm": "1"})  # undo
+    assert web.card(wang).controls.overseas_cnp_lock
+
+
+def test_the_script_gets_json_and_a_region_lock_without_provinces_says_what_to_do(
+        web: Web) -> None:
+    wang = web.holders["wang"]
+    c = web.sign_in(wang)
+    home = f"/cards/{wang.card_id}"
+    token = csrf_of(c.get(home).text)
+    json = {"Accept": "application/json"}
+    r = c.post(f"{home}/switches/magstripe", data={"csrf": token, "on": "0"}, headers=json)
+    assert r.status_code == 409 and r.json()["confirm"]
+    r = c.post(f"{home}/switches/magstripe", data={"csrf": token, "on": "0", "confirm": "1"},
+               headers=json)
+    assert r.json() | {"text": ""} == {"ok": True, "on": False, "undo": "1", "text": "",
+                                       "notice": "已关闭磁条卡消费验证。", "state": "未开启"}
+    assert not web.card(wang).controls.verification.magstripe
+    r = c.post(f"{home}/switches/region_lock", data={"csrf": token, "on": "1"}, headers=json)
+    assert r.status_code == 422 and r.json()["href"] == f"{home}/locks#region_lock"
+    assert not web.card(wang).controls.region_lock.enabled
+    r = c.post(f"{home}/switches/region_lock", data={"csrf": token, "on": "1"})
+    assert r.headers["location"] == f"{home}/locks?done=done.needs_places#region_lock"
+    r = c.post(f"{home}/switches/nothing", data={"csrf": token, "on": "1"})
+    assert r.status_code == 404
+
+
+def test_a_switch_of_another_cardholders_card_answers_as_unknown(web: Web) -> None:
+    wang, li = web.holders["wang"], web.holders["li"]
+    c = web.sign_in(wang)
+    token = csrf_of(c.get(f"/cards/{wang.card_id}").text)
+    r = c.post(f"/cards/{li.card_id}/switches/overseas_cnp_lock",
+               data={"csrf": token, "on": "1"})
+    assert r.status_code == 404 and not web.card(li).controls.overseas_cnp_lock
