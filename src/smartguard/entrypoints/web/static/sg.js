@@ -41,7 +41,22 @@
     });
   }
 
+  // The tab strip: the current tab in view, and an arrow while more tabs are to the right.
+  function tabStrip(wrap) {
+    var nav = wrap.querySelector("nav.tabs");
+    var current = nav.querySelector("[aria-current=page]");
+    if (current) { nav.scrollLeft = current.offsetLeft - nav.clientWidth / 3; }
+    function mark() {
+      var more = nav.scrollLeft + nav.clientWidth < nav.scrollWidth - 4;
+      wrap.classList.toggle("more-right", more);
+    }
+    nav.addEventListener("scroll", mark, {passive: true});
+    window.addEventListener("resize", mark);
+    mark();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-max-choices]").forEach(limitChoices);
+    document.querySelectorAll(".tabs-wrap").forEach(tabStrip);
   });
 })();
