@@ -77,4 +77,15 @@ CENTRE_MESSAGES: dict[str, tuple[str, str]] = {
     "centre.off.large_purchase": ("大额消费无需确认", "Large purchases go through unasked"),
     # navigation on a phone
     "nav.more": ("左右滑动查看更多", "Swipe for more"),
+    # pickers
+    "picker.count": ("已选{n}/{max}", "{n} of {max} chosen"),
+    "picker.remove": ("移除", "Remove"),
+    "picker.none": ("没有找到", "Nothing found"),
+    "picker.search_provinces": ("搜索省份", "Search provinces"),
+    "picker.search_countries": ("搜索国家或地区", "Search countries and regions"),
+    "presets.label": ("快速选择", "Quick picks"),
+    "presets.usage": ("按我的用卡{value}", "From my usage {value}"),
+    "presets.safe": ("安全默认{value}", "Safe default {value}"),
+    "presets.ceiling": ("银行上限{value}", "Bank ceiling {value}"),
+    "presets.none": ("不设个人限额", "No personal limit"),
 }
