@@ -75,3 +75,29 @@ def test_a_switch_of_another_cardholders_card_answers_as_unknown(web: Web) -> No
     r = c.post(f"/cards/{li.card_id}/switches/overseas_cnp_lock",
                data={"csrf": token, "on": "1"})
     assert r.status_code == 404 and not web.card(li).controls.overseas_cnp_lock
+
+
+def test_not_me_freezes_blocks_the_merchant_and_says_what_next(web: Web) -> None:
+    wang = web.holders["wang"]
+    c = web.sign_in(wang)
+    answer = web.authorize(wang, merchant_id="BADSHOP", merchant_name="Bad Shop")
+    listed = c.get(f"/cards/{wang.card_id}/transactions").text
+    here = f"/cards/{wang.card_id}/transactions/{answer['authorization_id']}/not-me"
+    assert f'href="{here}"' in listed and 'class="icon card"' in listed
+    page = c.get(here)
+    assert page.status_code == 200 and "Bad Shop" in page.text and "致电银行客服" in page.text
+    r = c.post(f"/cards/{wang.card_id}/freeze", data={"csrf": csrf_of(page.text),
+                                                      "back": here})
+    assert r.headers["location"] == f"{here}?done=done.frozen"
+    assert web.card(wang).card.status.value == "frozen"
+    page = c.get(r.headers["location"])
+    r = c.post(f"/cards/{wang.card_id}/controls/block-merchant", data={
+        "csrf": csrf_of(page.text), "authorization_id": answer["authorization_id"],
+        "back": here})
+    assert r.headers["location"] == f"{here}?done=done.merchant_blocked"
+    assert "BADSHOP" in web.card(wang).controls.merchants.blocked
+    assert "这个商户已被屏蔽" in c.get(here).text
+    r = c.post(f"/cards/{wang.card_id}/freeze", data={"csrf": csrf_of(page.text),
+                                                      "back": "https://evil.example/"})
+    assert r.headers["location"].startswith(f"/cards/{wang.card_id}?")  # only its own pages
+    assert c.get(f"/cards/{wang.card_id}/transactions/nothing/not-me").status_code == 404

@@ -17,6 +17,7 @@ from smartguard.entrypoints.web import (
     centre,
     console,
     console_card,
+    not_me,
     protections,
     quick_pay,
     travel,
@@ -25,7 +26,7 @@ from smartguard.entrypoints.web.pages import Web, environment
 from smartguard.entrypoints.web.sessions import Signer
 
 ROUTERS = (centre, cardholder, protections, card_controls, alerts, advisor, quick_pay, travel,
-           console, console_card)
+           console, console_card, not_me)
 
 
 def install(api: FastAPI, sg: App) -> None:

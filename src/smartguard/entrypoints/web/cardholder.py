@@ -184,17 +184,26 @@ async def home(request: Request) -> Response:
 DONE = frozenset({"done.frozen", "done.unfrozen", "done.saved", "done.confirmed",
                   "done.rejected", "done.fixed", "done.agreement_suspend",
                   "done.agreement_resume", "done.agreement_revoke", "done.travel_added",
-                  "done.travel_cancelled", "done.needs_places"})
+                  "done.travel_cancelled", "done.needs_places",
+                  "done.merchant_blocked"})
 
 
 async def _change(request: Request, card_id: str, action: StatusAction) -> Response:
     page = await card_page(request, card_id)
-    await check_form(request, page.visitor.csrf)
+    form = await check_form(request, page.visitor.csrf)
     w = web(request)
     await w.sg.awrite(lambda uow: cards.change_status(uow, w.sg.ctx, page.visitor.actor,
                                                       card_id, action))
     done = "done.frozen" if action is StatusAction.FREEZE else "done.unfrozen"
-    return redirect(request, f"/cards/{card_id}?done={done}")
+    return redirect(request, f"{back_to(form, card_id)}?done={done}")
+
+
+def back_to(form: dict[str, str], card_id: str) -> str:
+    """Where a form asks to go back to (``back``): a page of this card, else its home."""
+    home = f"/cards/{card_id}"
+    back = form.get("back", "")
+    ok = back.startswith(home + "/") and all(c.isalnum() or c in "/_-" for c in back)
+    return back if ok else home
 
 
 @router.post("/cards/{card_id}/freeze")

@@ -88,4 +88,40 @@ CENTRE_MESSAGES: dict[str, tuple[str, str]] = {
     "presets.safe": ("安全默认{value}", "Safe default {value}"),
     "presets.ceiling": ("银行上限{value}", "Bank ceiling {value}"),
     "presets.none": ("不设个人限额", "No personal limit"),
+    # channel pictures
+    "icon.atm": ("ATM", "ATM"),
+    "icon.online": ("网上支付", "Online"),
+    "icon.tap": ("闪付", "Contactless"),
+    "icon.transfer": ("转账", "Transfer"),
+    "icon.card": ("刷卡", "Card"),
+    # not me
+    "notme.link": ("不是我", "Not me"),
+    "notme.title": ("不是我本人的交易", "A transaction I did not make"),
+    "notme.which": ("这笔交易", "This transaction"),
+    "notme.freeze_title": ("立即止付此卡", "Freeze the card now"),
+    "notme.freeze_hint": ("止付后所有付款都会被拒绝，之后可随时解除。",
+                          "Every payment is declined until you unfreeze it."),
+    "notme.block_title": ("屏蔽这个商户", "Block this merchant"),
+    "notme.block_hint": ("以后这个商户的扣款都会被拒绝，其他商户不受影响。",
+                         "This merchant's payments are declined from now on; others are not "
+                         "affected."),
+    "notme.blocked": ("这个商户已被屏蔽。", "This merchant is blocked."),
+    "notme.no_merchant": ("这笔交易没有商户编号（如ATM取现），请止付此卡并联系银行。",
+                          "This transaction names no merchant (an ATM, say): freeze the card "
+                          "and call the bank."),
+    "notme.next_title": ("接下来", "What to do next"),
+    "notme.step_call": ("致电银行客服（卡背面的电话）说明这笔交易不是您本人所为，"
+                        "申请调查和退款；如卡已丢失，请挂失。",
+                        "Call the bank (the number on the back of the card): say you did not "
+                        "make it and ask them to investigate and refund it; report the card "
+                        "lost if it is."),
+    "notme.step_check": ("查看其他交易，是否还有不认识的。", "Look through your other "
+                         "transactions for any you do not recognise."),
+    "notme.step_bindings": ("检查快捷支付绑定，暂停不认识的。", "Check your quick-payment "
+                            "bindings and suspend any you do not know."),
+    "notme.step_codes": ("任何人（包括自称银行或警方的人）索要验证码都是诈骗，请勿透露。",
+                         "Anyone asking for a code, even as the bank or the police, is a "
+                         "fraudster: never give it."),
+    "done.merchant_blocked": ("已屏蔽这个商户，下一笔交易起生效。", "The merchant is blocked "
+                              "from the next transaction."),
 }

@@ -16,7 +16,7 @@ from smartguard.domain.explain import explain
 from smartguard.domain.geography import COUNTRIES, COUNTRY_NAMES_ZH, PROVINCES, place_name
 from smartguard.domain.money import format_amount
 from smartguard.domain.periods import local_time
-from smartguard.domain.transactions import MessageKind, TerminalType
+from smartguard.domain.transactions import EntryMode, MessageKind, TerminalType
 from smartguard.entrypoints.web.i18n import CATALOGUE, translator
 from smartguard.service_layer.messages import OutboxMessage, text_of
 from smartguard.service_layer.records import AuthorizationRecord, CardRecord, ReversalRecord
@@ -116,7 +116,9 @@ def decision_item(rec: AuthorizationRecord, lang: str, timezone: str,
     reasons = [explain(v, lang) for v in rec.verdicts]
     if rec.outcome is Outcome.APPROVE:
         reasons = [t("decision.approved", balance=format_amount(rec.balance_after))]
-    return {"id": rec.id, "outcome": rec.outcome.value,
+    icon = channel_icon(rec)
+    return {"id": rec.id, "outcome": rec.outcome.value, "icon": icon,
+            "icon_text": t(f"icon.{icon}"),
             "outcome_text": t(f"outcome.{rec.outcome.value}"), "what": _what(rec, t),
             "amount": amount, "when": when(rec.received_at, timezone),
             "where": _where(rec, lang), "reasons": reasons,
@@ -124,6 +126,18 @@ def decision_item(rec: AuthorizationRecord, lang: str, timezone: str,
             "reversal": _reversal(rec, reversal, t, timezone),
             "merchant_id": q.merchant_id if q.is_debit else "",
             "alerts": [explain(v, lang) for v in rec.alerts]}
+
+
+def channel_icon(rec: AuthorizationRecord) -> str:
+    """Which picture the transaction gets: atm, transfer, online, tap, card."""
+    q = rec.request
+    if q.kind is MessageKind.TRANSFER:
+        return "transfer"
+    if q.terminal is TerminalType.ATM:
+        return "atm"
+    if q.terminal is TerminalType.NONE or not q.card_present:
+        return "online"
+    return "tap" if q.entry_mode is EntryMode.CONTACTLESS else "card"
 
 
 def _reversal(rec: AuthorizationRecord, r: ReversalRecord | None, t: Callable[..., str],
