@@ -54,8 +54,8 @@ def screen_ids() -> list[str]:
     return [f"{size}-{lang}" for size, lang in SCREENS]
 
 
-@pytest.fixture(params=SCREENS, ids=screen_ids())
-def screen(request: pytest.FixtureRequest, browser: Any, server: Any, site: Site,
+@pytest.fixture(name="screen", params=SCREENS, ids=screen_ids())
+def screen_fixture(request: pytest.FixtureRequest, browser: Any, server: Any, site: Site,
            shots: Path) -> Iterator[Screen]:
     size, lang = request.param
     base = f"http://127.0.0.1:{server[0].port}"

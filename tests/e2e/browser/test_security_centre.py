@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser.conftest import Site
-from tests.e2e.browser.screens import Screen, screen  # noqa: F401
+from tests.e2e.browser.screens import Screen, screen_fixture  # noqa: F401
 
 pytestmark = pytest.mark.slow
 

@@ -124,4 +124,13 @@ CENTRE_MESSAGES: dict[str, tuple[str, str]] = {
                          "fraudster: never give it."),
     "done.merchant_blocked": ("已屏蔽这个商户，下一笔交易起生效。", "The merchant is blocked "
                               "from the next transaction."),
+    # stored values in words (the console)
+    "product.debit_standard": ("标准借记卡", "Standard debit card"),
+    "zone.shanghai": ("北京时间", "China time"),
+    "zone.hong_kong": ("香港时间", "Hong Kong time"),
+    "zone.macau": ("澳门时间", "Macao time"),
+    "zone.taipei": ("台北时间", "Taipei time"),
+    "zone.urumqi": ("乌鲁木齐时间", "Urumqi time"),
+    "zone.utc": ("协调世界时", "Coordinated Universal Time"),
+    "console.language": ("语言", "Language"),
 }

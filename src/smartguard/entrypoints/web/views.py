@@ -212,3 +212,24 @@ def tabs(card_id: str, current: str, lang: str, pending: int) -> list[dict[str, 
         label = t(f"tab.{key}") + (f" ({pending})" if key == "pending" and pending else "")
         found.append({"key": key, "href": href, "label": label, "current": key == current})
     return found
+
+
+ZONES = {"Asia/Shanghai": "zone.shanghai", "Asia/Hong_Kong": "zone.hong_kong",
+         "Asia/Macau": "zone.macau", "Asia/Taipei": "zone.taipei", "Asia/Urumqi": "zone.urumqi",
+         "UTC": "zone.utc"}
+
+
+def product_text(code: str, lang: str) -> str:
+    """A card product in words (``debit_standard`` -> 标准借记卡), its code otherwise."""
+    key = f"product.{code}"
+    return translator(lang)(key) if key in CATALOGUE else code
+
+
+def zone_text(zone: str, lang: str) -> str:
+    """A time zone in words with its id (北京时间 (Asia/Shanghai))."""
+    key = ZONES.get(zone)
+    return f"{translator(lang)(key)} ({zone})" if key else zone
+
+
+def language_text(code: str) -> str:
+    return {"zh-CN": "中文（简体）", "en": "English"}.get(code, code)
