@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from smartguard.domain.alerts import AlertKind
 from smartguard.domain.errors import InvalidInput
 from smartguard.entrypoints.web import i18n, switches, views
-from smartguard.entrypoints.web.advisor import finding_item
+from smartguard.entrypoints.web.advisor import finding_item, score_view
 from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
 from smartguard.entrypoints.web.pages import (
     PageNotFound,
@@ -33,14 +33,6 @@ from smartguard.service_layer.records import CardRecord
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 FIXES_SHOWN = 3
-
-
-def score_view(score: int, findings: int, lang: str) -> dict[str, Any]:
-    """The gauge: the score, its band (good / fair / poor) and what it means."""
-    t = i18n.translator(lang)
-    band = "good" if score >= 80 else ("fair" if score >= 50 else "poor")
-    return {"score": score, "band": band, "words": t(f"centre.band_{band}"),
-            "meaning": t(f"centre.meaning_{band}", count=findings)}
 
 
 def _notice(request: Request, rec: CardRecord, lang: str) -> dict[str, Any] | None:

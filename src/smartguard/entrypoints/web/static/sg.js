@@ -133,3 +133,21 @@
     document.querySelectorAll(".presets").forEach(function (p) { p.hidden = false; });
   });
 })();
+
+// Console tables (table.stack): each cell learns its column's name, so that on a phone a
+// row shows as a small card of "name: value" lines instead of columns one letter wide.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("table.stack").forEach(function (table) {
+      var names = Array.prototype.map.call(table.querySelectorAll("thead th"),
+                                           function (th) { return th.textContent.trim(); });
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (td, i) {
+          td.setAttribute("data-label", names[i] || "");
+        });
+      });
+      table.classList.add("labelled");
+    });
+  });
+})();
