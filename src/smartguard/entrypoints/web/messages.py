@@ -93,8 +93,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "count as abroad."),
     "locks.overseas_on": ("开启境外锁", "Overseas lock on"),
     "locks.countries": ("境外常用地（最多3个）", "Usual places abroad (at most 3)"),
-    "locks.countries_hint": ("按住 Ctrl（Mac 上为 ⌘）可多选。", "Hold Ctrl (⌘ on a Mac) to "
-                             "pick more than one."),
     "locks.countries_common": ("常去地区", "Common destinations"),
     "locks.countries_rest": ("其他国家和地区", "Every other country or region"),
     "locks.night": ("夜间锁", "Night lock"),
