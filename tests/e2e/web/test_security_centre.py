@@ -101,3 +101,12 @@ def test_not_me_freezes_blocks_the_merchant_and_says_what_next(web: Web) -> None
                                                       "back": "https://evil.example/"})
     assert r.headers["location"].startswith(f"/cards/{wang.card_id}?")  # only its own pages
     assert c.get(f"/cards/{wang.card_id}/transactions/nothing/not-me").status_code == 404
+
+
+def test_sign_in_shows_both_errors_at_once(web: Web) -> None:
+    c = web.client()
+    page = c.get("/signin")
+    r = c.post("/signin", data={"csrf": csrf_of(page.text), "last4": "12", "phone": "123"})
+    assert r.status_code == 422
+    assert 'id="err-last4" aria-live="polite">请输入卡号后4位数字' in r.text
+    assert 'id="err-phone" aria-live="polite">请输入登记的手机号码' in r.text

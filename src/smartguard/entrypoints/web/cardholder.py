@@ -98,8 +98,14 @@ async def signin_send(request: Request) -> Response:
         result = await w.sg.awrite(lambda uow: signin.request_code(
             uow, w.sg.ctx, form.get("last4", ""), form.get("phone", ""), client))
     except InvalidInput as exc:
+        errors = {exc.field: i18n.error_text(exc, lang)}
+        if exc.field == "last4":  # say what is wrong with the phone too, not one at a time
+            try:
+                signin.normalize_phone(form.get("phone", ""))
+            except InvalidInput as also:
+                errors[also.field] = i18n.error_text(also, lang)
         return render(request, "signin.html", t("signin.title"), lang=lang, status=422,
-                      values=form, errors={exc.field: i18n.error_text(exc, lang)})
+                      values=form, errors=errors)
     refused = {signin.SignInStatus.THROTTLED: (429, "signin.throttled"),
                signin.SignInStatus.UNAVAILABLE: (503, "signin.no_sms")}.get(result.outcome)
     if refused is not None:
