@@ -28,10 +28,12 @@ def test_a_protection_switched_on_and_off_decides_the_next_payment(
     row = page.locator("#sw-overseas_cnp_lock")
     switch = row.get_by_role("switch")
     assert switch.get_attribute("aria-checked") == "false"
+    before = int(page.locator("#centre-score").inner_text())
     switch.click()
     toast = page.locator("#toast")
     toast.wait_for(state="visible")
     assert switch.get_attribute("aria-checked") == "true"
+    assert int(page.locator("#centre-score").inner_text()) > before  # the gauge follows
     assert screen.words("拒绝境外网站", "merchants abroad declined") in row.inner_text()
     screen.shot("switched-on")
     assert site.authorize(wang, **ABROAD_ONLINE)["outcome"] == "decline"

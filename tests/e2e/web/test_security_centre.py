@@ -56,8 +56,10 @@ def test_the_script_gets_json_and_a_region_lock_without_provinces_says_what_to_d
     assert r.status_code == 409 and r.json()["confirm"]
     r = c.post(f"{home}/switches/magstripe", data={"csrf": token, "on": "0", "confirm": "1"},
                headers=json)
-    assert r.json() | {"text": ""} == {"ok": True, "on": False, "undo": "1", "text": "",
-                                       "notice": "已关闭磁条卡消费验证。", "state": "未开启"}
+    assert r.json() | {"text": "", "gauge": {}} == {
+        "ok": True, "on": False, "undo": "1", "text": "", "gauge": {},
+        "notice": "已关闭磁条卡消费验证。", "state": "未开启"}
+    assert 0 <= r.json()["gauge"]["score"] <= 100
     assert not web.card(wang).controls.verification.magstripe
     r = c.post(f"{home}/switches/region_lock", data={"csrf": token, "on": "1"}, headers=json)
     assert r.status_code == 422 and r.json()["href"] == f"{home}/locks#region_lock"

@@ -114,7 +114,10 @@ async def flip(card_id: str, name: str, request: Request) -> Response:
     if not _wants_json(request):
         return redirect(request, f"{base}?switched={name}&now={now}#sw-{name}")
     label = t(switches.SWITCHES[name][0])
-    return _json(request, {"ok": True, "on": on, "undo": "0" if on else "1",
+    checked = await w.read(lambda uow: checkup.run_check_up(uow, w.sg.ctx, page.visitor.actor,
+                                                            card_id))
+    gauge = score_view(checked.report.score, len(checked.report.findings), page.lang)
+    return _json(request, {"ok": True, "on": on, "undo": "0" if on else "1", "gauge": gauge,
                            "text": switches.setting_text(rec, name, page.lang),
                            "notice": t(f"centre.switched_{now}", name=label),
                            "state": t("common.on") if on else t("common.off")})

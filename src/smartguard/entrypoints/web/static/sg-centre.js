@@ -16,6 +16,19 @@
     toastTimer = setTimeout(function () { toast.hidden = true; }, 12000);
   }
 
+  // The score as the server has it after the change (the fixes listed stay until reload).
+  function showScore(g) {
+    var number = document.getElementById("centre-score");
+    if (!number) { return; }
+    var gauge = number.closest(".gauge");
+    number.textContent = g.score;
+    gauge.className = "gauge " + g.band;
+    gauge.querySelector("circle.bar").setAttribute("stroke-dasharray", g.score + " 100");
+    var box = gauge.parentNode;
+    box.querySelector(".band strong").textContent = g.words;
+    box.querySelector(".band + .hint").textContent = g.meaning;
+  }
+
   function initSwitch(form) {
     var row = form.closest(".switch-row");
     var button = form.querySelector("button.switch");
@@ -30,6 +43,7 @@
       onField.value = body.on ? "0" : "1";
       document.getElementById(row.id + "-text").textContent = body.text;
       showToast(body.notice, function () { send(body.undo, true); });
+      if (body.gauge) { showScore(body.gauge); }
     }
 
     function refused(body) {
