@@ -42,9 +42,9 @@ def _notice(request: Request, rec: CardRecord, lang: str) -> dict[str, Any] | No
     if q.get("done") in DONE:
         return {"text": t(q["done"]), "undo": None}
     name, now = q.get("switched"), q.get("now")
-    if name not in switches.SWITCHES or now not in ("on", "off"):
+    if name is None or not switches.known(name) or now not in ("on", "off"):
         return None
-    label = t(switches.SWITCHES[name][0])
+    label = t(switches.label_key(name))
     return {"text": t(f"centre.switched_{now}", name=label),
             "undo": {"action": f"/cards/{rec.card.id}/switches/{name}",
                      "on": "0" if now == "on" else "1", "name": label}}
@@ -70,6 +70,7 @@ async def overview(card_id: str, request: Request) -> Response:
     return render(request, "centre.html", t("tab.overview"), **page.context("overview"),
                   glance=views.glance(page.record, lang)[len(switches.SWITCHES):],
                   rows=switches.rows(page.record, lang), pending=page.pending,
+                  channel_rows=switches.rows(page.record, lang, switches.CHANNELS),
                   gauge=score_view(report.score, len(report.findings), lang), fixes=fixes,
                   decisions=[views.decision_item(r, lang, tz, reversal=b) for r, b in found],
                   messages=[views.message_item(m, lang, tz) for m in sent],
@@ -89,19 +90,19 @@ def _json(request: Request, body: dict[str, Any], status: int = 200) -> Response
 async def flip(card_id: str, name: str, request: Request) -> Response:
     """Turn one protection on (``on=1``) or off (``on=0``; ``confirm=1`` once the
     cardholder has said yes)."""
-    if name not in switches.SWITCHES:
+    if not switches.known(name):
         raise PageNotFound(request.url.path)
     page = await card_page(request, card_id)
     form = await check_form(request, page.visitor.csrf)
     on = form.get("on") == "1"
-    if not on and form.get("confirm") != "1":
+    if form.get("on") == switches.lowering(name) and form.get("confirm") != "1":
         return _confirm(request, page, name)
     base = f"/cards/{card_id}"
     t = i18n.translator(page.lang)
     try:
         wanted = switches.change(page.record.controls, name, on)
     except InvalidInput:
-        href = base + switches.SWITCHES[name][1]
+        href = base + switches.SWITCHES[name][1]  # only the locks can be refused here
         if _wants_json(request):
             return _json(request, {"ok": False, "href": href,
                                    "message": t(f"centre.needs.{name}")}, 422)
@@ -112,8 +113,8 @@ async def flip(card_id: str, name: str, request: Request) -> Response:
         uow, w.sg.ctx, page.visitor.actor, card_id, wanted))
     now = "on" if on else "off"
     if not _wants_json(request):
-        return redirect(request, f"{base}?switched={name}&now={now}#sw-{name}")
-    label = t(switches.SWITCHES[name][0])
+        return redirect(request, f"{base}?switched={name}&now={now}#sw-{name.replace('.', '-')}")
+    label = t(switches.label_key(name))
     checked = await w.read(lambda uow: checkup.run_check_up(uow, w.sg.ctx, page.visitor.actor,
                                                             card_id))
     gauge = score_view(checked.report.score, len(checked.report.findings), page.lang)
@@ -124,12 +125,11 @@ async def flip(card_id: str, name: str, request: Request) -> Response:
 
 
 def _confirm(request: Request, page: CardPage, name: str) -> Response:
-    """Without JavaScript: ask before a protection is turned off."""
+    """Without JavaScript: ask before a change that lowers the protection."""
     t = i18n.translator(page.lang)
-    label = t(switches.SWITCHES[name][0])
+    asked = switches.ask(name, page.lang)
     if _wants_json(request):
-        return _json(request, {"ok": False, "confirm": t(f"centre.off.{name}")}, 409)
-    return render(request, "centre_confirm.html", t("centre.confirm_title", name=label),
-                  **page.context("overview"), name=label,
-                  action=f"/cards/{page.record.card.id}/switches/{name}",
-                  off_text=t(f"centre.off.{name}"))
+        return _json(request, {"ok": False, "confirm": asked["text"]}, 409)
+    return render(request, "centre_confirm.html", asked["title"], **page.context("overview"),
+                  ask=asked, on=switches.lowering(name), lowers=t("centre.confirm_lowers"),
+                  action=f"/cards/{page.record.card.id}/switches/{name}")

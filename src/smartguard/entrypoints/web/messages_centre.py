@@ -133,4 +133,13 @@ CENTRE_MESSAGES: dict[str, tuple[str, str]] = {
     "zone.urumqi": ("乌鲁木齐时间", "Urumqi time"),
     "zone.utc": ("协调世界时", "Coordinated Universal Time"),
     "console.language": ("语言", "Language"),
+    # channel switches in the centre
+    "centre.channel_on": ("已开启：可以通过此渠道付款", "On: payments through it go ahead"),
+    "centre.channel_off": ("已关闭：此渠道的付款将被拒绝", "Off: payments through it are "
+                           "declined"),
+    "centre.confirm_on_title": ("打开{name}？", "Turn {name} on?"),
+    "centre.channel_on_risk": ("此渠道的付款将重新可以进行。", "payments through this channel "
+                               "go ahead again."),
+    "centre.confirm_on": ("确定打开", "Turn it on"),
+    "centre.keep_off": ("保持关闭", "Keep it off"),
 }

@@ -1,6 +1,8 @@
 """The protections the security centre shows as switches: whether each is on, the change
 that turns it on or off (keeping the rest of its setting: provinces, countries, hours,
-threshold), and its current setting in plain words."""
+threshold), and its current setting in plain words. The channel switches (SPEC 3.12) are
+rows too, named ``channel.<switch>``: for them it is turning *on* that lowers the
+protection (a lock is safer on, a channel is safer off)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from smartguard.domain.controls import values as s
+from smartguard.domain.controls.spending import Switch, Switches
 from smartguard.domain.controls.values import Controls
 from smartguard.domain.money import format_amount
 from smartguard.entrypoints.web.i18n import translator
@@ -25,7 +28,26 @@ SWITCHES: dict[str, tuple[str, str]] = {
 }
 
 
+CHANNEL = "channel."
+CHANNELS = tuple(f"{CHANNEL}{sw.value}" for sw in Switch)
+
+
+def known(name: str) -> bool:
+    return name in SWITCHES or name in CHANNELS
+
+
+def label_key(name: str) -> str:
+    return f"target.switches.{name[len(CHANNEL):]}" if name in CHANNELS else SWITCHES[name][0]
+
+
+def lowering(name: str) -> str:
+    """The ``on`` value that lowers the protection (and so asks first)."""
+    return "1" if name in CHANNELS else "0"
+
+
 def is_on(ctl: Controls, name: str) -> bool:
+    if name in CHANNELS:
+        return ctl.switches.is_on(Switch(name[len(CHANNEL):]))
     found: dict[str, bool] = {
         "region_lock": ctl.region_lock.enabled, "overseas_lock": ctl.overseas_lock.enabled,
         "night_lock": ctl.night_lock.enabled, "overseas_cnp_lock": ctl.overseas_cnp_lock,
@@ -40,6 +62,10 @@ def change(ctl: Controls, name: str, on: bool) -> s.ProtectionChange:
     cannot be on as set: a region lock without provinces)."""
     n, v = ctl.night_lock, ctl.verification
     P = s.Protection
+    if name in CHANNELS:
+        sw = Switch(name[len(CHANNEL):])
+        off = ctl.switches.off - {sw} if on else ctl.switches.off | {sw}
+        return s.ProtectionChange(P.SWITCHES, Switches(frozenset(off)))
     if name == "region_lock":
         return s.ProtectionChange(P.REGION_LOCK, s.region_lock(on, ctl.region_lock.places))
     if name == "overseas_lock":
@@ -61,6 +87,8 @@ def setting_text(rec: CardRecord, name: str, lang: str, on: bool | None = None) 
     t = translator(lang)
     ctl = rec.controls
     on = is_on(ctl, name) if on is None else on
+    if name in CHANNELS:
+        return t("centre.channel_on") if on else t("centre.channel_off")
     if not on:
         return t(f"centre.off.{name}")
     n, v = ctl.night_lock, ctl.verification
@@ -80,13 +108,27 @@ def setting_text(rec: CardRecord, name: str, lang: str, on: bool | None = None) 
     return words[name]()
 
 
-def rows(rec: CardRecord, lang: str) -> list[dict[str, Any]]:
-    """One row per switch: its name, on/off, the setting in words, what turning it off
-    does (the confirmation asks about it) and its details page."""
+def ask(name: str, lang: str) -> dict[str, str]:
+    """The question before a change that lowers the protection, and its answers."""
+    t = translator(lang)
+    label = t(label_key(name))
+    if name in CHANNELS:
+        return {"title": t("centre.confirm_on_title", name=label),
+                "text": t("centre.channel_on_risk"), "yes": t("centre.confirm_on"),
+                "no": t("centre.keep_off")}
+    return {"title": t("centre.confirm_title", name=label), "text": t(f"centre.off.{name}"),
+            "yes": t("centre.confirm_off"), "no": t("centre.keep_on")}
+
+
+def rows(rec: CardRecord, lang: str, names: tuple[str, ...] = tuple(SWITCHES)
+         ) -> list[dict[str, Any]]:
+    """One row per switch: its name, on/off, the setting in words, the question asked
+    before lowering the protection, and its details page."""
     t = translator(lang)
     base = f"/cards/{rec.card.id}"
-    return [{"key": name, "name": t(label), "on": is_on(rec.controls, name),
-             "text": setting_text(rec, name, lang),
-             "off_text": t(f"centre.off.{name}"), "href": base + href,
+    return [{"key": name.replace(".", "-"), "name": t(label_key(name)),
+             "on": is_on(rec.controls, name), "text": setting_text(rec, name, lang),
+             "ask": ask(name, lang), "ask_when": lowering(name),
+             "href": base + (SWITCHES[name][1] if name in SWITCHES else "/controls#switches"),
              "action": f"{base}/switches/{name}"}
-            for name, (label, href) in SWITCHES.items()]
+            for name in names]

@@ -1,5 +1,5 @@
 // The security centre's switches: the same form the page posts without JavaScript, sent
-// with fetch so the switch acts at once; turning a protection off asks first (in the row),
+// with fetch so the switch acts at once; a change that lowers the protection asks first,
 // and every change can be undone from the message that says it was made.
 (function () {
   "use strict";
@@ -73,17 +73,17 @@
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (onField.value === "0") {
+      if (onField.value === form.getAttribute("data-ask-when")) {
         ask.hidden = false;
-        ask.querySelector(".do-off").focus();
+        ask.querySelector(".do-it").focus();
         return;
       }
-      send("1", false);
+      send(onField.value, false);
     });
-    ask.querySelector(".do-off").addEventListener("click", function () {
+    ask.querySelector(".do-it").addEventListener("click", function () {
       ask.hidden = true;
       button.focus();
-      send("0", true);
+      send(onField.value, true);
     });
     ask.querySelector(".keep").addEventListener("click", function () {
       ask.hidden = true;
