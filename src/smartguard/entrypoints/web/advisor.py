@@ -55,6 +55,14 @@ def fix_text(fix: Fix, lang: str, currency: str = "CNY") -> str:
     return t("fix.turn_on", name=t("locks.cnp"), detail="")
 
 
+def score_view(score: int, findings: int, lang: str) -> dict[str, Any]:
+    """The gauge: the score, its band (good / fair / poor) and what it means."""
+    t = i18n.translator(lang)
+    band = "good" if score >= 80 else ("fair" if score >= 50 else "poor")
+    return {"score": score, "band": band, "words": t(f"centre.band_{band}"),
+            "meaning": t(f"centre.meaning_{band}", count=findings)}
+
+
 def finding_item(f: Finding, lang: str, currency: str) -> dict[str, Any]:
     return {"id": f.id, "severity": f.severity.value,
             "severity_text": i18n.translator(lang)(f"severity.{f.severity.value}"),
@@ -74,6 +82,7 @@ async def checkup_page(card_id: str, request: Request) -> Response:
     done = request.query_params.get("done")
     return render(request, "checkup.html", t("tab.checkup"), **page.context("checkup"),
                   score=report.score, note=report.recommendations.note.get(lang),
+                  gauge=score_view(report.score, len(report.findings), lang),
                   findings=[finding_item(f, lang, page.record.account.currency)
                             for f in report.findings],
                   notice=t(done) if done in DONE else None)
@@ -94,7 +103,8 @@ async def apply_fix(card_id: str, finding_id: str, request: Request) -> Response
         raise Conflict("the recommended fix changed since you saw it; run the check-up again")
     seen = checked.card.controls
     await w.sg.awrite(lambda uow: checkup.apply_fix(uow, w.sg.ctx, actor, card_id, found, seen))
-    return redirect(request, f"/cards/{card_id}/checkup?done=done.fixed")
+    back = "" if form.get("back") == "centre" else "/checkup"
+    return redirect(request, f"/cards/{card_id}{back}?done=done.fixed")
 
 
 def _shown(text: str) -> Any:

@@ -14,9 +14,11 @@ from smartguard.entrypoints.web import (
     alerts,
     card_controls,
     cardholder,
+    centre,
     console,
     console_card,
     console_rules,
+    not_me,
     protections,
     quick_pay,
     travel,
@@ -24,8 +26,8 @@ from smartguard.entrypoints.web import (
 from smartguard.entrypoints.web.pages import Web, environment
 from smartguard.entrypoints.web.sessions import Signer
 
-ROUTERS = (cardholder, protections, card_controls, alerts, advisor, quick_pay, travel,
-           console, console_card, console_rules)
+ROUTERS = (centre, cardholder, protections, card_controls, alerts, advisor, quick_pay,
+           travel, console, console_card, console_rules, not_me)
 
 
 def install(api: FastAPI, sg: App) -> None:

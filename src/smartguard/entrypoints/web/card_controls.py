@@ -18,7 +18,7 @@ from smartguard.domain.controls.values import Protection, ProtectionChange
 from smartguard.domain.errors import InvalidInput
 from smartguard.entrypoints.web import forms, i18n, views
 from smartguard.entrypoints.web.advisor import preview
-from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
+from smartguard.entrypoints.web.cardholder import DONE, CardPage, back_to, card_page
 from smartguard.entrypoints.web.pages import PageNotFound, WebRoute, redirect, render, web
 from smartguard.entrypoints.web.sessions import check_form, form_list
 from smartguard.service_layer import card_controls as cc
@@ -67,12 +67,15 @@ async def controls(card_id: str, request: Request) -> Response:
 
 
 async def _save(request: Request, page: CardPage,
-                job: Callable[[UnitOfWork, Actor], object], anchor: str) -> Response:
+                job: Callable[[UnitOfWork, Actor], object], anchor: str,
+                back: str | None = None) -> Response:
     w = web(request)
     try:
         await w.sg.awrite(lambda uow: job(uow, page.visitor.actor))
     except InvalidInput as exc:
         return _page(request, page, 422, errors={exc.field: i18n.error_text(exc, page.lang)})
+    if back:
+        return redirect(request, f"{back}?done=done.merchant_blocked")
     return redirect(request, f"/cards/{page.record.card.id}/controls?done=done.saved#{anchor}")
 
 
@@ -167,5 +170,6 @@ async def block_merchant(card_id: str, request: Request) -> Response:
     page = await card_page(request, card_id)
     form = await check_form(request, page.visitor.csrf)
     ctx = web(request).sg.ctx
+    back = back_to(form, card_id) if form.get("back") else None
     return await _save(request, page, lambda uow, actor: cc.block_merchant_of(
-        uow, ctx, actor, card_id, form.get("authorization_id", "")), "merchants")
+        uow, ctx, actor, card_id, form.get("authorization_id", "")), "merchants", back)

@@ -98,8 +98,14 @@ async def signin_send(request: Request) -> Response:
         result = await w.sg.awrite(lambda uow: signin.request_code(
             uow, w.sg.ctx, form.get("last4", ""), form.get("phone", ""), client))
     except InvalidInput as exc:
+        errors = {exc.field: i18n.error_text(exc, lang)}
+        if exc.field == "last4":  # say what is wrong with the phone too, not one at a time
+            try:
+                signin.normalize_phone(form.get("phone", ""))
+            except InvalidInput as also:
+                errors[also.field] = i18n.error_text(also, lang)
         return render(request, "signin.html", t("signin.title"), lang=lang, status=422,
-                      values=form, errors={exc.field: i18n.error_text(exc, lang)})
+                      values=form, errors=errors)
     refused = {signin.SignInStatus.THROTTLED: (429, "signin.throttled"),
                signin.SignInStatus.UNAVAILABLE: (503, "signin.no_sms")}.get(result.outcome)
     if refused is not None:
@@ -181,36 +187,29 @@ async def home(request: Request) -> Response:
     return redirect(request, f"/cards/{card_id}")
 
 
-@router.get("/cards/{card_id}")
-async def overview(card_id: str, request: Request) -> Response:
-    page = await card_page(request, card_id)
-    tz = page.record.cardholder.timezone
-    found, sent = await web(request).read(
-        lambda uow: (history.decided(uow, card_id, 5), uow.outbox.list(None, None, card_id, 5)))
-    t = i18n.translator(page.lang)
-    return render(request, "overview.html", t("tab.overview"), **page.context("overview"),
-                  glance=views.glance(page.record, page.lang), pending=page.pending,
-                  decisions=[views.decision_item(r, page.lang, tz, reversal=b)
-                             for r, b in found],
-                  messages=[views.message_item(m, page.lang, tz) for m in sent],
-                  notice=t(request.query_params["done"]) if request.query_params.get(
-                      "done") in DONE else None)
-
-
 DONE = frozenset({"done.frozen", "done.unfrozen", "done.saved", "done.confirmed",
                   "done.rejected", "done.fixed", "done.agreement_suspend",
                   "done.agreement_resume", "done.agreement_revoke", "done.travel_added",
-                  "done.travel_cancelled"})
+                  "done.travel_cancelled", "done.needs_places",
+                  "done.merchant_blocked"})
 
 
 async def _change(request: Request, card_id: str, action: StatusAction) -> Response:
     page = await card_page(request, card_id)
-    await check_form(request, page.visitor.csrf)
+    form = await check_form(request, page.visitor.csrf)
     w = web(request)
     await w.sg.awrite(lambda uow: cards.change_status(uow, w.sg.ctx, page.visitor.actor,
                                                       card_id, action))
     done = "done.frozen" if action is StatusAction.FREEZE else "done.unfrozen"
-    return redirect(request, f"/cards/{card_id}?done={done}")
+    return redirect(request, f"{back_to(form, card_id)}?done={done}")
+
+
+def back_to(form: dict[str, str], card_id: str) -> str:
+    """Where a form asks to go back to (``back``): a page of this card, else its home."""
+    home = f"/cards/{card_id}"
+    back = form.get("back", "")
+    ok = back.startswith(home + "/") and all(c.isalnum() or c in "/_-" for c in back)
+    return back if ok else home
 
 
 @router.post("/cards/{card_id}/freeze")

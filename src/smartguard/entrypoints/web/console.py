@@ -129,7 +129,8 @@ def _outbox_rows(counts: dict[tuple[str, str], int], lang: str) -> list[dict[str
 
 def card_row(rec: CardRecord, lang: str) -> dict[str, Any]:
     return views.card_view(rec, lang) | {"phone": mask_phone(rec.cardholder.phone),
-                                         "product": rec.card.product}
+                                         "product": views.product_text(rec.card.product,
+                                                                       lang)}
 
 
 # --- bank ceilings -------------------------------------------------------------------------

@@ -45,8 +45,9 @@ def _story(uow: UnitOfWork, actor: Any, card_id: str, lang: str) -> dict[str, An
     messages = uow.outbox.list(None, None, card_id, 100)
     dead = uow.outbox.list(OutboxStatus.DEAD, None, card_id, 100)
     return {
-        "card": card_row(rec, lang) | {"timezone": tz,
-                                       "language": rec.cardholder.language.value},
+        "card": card_row(rec, lang) | {
+            "timezone": views.zone_text(tz, lang),
+            "language": views.language_text(rec.cardholder.language.value)},
         "glance": views.glance(rec, lang),
         "decisions": [views.decision_item(r, lang, tz, advice=False, reversal=b)
                       for r, b in history.decided(uow, card_id, 50)],

@@ -15,6 +15,7 @@ from typing import Any
 from smartguard.domain.errors import InvalidInput
 from smartguard.entrypoints.web.messages import MESSAGES
 from smartguard.entrypoints.web.messages_advisor import ADVISOR_MESSAGES
+from smartguard.entrypoints.web.messages_centre import CENTRE_MESSAGES
 from smartguard.entrypoints.web.messages_console import CONSOLE_MESSAGES
 from smartguard.entrypoints.web.messages_controls import CONTROL_MESSAGES
 from smartguard.entrypoints.web.messages_rules import RULE_MESSAGES
@@ -22,7 +23,8 @@ from smartguard.entrypoints.web.messages_rules import RULE_MESSAGES
 LANGUAGES = ("zh-CN", "en")
 DEFAULT = "zh-CN"
 CATALOGUE: dict[str, tuple[str, str]] = {**MESSAGES, **CONSOLE_MESSAGES, **ADVISOR_MESSAGES,
-                                         **CONTROL_MESSAGES, **RULE_MESSAGES}
+                                         **CONTROL_MESSAGES, **RULE_MESSAGES,
+                                         **CENTRE_MESSAGES}
 
 #: Validation errors by code: (zh-CN, en or None for the server's own message).
 ERRORS: dict[str, tuple[str, str | None]] = {

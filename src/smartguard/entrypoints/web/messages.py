@@ -40,7 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "available"),
     # cards and tabs
     "cards.choose": ("您的银行卡", "Your cards"),
-    "tab.overview": ("概览", "Overview"),
+    "tab.overview": ("安全中心", "Security centre"),
     "tab.locks": ("安全锁", "Locks"),
     "tab.limits": ("交易限额", "Limits"),
     "tab.verification": ("附加验证", "Verification"),
@@ -93,8 +93,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "count as abroad."),
     "locks.overseas_on": ("开启境外锁", "Overseas lock on"),
     "locks.countries": ("境外常用地（最多3个）", "Usual places abroad (at most 3)"),
-    "locks.countries_hint": ("按住 Ctrl（Mac 上为 ⌘）可多选。", "Hold Ctrl (⌘ on a Mac) to "
-                             "pick more than one."),
     "locks.countries_common": ("常去地区", "Common destinations"),
     "locks.countries_rest": ("其他国家和地区", "Every other country or region"),
     "locks.night": ("夜间锁", "Night lock"),

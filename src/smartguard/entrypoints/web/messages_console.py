@@ -22,7 +22,7 @@ CONSOLE_MESSAGES: dict[str, tuple[str, str]] = {
     "console.no_results": ("没有找到匹配的银行卡。", "No card matches."),
     "console.card": ("银行卡", "Card"),
     "console.product": ("产品", "Product"),
-    "console.zone": ("时区与语言", "Time zone and language"),
+    "console.zone": ("时区", "Time zone"),
     "console.block": ("冻结此卡（银行）", "Block this card"),
     "console.unblock": ("解除银行冻结", "Unblock"),
     "console.decisions": ("交易决定", "Decisions"),

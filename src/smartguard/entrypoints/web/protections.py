@@ -12,16 +12,18 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from smartguard.domain.advisor.recommend import Recommendations
 from smartguard.domain.controls import values as s
 from smartguard.domain.controls.values import Ceilings, Controls
 from smartguard.domain.errors import InvalidInput
 from smartguard.domain.money import format_amount
 from smartguard.domain.transactions import Channel
-from smartguard.entrypoints.web import forms, i18n, views
+from smartguard.entrypoints.web import forms, i18n, pickers
 from smartguard.entrypoints.web.advisor import preview
 from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
 from smartguard.entrypoints.web.pages import PageNotFound, WebRoute, redirect, render, web
 from smartguard.entrypoints.web.sessions import check_form, form_list
+from smartguard.service_layer import checkup
 from smartguard.service_layer import protections as prot
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -47,8 +49,9 @@ def _locks_page(request: Request, page: CardPage, status: int = 200,
     locks = lock_values(page.record.controls) | extra.pop("sent", {})
     done = request.query_params.get("done")
     return render(request, "locks.html", t("tab.locks"), status=status,
-                  **page.context("locks"), locks=locks, provinces=views.provinces(lang),
-                  countries=views.countries(lang), too_many_places=t("errors.too_many_places"),
+                  **page.context("locks"), locks=locks, provinces=pickers.province_groups(lang),
+                  countries=pickers.country_groups(lang), clock_choices=pickers.clock_choices,
+                  too_many_places=t("errors.too_many_places"),
                   notice=t(done) if done in DONE else None, **extra)
 
 
@@ -117,8 +120,8 @@ def _ceiling_text(name: str, value: int, currency: str, t: Callable[..., str]) -
         format_amount(value, currency)
 
 
-def channel_views(page: CardPage, ceilings: Ceilings, sent: dict[str, dict[str, str]]
-                  ) -> list[dict[str, Any]]:
+def channel_views(page: CardPage, ceilings: Ceilings, sent: dict[str, dict[str, str]],
+                  recs: Recommendations | None = None) -> list[dict[str, Any]]:
     t = i18n.translator(page.lang)
     cur = page.record.account.currency
     found = []
@@ -127,12 +130,21 @@ def channel_views(page: CardPage, ceilings: Ceilings, sent: dict[str, dict[str, 
         cap = ceilings.channels[ch]
         fields = [{"name": n, "field": f"limits.{ch.value}.{n}", "label": t(f"limits.{n}"),
                    "value": sent.get(ch.value, {}).get(n, _limit_text(n, getattr(mine, n), cur)),
-                   "hint": t("limits.ceiling", value=_ceiling_text(n, getattr(cap, n), cur, t))}
+                   "hint": t("limits.ceiling", value=_ceiling_text(n, getattr(cap, n), cur, t)),
+                   "presets": pickers.limit_presets(ch, n, getattr(cap, n), cur, recs, t)}
                   for n in LIMIT_FIELDS]
         note = t("limits.overseas_note", amount=format_amount(
             ceilings.atm_cash_overseas_daily, cur)) if ch is Channel.ATM_CASH else ""
         found.append({"key": ch.value, "name": t(f"channel.{ch.value}"), "fields": fields,
                       "note": note})
+    return found
+
+
+async def _recommended(request: Request, page: CardPage) -> Recommendations:
+    """The check-up's limits from the card's own usage (the presets offer them)."""
+    w = web(request)
+    found: Recommendations = await w.read(lambda uow: checkup.run_check_up(
+        uow, w.sg.ctx, page.visitor.actor, page.record.card.id).report.recommendations)
     return found
 
 
@@ -149,7 +161,8 @@ async def limits(card_id: str, request: Request) -> Response:
     t = i18n.translator(page.lang)
     done = request.query_params.get("done")
     return render(request, "limits.html", t("tab.limits"), **page.context("limits"),
-                  channels=channel_views(page, await _ceilings(request, page), {}),
+                  channels=channel_views(page, await _ceilings(request, page), {},
+                                         await _recommended(request, page)),
                   notice=t(done) if done in DONE else None)
 
 
@@ -157,7 +170,8 @@ async def _limits_page(request: Request, page: CardPage, form: dict[str, str], c
                        status: int = 200, **extra: Any) -> Response:
     """The limits page showing channel ``ch`` as it was sent."""
     sent = {ch.value: {n: form.get(n, "") for n in LIMIT_FIELDS}}
-    channels = channel_views(page, await _ceilings(request, page), sent)
+    channels = channel_views(page, await _ceilings(request, page), sent,
+                             await _recommended(request, page))
     return render(request, "limits.html", i18n.translator(page.lang)("tab.limits"),
                   status=status, **page.context("limits"), channels=channels, **extra)
 

@@ -16,7 +16,7 @@ from smartguard.domain.explain import explain
 from smartguard.domain.geography import COUNTRIES, COUNTRY_NAMES_ZH, PROVINCES, place_name
 from smartguard.domain.money import format_amount
 from smartguard.domain.periods import local_time
-from smartguard.domain.transactions import MessageKind, TerminalType
+from smartguard.domain.transactions import EntryMode, MessageKind, TerminalType
 from smartguard.entrypoints.web.i18n import CATALOGUE, translator
 from smartguard.service_layer.messages import OutboxMessage, text_of
 from smartguard.service_layer.records import AuthorizationRecord, CardRecord, ReversalRecord
@@ -116,7 +116,9 @@ def decision_item(rec: AuthorizationRecord, lang: str, timezone: str,
     reasons = [explain(v, lang) for v in rec.verdicts]
     if rec.outcome is Outcome.APPROVE:
         reasons = [t("decision.approved", balance=format_amount(rec.balance_after))]
-    return {"id": rec.id, "outcome": rec.outcome.value,
+    icon = channel_icon(rec)
+    return {"id": rec.id, "outcome": rec.outcome.value, "icon": icon,
+            "icon_text": t(f"icon.{icon}"),
             "outcome_text": t(f"outcome.{rec.outcome.value}"), "what": _what(rec, t),
             "amount": amount, "when": when(rec.received_at, timezone),
             "where": _where(rec, lang), "reasons": reasons,
@@ -124,6 +126,18 @@ def decision_item(rec: AuthorizationRecord, lang: str, timezone: str,
             "reversal": _reversal(rec, reversal, t, timezone),
             "merchant_id": q.merchant_id if q.is_debit else "",
             "alerts": [explain(v, lang) for v in rec.alerts]}
+
+
+def channel_icon(rec: AuthorizationRecord) -> str:
+    """Which picture the transaction gets: atm, transfer, online, tap, card."""
+    q = rec.request
+    if q.kind is MessageKind.TRANSFER:
+        return "transfer"
+    if q.terminal is TerminalType.ATM:
+        return "atm"
+    if q.terminal is TerminalType.NONE or not q.card_present:
+        return "online"
+    return "tap" if q.entry_mode is EntryMode.CONTACTLESS else "card"
 
 
 def _reversal(rec: AuthorizationRecord, r: ReversalRecord | None, t: Callable[..., str],
@@ -198,3 +212,24 @@ def tabs(card_id: str, current: str, lang: str, pending: int) -> list[dict[str, 
         label = t(f"tab.{key}") + (f" ({pending})" if key == "pending" and pending else "")
         found.append({"key": key, "href": href, "label": label, "current": key == current})
     return found
+
+
+ZONES = {"Asia/Shanghai": "zone.shanghai", "Asia/Hong_Kong": "zone.hong_kong",
+         "Asia/Macau": "zone.macau", "Asia/Taipei": "zone.taipei", "Asia/Urumqi": "zone.urumqi",
+         "UTC": "zone.utc"}
+
+
+def product_text(code: str, lang: str) -> str:
+    """A card product in words (``debit_standard`` -> 标准借记卡), its code otherwise."""
+    key = f"product.{code}"
+    return translator(lang)(key) if key in CATALOGUE else code
+
+
+def zone_text(zone: str, lang: str) -> str:
+    """A time zone in words with its id (北京时间 (Asia/Shanghai))."""
+    key = ZONES.get(zone)
+    return f"{translator(lang)(key)} ({zone})" if key else zone
+
+
+def language_text(code: str) -> str:
+    return {"zh-CN": "中文（简体）", "en": "English"}.get(code, code)
