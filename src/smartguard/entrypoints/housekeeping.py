@@ -6,37 +6,22 @@ sweeps at once delete each row once."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 
-import structlog
-
 from smartguard.bootstrap import App
+from smartguard.entrypoints.periodic import Periodic
 from smartguard.service_layer import idempotency
-
-log = structlog.get_logger("smartguard.housekeeping")
 
 INTERVAL = 600.0  # seconds between sweeps
 BATCH = 1000  # keys deleted per write
 
 
-class Housekeeping:
+class Housekeeping(Periodic):
     name = "housekeeping"
+    done_event = "idempotency_keys_forgotten"
 
     def __init__(self, sg: App, interval: float = INTERVAL) -> None:
-        self._sg = sg
-        self._interval = interval
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        super().__init__(sg, interval)
 
     async def once(self) -> int:
         """Forget every key expired now, a batch per write; how many there were."""
@@ -47,12 +32,3 @@ class Housekeeping:
             total += gone
             if gone < BATCH:
                 return total
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                if (gone := await self.once()):
-                    log.info("idempotency_keys_forgotten", keys=gone)
-            except Exception:  # the store may be down for a while: try again later
-                log.exception("housekeeping_failed")
-            await asyncio.sleep(self._interval)

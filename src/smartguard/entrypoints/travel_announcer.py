@@ -4,19 +4,14 @@ run their time, with their close alert (``service_layer.card_controls.announce_d
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 from collections.abc import Callable
 
-import structlog
-
 from smartguard.bootstrap import App
+from smartguard.entrypoints.periodic import Periodic
 from smartguard.service_layer import card_controls, travel
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.ports import UnitOfWork
-
-log = structlog.get_logger("smartguard.travel")
 
 INTERVAL = 15.0  # seconds between looks; an alert goes out at most this late
 BATCH = 100
@@ -27,22 +22,12 @@ def _due(announce: Callable[[UnitOfWork, Context, int], int], sg: App, uow: Unit
     return announce(uow, sg.ctx, BATCH)
 
 
-class TravelAnnouncer:
+class TravelAnnouncer(Periodic):
     name = "travel-announcer"
+    done_event = "travel_announced"
 
     def __init__(self, sg: App, interval: float = INTERVAL) -> None:
-        self._sg = sg
-        self._interval = interval
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        super().__init__(sg, interval)
 
     async def once(self) -> int:
         """Announce what is due now; returns how many exceptions and unlocks were."""
@@ -55,12 +40,3 @@ class TravelAnnouncer:
                 if done < BATCH:
                     break
         return total
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                if (done := await self.once()):
-                    log.info("travel_announced", exceptions=done)
-            except Exception:  # the store may be down for a while: try again later
-                log.exception("travel_announce_failed")
-            await asyncio.sleep(self._interval)
