@@ -59,8 +59,10 @@ def test_every_answer_matches_the_openapi_document(tmp_path: Path) -> None:
                                 headers={"Authorization": f"Bearer {token}"})
                 fuzz(operation, token, world, seen)
         # a success was seen for every operation, not only errors (but where this store
-        # cannot answer one: no inbound SMS hook configured, no dead letter)
-        assert sorted(op for op, count in seen.items() if not count) == sorted(UNREACHED)
+        # may not answer one: no inbound SMS hook configured, no dead letter; requeue may
+        # still succeed on a message the cases reach)
+        assert sorted(op for op, count in seen.items() if not count and op not in UNREACHED) \
+            == []
     finally:
         sg.close()
 
@@ -76,6 +78,8 @@ def valid_bodies(world: dict[str, Any]) -> dict[str, Any]:
     return {
         "POST /v1/authorizations": {**world["authorization"], "stan": "999999"},
         "POST /v1/cardholders": {"name": "Li Lei", "phone": "+8613911112222"},
+        "POST /v1/agreements": {"pan": world["pan"], "agreement_id": "AGR-VALID",
+                                "payee": "Quick Pay Co"},
         "POST /v1/cards": {"pan": world["other_pan"], "account_id": world["account_id"]},
         "POST /v1/cards/{card_id}/controls/unlocks": {"target": "region_lock", "minutes": 60},
         "PUT /v1/ceilings/{product}": {"channels": dict.fromkeys(
