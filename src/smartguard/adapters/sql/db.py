@@ -53,8 +53,8 @@ class Db:
         #: statements that wrote or failed (PostgreSQL, where a failed statement aborts
         #: the transaction); SQLite counts rows written itself (``total_changes``)
         self._changed = 0
-        #: the repositories of this connection, by the cache they use (uow.py)
-        self.repositories: dict[int, tuple[Any, dict[str, Any]]] = {}
+        #: the repositories of this connection and the cache they use (uow.py)
+        self.repositories: tuple[Any, dict[str, Any]] | None = None
         #: deferred writes (PostgreSQL): statement -> rows, in the order first deferred
         self._deferred: dict[str, list[Sequence[Any]]] = {}
 

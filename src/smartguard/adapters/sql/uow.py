@@ -83,9 +83,9 @@ class SqlUnitOfWork:
         self._open = False
         self._savepoints = count()
         self._cache = cache
-        found = db.repositories.get(id(cache))
-        if found is None or found[0] is not cache:
-            found = db.repositories[id(cache)] = (cache, repositories(db, cache))
+        found = db.repositories
+        if found is None or found[0] is not cache:  # a connection serves one cache (or none)
+            found = db.repositories = (cache, repositories(db, cache))
         self.__dict__.update(found[1])
         self._outbox: SqlOutbox = found[1]["outbox"]
 
