@@ -70,14 +70,17 @@ def start_smartguard(data: Path, iso_port: int, src: Path | None = None,
     """``smartguard serve`` on ``data``; from the sources in ``src`` when given (another
     version of the code, to compare with this one in the same run), with ``extra_env``
     (settings as ``SMARTGUARD_<NAME>`` variables, to compare two configurations)."""
+    http_port = free_port()
     cmd = [sys.executable, "-m", "smartguard.entrypoints.cli", "serve", "--data-dir",
-           str(data), "--port", str(free_port()), "--iso-port", str(iso_port),
+           str(data), "--port", str(http_port), "--iso-port", str(iso_port),
            "--iso-workers", str(WORKERS), "--log-level", "warning"]
     env = None if src is None else {**os.environ, "PYTHONPATH": str(src)}
     if extra_env:
         env = {**(env or os.environ), **extra_env}
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=env)
     wait_port(iso_port, proc)
+    # the HTTP port too: until it is bound, the next server's free_port() may pick it
+    wait_port(http_port, proc)
     return proc
 
 
