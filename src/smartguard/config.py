@@ -55,7 +55,7 @@ class Settings:
     secret: bytes = field(default=b"", repr=False)  # keys PAN and code hashes; never printed
     challenge_validity: timedelta = timedelta(minutes=10)
     commit_max_batch: int = 256
-    commit_max_wait_ms: float = 0.0
+    commit_max_wait_ms: float = 1.0  # only while the rate expects another job within it
     log_level: str = "info"
     log_format: str = "console"  # or "json": one JSON object a line
     environment: str = "production"  # anything else (test, uat ...) allows test_clock

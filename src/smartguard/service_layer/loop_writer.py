@@ -12,16 +12,13 @@ thread, during which the loop goes on reading and answering, unless ``inline_com
 is None: then every batch commits on the loop.
 
 ``max_wait`` (``commit_max_wait_ms``) lets a batch wait that long for more jobs before it
-begins, as PostgreSQL's ``commit_delay`` does: each COMMIT (its fsync, or its round trip)
-then serves more authorizations. It waits only when the jobs of the last
-:data:`RATE_WINDOW_S` say another one should arrive within the wait, so a quiet moment's
-lone authorization never waits, and a batch already full does not either.
+begins (:class:`~.writer.ArrivalRate` says when): each COMMIT (its fsync, or its round
+trip) then serves more authorizations; a batch already full does not wait.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -30,6 +27,7 @@ from smartguard.errors import StoreUnavailable
 from smartguard.service_layer.batch_runner import BatchRunner, Io, Step, adrive
 from smartguard.service_layer.ports import RowLock, UnitOfWork
 from smartguard.service_layer.writer import (
+    ArrivalRate,
     Ticket,
     WriterMisuse,
     WriterStats,
@@ -48,11 +46,6 @@ T = TypeVar("T")
 #: waits then only stretch the COMMIT (closed loop +8 %, docs/performance.md).
 INLINE_COMMIT_MAX = 32
 
-#: The arrival rate that decides whether a batch waits (``max_wait``) is counted over this
-#: long: short enough to follow a change of load within a fraction of a second.
-RATE_WINDOW_S = 0.1
-
-
 class LoopWriter:
     """A :class:`~smartguard.service_layer.writer.Writer` whose batches run on ``loop``."""
 
@@ -63,10 +56,7 @@ class LoopWriter:
         self._loop = loop
         self._max_batch = max_batch
         self._inline_max = inline_commit_max
-        self._max_wait = max_wait
-        self._arrivals = 0  # jobs since ``_window_start``
-        self._window_start = time.monotonic()
-        self._rate = 0.0  # jobs per second over the last full window
+        self._rate = ArrivalRate(max_wait)
         self.waits = 0  # batches that waited for more jobs (tests, telemetry)
         self._pending: list[Ticket] = []
         self._task: asyncio.Task[None] | None = None
@@ -103,8 +93,8 @@ class LoopWriter:
             ticket.settle()
             return
         self._pending.append(ticket)
-        if self._max_wait:
-            self._count_arrival()
+        if self._rate.max_wait:
+            self._rate.arrived()
         if self._task is None:
             self._task = self._loop.create_task(self._drain())
 
@@ -119,26 +109,11 @@ class LoopWriter:
         self._closed = True
         self._io.shutdown(wait=False)
 
-    def _count_arrival(self) -> None:
-        self._arrivals += 1
-        now = time.monotonic()
-        if now - self._window_start >= RATE_WINDOW_S:
-            self._rate = self._arrivals / (now - self._window_start)
-            self._arrivals, self._window_start = 0, now
-
-    def _worth_waiting(self) -> bool:
-        """Another job is expected within ``max_wait`` and the batch is not full."""
-        if not self._max_wait or len(self._pending) >= self._max_batch:
-            return False
-        if time.monotonic() - self._window_start > 2 * RATE_WINDOW_S:
-            return False  # nothing came for a while: the last rate is stale
-        return self._rate * self._max_wait >= 1.0
-
     async def _drain(self) -> None:
         try:
-            if self._worth_waiting():
+            if len(self._pending) < self._max_batch and self._rate.worth_waiting():
                 self.waits += 1
-                await asyncio.sleep(self._max_wait)
+                await asyncio.sleep(self._rate.max_wait)
             while self._pending:
                 batch = self._pending[: self._max_batch]
                 del self._pending[: self._max_batch]

@@ -2,7 +2,8 @@
 an event loop that writes (see :mod:`.writer` for the promises it keeps).
 
 Jobs queue up while a batch commits and form the next batch, so batches grow with load
-without any artificial wait; ``max_wait`` can add a short wait to grow them further.
+without any artificial wait; ``max_wait`` can add a short wait to grow them further, only
+while the recent rate expects another job within it (:class:`~.writer.ArrivalRate`).
 Results for asyncio callers are handed to their loop in one call per batch.
 """
 
@@ -20,6 +21,7 @@ from smartguard.errors import StoreUnavailable
 from smartguard.service_layer.batch_runner import BatchRunner, Io, Step, drive, log
 from smartguard.service_layer.ports import RowLock, UnitOfWork
 from smartguard.service_layer.writer import (
+    ArrivalRate,
     Ticket,
     WriterMisuse,
     WriterStats,
@@ -39,7 +41,8 @@ class ThreadWriter:
                  ) -> None:
         self._runner = runner
         self._max_batch = max_batch
-        self._max_wait = max_wait
+        self._rate = ArrivalRate(max_wait)
+        self.waits = 0  # batches that waited for more jobs (tests, telemetry)
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
 
@@ -96,6 +99,8 @@ class ThreadWriter:
             ticket.fail(StoreUnavailable("the writer is not running"))
             ticket.settle()
         else:
+            if self._rate.max_wait:
+                self._rate.arrived()
             self._queue.put(ticket)
 
     def _loop(self) -> None:
@@ -111,7 +116,9 @@ class ThreadWriter:
         if first is _STOP:
             return [], True
         batch = [first]
-        deadline = time.monotonic() + self._max_wait
+        wait = self._rate.worth_waiting()
+        self.waits += wait
+        deadline = time.monotonic() + self._rate.max_wait if wait else 0.0
         while len(batch) < self._max_batch:
             try:
                 remaining = deadline - time.monotonic()

@@ -139,12 +139,18 @@ def test_large_batches_commit_in_the_helper_thread_unless_told_to_commit_inline(
     assert all((name != threading.main_thread().name) is in_thread for name in threads)
 
 
-def _paced(max_wait: float, gap: float, jobs: int) -> tuple[int, int]:
-    """Jobs submitted ``gap`` seconds apart to a loop writer that may wait ``max_wait``:
-    (batches, batches that waited)."""
+def _paced(max_wait: float, gap: float, jobs: int, on_thread: bool = False
+           ) -> tuple[int, int]:
+    """Jobs submitted ``gap`` seconds apart to a loop writer (or a thread writer) that may
+    wait ``max_wait``: (batches, batches that waited)."""
     async def scenario() -> tuple[int, int]:
-        writer = LoopWriter(BatchRunner(FakeStore().uow), asyncio.get_running_loop(),
-                            max_wait=max_wait)
+        writer: LoopWriter | ThreadWriter
+        if on_thread:
+            writer = ThreadWriter(BatchRunner(FakeStore().uow), max_wait=max_wait)
+            writer.start()
+        else:
+            writer = LoopWriter(BatchRunner(FakeStore().uow), asyncio.get_running_loop(),
+                                max_wait=max_wait)
         done = []
         for i in range(jobs):
             done.append(asyncio.ensure_future(writer.arun(add_holder(i))))
@@ -156,16 +162,20 @@ def _paced(max_wait: float, gap: float, jobs: int) -> tuple[int, int]:
     return asyncio.run(scenario())
 
 
-def test_under_steady_load_a_batch_waits_for_the_next_jobs_when_told_to() -> None:
+@pytest.mark.parametrize("on_thread", [False, True], ids=["loop", "thread"])
+def test_under_steady_load_a_batch_waits_for_the_next_jobs_when_told_to(on_thread: bool
+                                                                        ) -> None:
     """commit_max_wait_ms: at ~500 jobs/s a 20 ms wait gathers several jobs a batch (once
     the first 0.1 s have told the rate: until then each job is a batch of its own)."""
-    batches, waited = _paced(max_wait=0.02, gap=0.002, jobs=300)
+    batches, waited = _paced(max_wait=0.02, gap=0.002, jobs=300, on_thread=on_thread)
     assert waited > 0
     assert batches < 300 / 2
 
 
-def test_without_a_wait_or_at_a_quiet_moment_no_batch_waits() -> None:
-    assert _paced(max_wait=0.0, gap=0.002, jobs=60)[1] == 0
-    batches, waited = _paced(max_wait=0.005, gap=0.03, jobs=10)  # ~30/s: none expected
+@pytest.mark.parametrize("on_thread", [False, True], ids=["loop", "thread"])
+def test_without_a_wait_or_at_a_quiet_moment_no_batch_waits(on_thread: bool) -> None:
+    assert _paced(max_wait=0.0, gap=0.002, jobs=60, on_thread=on_thread)[1] == 0
+    batches, waited = _paced(max_wait=0.005, gap=0.03, jobs=10,  # ~30/s: none expected
+                             on_thread=on_thread)
     assert waited == 0
     assert batches == 10
