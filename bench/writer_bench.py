@@ -3,6 +3,7 @@ network and no codec, on durable SQLite.
 
     python bench/writer_bench.py [--cards 1000] [--requests 20000] [--window 256]
                                  [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
+                                 [--rules none|starter|50]
 
 Requests are the ISO 8583 load generator's mix, mapped to domain requests beforehand. Prints
 authorizations per second and the process's CPU time per authorization: the bound the
@@ -33,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from smartguard.adapters.iso8583 import mapping as m
 from smartguard.bench.iso8583_traffic import iso_fields
 from smartguard.bench.population import build, mixed_request
+from smartguard.bench.rule_load import install_live
 from smartguard.bootstrap import bootstrap
 from smartguard.config import load
 from smartguard.service_layer import authorize as az
@@ -51,11 +53,16 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=20_000)
     ap.add_argument("--window", type=int, default=256, help="jobs kept in flight")
     ap.add_argument("--pg-url", default="", help="PostgreSQL instead of SQLite")
+    ap.add_argument("--rules", choices=["none", "starter", "50"], default="none",
+                    help="monitoring rules active in the store: none, the starter pack, or "
+                    "it and 44 more (bench/rule_load.py)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="sg-writer-") as tmp, \
             pg_schema(args.pg_url) as url:
         data = Path(tmp) / "data"
         pans = build(data, args.cards, url).pans
+        if args.rules != "none":
+            install_live(data, args.rules, url)
         sg = bootstrap(load(None, data_dir=data, database_url=url))
         writer = sg.writer
         counts = count_statements(sg) if url else None

@@ -2,6 +2,8 @@
 
     python bench/iso8583_load.py [--cards 1000] [--seconds 10] [--runs 3]
                                  [--connections 8] [--window 32] [--rate 1000]
+                                 [--compare SRC] [--compare-env NAME=VALUE]
+                                 [--compare-rules starter|50]
 
 Builds the benchmark population on a temporary data dir, starts ``smartguard serve`` on it
 (durable SQLite: WAL, synchronous=FULL) and, for the baseline, a **protocol-only
@@ -27,6 +29,7 @@ SmartGuard's closed-loop throughput as a ratio of the baseline's (median of the 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import gc
 import os
@@ -44,6 +47,7 @@ from smartguard.bench.environment import banner
 from smartguard.bench.http_load import cpu_seconds, free_port
 from smartguard.bench.iso8583_client import Phase, closed_loop, open_loop
 from smartguard.bench.population import build
+from smartguard.bench.rule_load import install_live
 
 
 def wait_port(port: int, proc: subprocess.Popen[bytes]) -> None:
@@ -166,9 +170,12 @@ async def main_async(args: argparse.Namespace, data: Path, pans: list[str]) -> N
     try:
         port = free_port()
         servers["smartguard"] = (port, start_smartguard(data, port))
-        if args.compare is not None or args.compare_env:  # on a copy of the same data
-            other = data.parent / "compared"
+        if args.compare is not None or args.compare_env or args.compare_rules:
+            other = data.parent / "compared"  # on a copy of the same data
             shutil.copytree(data, other)
+            if args.compare_rules:
+                live = await asyncio.to_thread(install_live, other, args.compare_rules)
+                print(f"compared: {live} monitoring rules active", flush=True)
             port = free_port()
             env = dict(kv.split("=", 1) for kv in args.compare_env)
             servers["compared"] = (port, start_smartguard(other, port, args.compare, env))
@@ -238,6 +245,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--compare-env", action="append", default=[], metavar="NAME=VALUE",
                     help="serve a second SmartGuard (this code, or --compare's) with this "
                     "environment variable, e.g. SMARTGUARD_COMMIT_MAX_WAIT_MS=1")
+    ap.add_argument("--compare-rules", choices=["starter", "50"], default=None,
+                    help="serve a second SmartGuard whose store has these monitoring rules "
+                    "active (the starter pack, or it and 44 more): what the rules cost")
     ap.add_argument("--workers", type=int, default=1,
                     help="ISO 8583 front processes for SmartGuard (iso_workers)")
     ap.add_argument("--baseline-processes", type=int, default=1,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from smartguard.adapters.cel_rules import CelLanguage
 from smartguard.domain.activity import CardActivity
@@ -24,6 +25,9 @@ from smartguard.domain.transactions import (
     TerminalType,
 )
 from smartguard.service_layer import monitoring
+from smartguard.service_layer import rules as ru
+from smartguard.service_layer.context import Actor
+from smartguard.service_layer.ports import UnitOfWork
 from smartguard.service_layer.records import CardRecord
 from smartguard.service_layer.starter_pack import starter_rules
 
@@ -52,6 +56,32 @@ def rules(which: str) -> tuple[MonitoringRule, ...]:
     for rule in found:
         LANGUAGE.compile(rule.expression)  # once per process, as the live path does
     return tuple(found)
+
+
+def install_live(data_dir: Path, which: str, database_url: str = "") -> int:
+    """Make ``which`` the live rule set of the store in ``data_dir``, through the rules use
+    case as an operator would (create, shadow, activate; four eyes off in the benchmark's
+    configuration). Returns how many rules are active."""
+    from smartguard.bootstrap import bootstrap
+    from smartguard.config import load
+
+    sg = bootstrap(load(None, data_dir=data_dir, database_url=database_url))
+    actor = Actor("bench-operator", "bench")
+
+    def job(uow: UnitOfWork) -> int:
+        for r in rules(which):
+            ru.create(uow, sg.ctx, actor, r.id, r.name, r.expression, r.action,
+                      r.message_zh, r.message_en)
+            ru.move(uow, sg.ctx, actor, r.id, RuleStatus.SHADOW)
+            if ru.move(uow, sg.ctx, actor, r.id, RuleStatus.ACTIVE).status \
+                    is not RuleStatus.ACTIVE:
+                raise SystemExit("the benchmark's store asks for four eyes")
+        return sum(r.status is RuleStatus.ACTIVE for r in uow.rules.live())
+
+    try:
+        return sg.write(job)
+    finally:
+        sg.close()
 
 
 def card(state: CardState) -> CardRecord:
