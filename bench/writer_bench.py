@@ -3,7 +3,7 @@ network and no codec, on durable SQLite.
 
     python bench/writer_bench.py [--cards 1000] [--requests 20000] [--window 256]
                                  [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
-                                 [--rules none|starter|50]
+                                 [--rules none|starter|50] [--shadow]
 
 Requests are the ISO 8583 load generator's mix, mapped to domain requests beforehand. Prints
 authorizations per second and the process's CPU time per authorization: the bound the
@@ -37,6 +37,7 @@ from smartguard.bench.population import build, mixed_request
 from smartguard.bench.rule_load import install_live
 from smartguard.bootstrap import bootstrap
 from smartguard.config import load
+from smartguard.domain.rules import RuleStatus
 from smartguard.service_layer import authorize as az
 from smartguard.service_layer.thread_writer import ThreadWriter
 
@@ -55,14 +56,18 @@ def main() -> None:
     ap.add_argument("--pg-url", default="", help="PostgreSQL instead of SQLite")
     ap.add_argument("--rules", choices=["none", "starter", "50"], default="none",
                     help="monitoring rules active in the store: none, the starter pack, or "
-                    "it and 44 more (bench/rule_load.py)")
+                    "it and 44 more (smartguard/bench/rule_load.py)")
+    ap.add_argument("--shadow", action="store_true",
+                    help="the rules in shadow: evaluated and their hits recorded, nothing "
+                    "enforced (the same decisions as without rules)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="sg-writer-") as tmp, \
             pg_schema(args.pg_url) as url:
         data = Path(tmp) / "data"
         pans = build(data, args.cards, url).pans
         if args.rules != "none":
-            install_live(data, args.rules, url)
+            install_live(data, args.rules, url,
+                         RuleStatus.SHADOW if args.shadow else RuleStatus.ACTIVE)
         sg = bootstrap(load(None, data_dir=data, database_url=url))
         writer = sg.writer
         counts = count_statements(sg) if url else None
