@@ -27,7 +27,7 @@ from smartguard.service_layer.records import (
 )
 from smartguard.service_layer.web_records import DecisionCount
 
-_AUTH_COLUMNS = (
+AUTH_COLUMNS = (
     "id, card_id, fingerprint, received_at, request, outcome, response_code, verdicts, "
     "approval_code, balance_after, day, month, counters, challenge_id, challenge_used, "
     "reversed_at"
@@ -37,7 +37,7 @@ _AUTH_COLUMNS = (
 #: Decisions by idempotency key, for many keys at once (PostgreSQL: three arrays, the
 #: keys' acquirer ids, STANs and transmission times), each row ending with its key.
 DECISIONS_BY_KEY = (
-    f"SELECT {_AUTH_COLUMNS}, acquirer_id, stan, transmission_time FROM authorizations "
+    f"SELECT {AUTH_COLUMNS}, acquirer_id, stan, transmission_time FROM authorizations "
     "WHERE (acquirer_id, stan, transmission_time) IN "
     "(SELECT * FROM unnest(?::text[], ?::text[], ?::text[]))"
 )
@@ -60,7 +60,7 @@ class SqlAuthorizations:
 
     def by_key(self, key: Key, lock: bool = False) -> AuthorizationRecord | None:
         row = self.db.one(
-            f"SELECT {_AUTH_COLUMNS} FROM authorizations WHERE acquirer_id = ? AND stan = ? "
+            f"SELECT {AUTH_COLUMNS} FROM authorizations WHERE acquirer_id = ? AND stan = ? "
             "AND transmission_time = ?" + (self.db.for_update if lock else ""), key)
         return auth_record(row) if row else None
 
@@ -85,13 +85,13 @@ class SqlAuthorizations:
                  before: tuple[datetime, str] | None = None) -> list[AuthorizationRecord]:
         if before is None:
             rows = self.db.all(
-                f"SELECT {_AUTH_COLUMNS} FROM authorizations WHERE card_id = ? "
+                f"SELECT {AUTH_COLUMNS} FROM authorizations WHERE card_id = ? "
                 "AND received_at >= ? ORDER BY received_at DESC, id DESC LIMIT ?",
                 (card_id, ts(since) or "", limit))
         else:
             at = ts(before[0])
             rows = self.db.all(
-                f"SELECT {_AUTH_COLUMNS} FROM authorizations WHERE card_id = ? "
+                f"SELECT {AUTH_COLUMNS} FROM authorizations WHERE card_id = ? "
                 "AND received_at >= ? AND (received_at < ? OR (received_at = ? AND id < ?)) "
                 "ORDER BY received_at DESC, id DESC LIMIT ?",
                 (card_id, ts(since) or "", at, at, before[1], limit))
@@ -112,14 +112,14 @@ class SqlAuthorizations:
                 for (h, o, r), n in sorted(counts.items(), key=lambda kv: str(kv[0]))]
 
 
-_REV_COLUMNS = (
+REV_COLUMNS = (
     "id, acquirer_id, stan, transmission_time, original_acquirer_id, original_stan, "
     "original_transmission_time, received_at, status, card_id, authorization_id, amount, "
     "applied_at, actual_amount"
 )
 
 
-def _reversal(row: Row) -> ReversalRecord:
+def reversal_record(row: Row) -> ReversalRecord:
     return ReversalRecord(
         id=row[0], key=(row[1], row[2], row[3]), original_key=(row[4], row[5], row[6]),
         received_at=dt_req(row[7]), status=ReversalStatus(row[8]), card_id=row[9],
@@ -134,9 +134,9 @@ class SqlReversals:
 
     def by_original(self, original_key: Key) -> ReversalRecord | None:
         row = self.db.one(
-            f"SELECT {_REV_COLUMNS} FROM reversals WHERE original_acquirer_id = ? "
+            f"SELECT {REV_COLUMNS} FROM reversals WHERE original_acquirer_id = ? "
             "AND original_stan = ? AND original_transmission_time = ?", original_key)
-        return _reversal(row) if row is not None else None
+        return reversal_record(row) if row is not None else None
 
     def pending(self, original_key: Key) -> ReversalRecord | None:
         record = self.by_original(original_key)
@@ -147,22 +147,22 @@ class SqlReversals:
             return {}
         marks = ",".join("?" * len(authorization_ids))
         rows = self.db.all(
-            f"SELECT {_REV_COLUMNS} FROM reversals WHERE status = ? "
+            f"SELECT {REV_COLUMNS} FROM reversals WHERE status = ? "
             f"AND authorization_id IN ({marks})",
             (ReversalStatus.APPLIED.value, *authorization_ids))
-        found = (_reversal(r) for r in rows)
+        found = (reversal_record(r) for r in rows)
         return {r.authorization_id: r for r in found if r.authorization_id}
 
     def partial_for_card(self, card_id: str) -> dict[str, ReversalRecord]:
         rows = self.db.all(
-            f"SELECT {_REV_COLUMNS} FROM reversals WHERE card_id = ? AND status = ? "
+            f"SELECT {REV_COLUMNS} FROM reversals WHERE card_id = ? AND status = ? "
             "AND actual_amount IS NOT NULL", (card_id, ReversalStatus.APPLIED.value))
-        found = (_reversal(r) for r in rows)
+        found = (reversal_record(r) for r in rows)
         return {r.authorization_id: r for r in found if r.authorization_id}
 
     def add(self, r: ReversalRecord) -> None:
         self.db.execute(
-            f"INSERT INTO reversals ({_REV_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO reversals ({REV_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (r.id, *r.key, *r.original_key, ts(r.received_at), r.status.value, r.card_id,
              r.authorization_id, r.amount, ts(r.applied_at), r.actual_amount),
         )

@@ -15,7 +15,9 @@ with their accounts locked, their alert preferences and ceilings; the keys of pe
 reversals; and the cards' usage counters of the days and months a request can fall in
 now (the UTC date ± 1 day covers every zone); the places each card used before (monitoring
 rules: adapters/sql/activity.py); and the decisions already recorded under the
-keys the batch's authorizations look up first (their duplicates). The server runs them in
+keys the batch's authorizations look up first (their duplicates); the live monitoring rules,
+and while any is live what a rebuild of each card's recent activity reads (decisions of
+the last 32 days, partial reversals, the changes the rules watch). The server runs them in
 that order, so every
 row read is read under its lock: the cache holds it exactly for this transaction, and the
 batch's jobs find it there instead of asking for it.
@@ -25,15 +27,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from smartguard.adapters.sql import activity
 from smartguard.adapters.sql.cache import WriterCache
 from smartguard.adapters.sql.cards import LOCK_SELECT, card_record
 from smartguard.adapters.sql.codec import ceilings_load
 from smartguard.adapters.sql.db import Db, Row
 from smartguard.adapters.sql.ledger import DECISIONS_BY_KEY
 from smartguard.adapters.sql.outbox import preferences_load
+from smartguard.adapters.sql.rules import live_rules, rules_from
 from smartguard.domain.periods import day_key, month_key
 from smartguard.service_layer.ports import Key, RowLock
-from smartguard.service_layer.records import ReversalStatus
+from smartguard.service_layer.records import CardRecord, ReversalStatus
 
 _LOCK_CARDS = ("SELECT id, account_id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?) "
                "ORDER BY id FOR UPDATE")
@@ -82,22 +86,24 @@ def _lock_and_read(db: Db, named: tuple[list[str], list[str]], keys: list[Key],
     found = db.pipeline([
         (_LOCK_CARDS, named), (LOCK_SELECT, named),
         (_PENDING, (ReversalStatus.PENDING.value,)), (_USAGE, (*named, wanted)),
-        (_PLACES, named),
+        (_PLACES, named), live_rules(), *activity.prefetch(named, now),
         *([(DECISIONS_BY_KEY, tuple(map(list, zip(*keys, strict=True))))] if keys else []),
     ])
-    _, cards, pending, usage, places = found[:5]
+    _, cards, pending, usage, places, rules = found[:6]
+    records = [_remember(row, cache) for row in cards]
     for row in cards:
-        _remember(row, cache)
         cache.activity.places[row[0]] = set()
     for card_id, place in places:
         cache.activity.places[card_id].add(place)
     cache.pending = {(r[0], r[1], r[2]) for r in pending}
     cache.usage_from(usage, [(r[0], p) for r in cards for p in wanted])
+    cache.rules = rules_from(rules)
+    activity.remember(cache.activity, records, found[6:10])
     if keys:
-        cache.decisions_from(found[5], keys)
+        cache.decisions_from(found[10], keys)
 
 
-def _remember(row: Row, cache: WriterCache) -> None:
+def _remember(row: Row, cache: WriterCache) -> CardRecord:
     record = cache.remember(card_record(row[:15]), row[15])
     cache.locked.add(record.card.account_id)
     cache.locked_cards.add(record.card.id)
@@ -105,3 +111,4 @@ def _remember(row: Row, cache: WriterCache) -> None:
     product = record.card.product
     if product not in cache.ceilings:
         cache.ceilings[product] = ceilings_load(row[17]) if row[17] else None
+    return record

@@ -32,8 +32,8 @@ class SqlChallenges:
     def __init__(self, db: Db) -> None:
         self.db = db
 
-    def add(self, c: Challenge) -> None:
-        self.db.execute(
+    def add(self, c: Challenge) -> None:  # no answer needed: sent with the next statement
+        self.db.defer(
             f"INSERT INTO challenges ({_CHL_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (c.id, c.card_id, c.authorization_id, c.reason, c.merchant_id, c.merchant_name,
              c.amount, c.currency, c.code_hash, ts(c.created_at), ts(c.expires_at),

@@ -24,6 +24,16 @@ def _rule(r: Row) -> MonitoringRule:
                           r[6], r[7], r[8], dt_req(r[9]), r[10])
 
 
+def live_rules() -> tuple[str, tuple[object, ...]]:
+    """The statement :meth:`SqlRules.live` runs, for a pipeline (PostgreSQL)."""
+    return (f"SELECT {_COLUMNS} FROM monitoring_rules WHERE status = ANY(?)",
+            ([s.value for s in LIVE],))
+
+
+def rules_from(rows: Iterable[Row]) -> tuple[MonitoringRule, ...]:
+    return tuple(latest(_rule(r) for r in rows))
+
+
 class SqlRules:
     def __init__(self, db: Db) -> None:
         self.db = db
@@ -57,15 +67,15 @@ class SqlRules:
         marks = ",".join("?" * len(LIVE))
         rows = self.db.all(f"SELECT {_COLUMNS} FROM monitoring_rules WHERE status IN "
                            f"({marks})", tuple(s.value for s in LIVE))
-        return tuple(latest(_rule(r) for r in rows))
+        return rules_from(rows)
 
     def add_hits(self, hits: Iterable[RuleHitRecord]) -> None:
-        for h in hits:
-            self.db.execute(
+        rows = [(h.rule_id, h.version, h.authorization_id, h.card_id, ts(h.at), h.result,
+                 int(h.enforced), h.amount) for h in hits]
+        if rows:  # no answer needed: sent with the next statement (db.py)
+            self.db.defer_many(
                 "INSERT INTO rule_hits (rule_id, version, authorization_id, card_id, at, "
-                "result, enforced, amount) VALUES (?,?,?,?,?,?,?,?)",
-                (h.rule_id, h.version, h.authorization_id, h.card_id, ts(h.at), h.result,
-                 int(h.enforced), h.amount))
+                "result, enforced, amount) VALUES (?,?,?,?,?,?,?,?)", rows)
 
     def hit_counts(self, rule_id: str, since: datetime) -> list[HitCount]:
         rows = self.db.all(

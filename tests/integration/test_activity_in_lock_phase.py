@@ -1,0 +1,78 @@
+"""While monitoring rules are live, a batch that names its card's lock reads what the card's
+activity needs with the lock (PostgreSQL: in the lock phase's one round trip, as it stood
+when the batch began). Whatever the batch then does to the card (a refund, a protection
+changed, a reversal, debits), the activity it decides on equals a rebuild from the rows
+the transaction sees, and a rule over it decides as it would without the prefetch."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from smartguard.adapters.sql.activity import SqlActivity
+from smartguard.bootstrap import App
+from smartguard.domain.controls import values as s
+from smartguard.domain.rules import RuleAction, RuleStatus
+from smartguard.service_layer import authorize as az
+from smartguard.service_layer import cards, protections, reverse
+from smartguard.service_layer import rules as ru
+from smartguard.service_layer.context import Actor
+from tests.builders import atm_withdrawal, cny, pos_purchase, refund, reversal_of, valid_pan
+from tests.conftest import Clock
+
+OPS = Actor("operator:alice", "console")
+PAN = valid_pan("621226000000077")
+SECOND_CASH = 'kind == "cash_withdrawal" && amount >= 100000 && count_1h_atm_cash >= 1'
+
+
+def setup(sg: App) -> tuple[str, az.CardRef]:
+    def job(uow: az.UnitOfWork) -> str:
+        h = cards.enrol_cardholder(uow, sg.ctx, OPS, "Li", "+8613800000077")
+        a = cards.open_account(uow, sg.ctx, OPS, h.id, "CNY", cny(50_000))
+        card_id = cards.enrol_card(uow, sg.ctx, OPS, PAN, a.id).card.id
+        ru.create(uow, sg.ctx, OPS, "second_cash", "Second cash within the hour",
+                  SECOND_CASH, RuleAction.DECLINE, "一小时内再次大额取现",
+                  "a second large withdrawal within the hour")
+        ru.move(uow, sg.ctx, OPS, "second_cash", RuleStatus.SHADOW)
+        ru.move(uow, sg.ctx, OPS, "second_cash", RuleStatus.ACTIVE)
+        return card_id
+
+    return sg.write(job), az.CardRef(pan_hash=sg.ctx.hash_pan(PAN))
+
+
+def test_a_locked_batch_decides_on_the_activity_a_rebuild_gives(sg: App,
+                                                                  clock: Clock) -> None:
+    card_id, ref = setup(sg)
+    clock.now -= timedelta(days=40)  # a place used before the 30 days a rebuild replays
+    long_ago = pos_purchase(cny(50), region="CN-GD")
+    sg.write(lambda uow: az.authorize(uow, sg.ctx, ref, long_ago), ref.lock_for(long_ago))
+    clock.now += timedelta(days=40)
+    first = atm_withdrawal(cny(300))
+    sg.write(lambda uow: az.authorize(uow, sg.ctx, ref, first), ref.lock_for(first))
+    clock.now += timedelta(minutes=5)
+    big = atm_withdrawal(cny(1_500))
+    bought = pos_purchase(cny(80), region="CN-SH")
+
+    def later() -> None:  # the jobs of one batch, a second apart
+        clock.now += timedelta(seconds=1)
+
+    def batch(uow: az.UnitOfWork) -> list[str]:
+        outcomes = [az.authorize(uow, sg.ctx, ref, refund(cny(20))).record.outcome]
+        later()
+        protections.set_protection(uow, sg.ctx, OPS, card_id, s.ProtectionChange(
+            s.Protection.NIGHT_LOCK, s.night_lock(True, time(23), time(5))))
+        later()
+        outcomes.append(az.authorize(uow, sg.ctx, ref, bought).record.outcome)
+        later()
+        outcomes.append(az.authorize(uow, sg.ctx, ref, big).record.outcome)
+        later()
+        reverse.reverse(uow, sg.ctx, reversal_of(first))
+        live = uow.activity.cached(card_id)
+        rebuilt = SqlActivity.get(uow.activity, card_id, "", "Asia/Shanghai", clock.now)
+        assert live is not None and live == rebuilt
+        assert "protection" in live.changes and live.provinces == {"CN-GD", "CN-BJ", "CN-SH"}
+        return outcomes
+
+    assert sg.write(batch, ref.lock_for(big)) == ["approve", "approve", "decline"]
+    after = atm_withdrawal(cny(1_200))  # the first withdrawal was reversed: nothing in 1 h
+    result = sg.write(lambda uow: az.authorize(uow, sg.ctx, ref, after), ref.lock_for(after))
+    assert result.record.outcome == "approve"
