@@ -76,6 +76,8 @@ class Telemetry:
     probes: dict[str, Callable[[], float]] = field(default_factory=dict)
     #: name -> a count kept by a service (only grows), read at scrape time
     counters: dict[str, Callable[[], float]] = field(default_factory=dict)
+    #: interfaces whose requests other processes time (ISO 8583 fronts: their /metrics)
+    timed_elsewhere: set[str] = field(default_factory=set)
     #: name -> a readiness check (True: ready), read by /readyz
     ready: dict[str, Callable[[], bool]] = field(default_factory=dict)
 

@@ -7,6 +7,7 @@ from smartguard.bootstrap import App
 from smartguard.entrypoints.iso8583.gateway import gateway_for
 from smartguard.entrypoints.iso8583.server import IsoServer, limits, tls_context
 from smartguard.entrypoints.iso8583.workers import IsoWorkers
+from smartguard.service_layer.telemetry import ISO8583
 
 
 def service(sg: App) -> IsoServer | IsoWorkers:
@@ -16,6 +17,8 @@ def service(sg: App) -> IsoServer | IsoWorkers:
     if s.workers > 0:
         workers = IsoWorkers(sg, s.workers)
         sg.telemetry.probes["iso8583_fronts"] = workers.running
+        sg.telemetry.counters["iso8583_front_restarts"] = lambda: workers.restarts
+        sg.telemetry.timed_elsewhere.add(ISO8583)  # each front's /metrics times its own
         sg.telemetry.ready["iso8583_listening"] = lambda: workers.running() > 0
         return workers
     server = IsoServer(gateway_for(sg), s.host, s.port, limits(s), tls)

@@ -274,3 +274,14 @@ class FrontLink:
     @property
     def in_flight(self) -> int:
         return len(self._waiting)
+
+    @property
+    def sent(self) -> int:
+        """Work messages sent to the core since start (each has its own id)."""
+        return self._next
+
+    @property
+    def up(self) -> bool:
+        """Connected to the core (a front never reconnects: it exits, and the core starts
+        another)."""
+        return hasattr(self, "_out") and not self.closed.is_set()
