@@ -90,6 +90,8 @@ class SmartGuardCollector:
         yield from self._writer()
         yield _rule_errors()
         yield from self._probes()
+        for build in t.families.values():
+            yield from build()
         yield from self._outbox()
 
     def _writer(self) -> Iterator[Metric]:

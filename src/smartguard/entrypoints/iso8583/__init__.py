@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from smartguard.bootstrap import App
+from smartguard.entrypoints.iso8583.front_metrics import traffic_families
 from smartguard.entrypoints.iso8583.gateway import gateway_for
+from smartguard.entrypoints.iso8583.meter import IsoMeter
 from smartguard.entrypoints.iso8583.server import IsoServer, limits, tls_context
 from smartguard.entrypoints.iso8583.workers import IsoWorkers
 from smartguard.service_layer.telemetry import ISO8583
@@ -21,7 +23,9 @@ def service(sg: App) -> IsoServer | IsoWorkers:
         sg.telemetry.timed_elsewhere.add(ISO8583)  # each front's /metrics times its own
         sg.telemetry.ready["iso8583_listening"] = lambda: workers.running() > 0
         return workers
-    server = IsoServer(gateway_for(sg), s.host, s.port, limits(s), tls)
+    meter = IsoMeter(sg.telemetry.request_seconds[ISO8583])  # the core's ISO latency
+    server = IsoServer(gateway_for(sg, meter), s.host, s.port, limits(s), tls, meter=meter)
+    sg.telemetry.families["iso8583_traffic"] = lambda: traffic_families(meter)
     sg.telemetry.probes["iso8583_connections"] = lambda: len(server.connections)
     sg.telemetry.ready["iso8583_listening"] = server.listening
     return server

@@ -69,26 +69,7 @@ class FrontCollector:
         f, meter = self.front, self.meter
         yield _gauge("iso8583_open_connections", "ISO 8583 connections open now", f,
                      self.connections())
-        accepted = _counter("iso8583_connections_accepted", "ISO 8583 connections "
-                            "accepted", [])
-        accepted.add_metric([f], meter.accepted.n)
-        yield accepted
-        requests = _counter("iso8583_requests", "ISO 8583 messages read, by MTI (other: "
-                            "any MTI SmartGuard does not handle)", ["mti"])
-        for mti, n in meter.requests_by_mti().items():
-            requests.add_metric([f, mti], n)
-        yield requests
-        answers = _counter("iso8583_answers", "ISO 8583 answers, by MTI (closed: the "
-                           "connection was closed instead; none: nothing to answer)",
-                           ["mti"])
-        for mti, n in meter.answers_by_mti().items():
-            answers.add_metric([f, mti], n)
-        yield answers
-        errors = _counter("iso8583_format_errors", "ISO 8583 format errors, by reason "
-                          "and field", ["reason", "field"])
-        for (reason, field), n in sorted(meter.format_errors.items()):
-            errors.add_metric([f, reason, field], n)
-        yield errors
+        yield from traffic_families(meter, f)
         yield histogram_family("request_seconds", "from a request's bytes to its answer's",
                                ["interface", "front"], {(ISO8583, f): meter.latency})
         yield from self._link()
@@ -105,6 +86,35 @@ class FrontCollector:
         messages.add_metric([f, "sent"], link.sent)
         messages.add_metric([f, "answered"], link.sent - link.in_flight)
         yield messages
+
+
+def traffic_families(meter: IsoMeter, front: str | None = None) -> Iterator[Metric]:
+    """Connections accepted, requests and answers by MTI, format errors: a front's (with
+    its ``front`` label), or the one-process gateway's (``front`` None: no label; the core
+    shows them on its own /metrics)."""
+    at = [] if front is None else [front]
+    names = [] if front is None else ["front"]
+    accepted = CounterMetricFamily(PREFIX + "iso8583_connections_accepted", "ISO 8583 "
+                                   "connections accepted", labels=names)
+    accepted.add_metric(at, meter.accepted.n)
+    yield accepted
+    requests = CounterMetricFamily(PREFIX + "iso8583_requests", "ISO 8583 messages read, "
+                                   "by MTI (other: any MTI SmartGuard does not handle)",
+                                   labels=[*names, "mti"])
+    for mti, n in meter.requests_by_mti().items():
+        requests.add_metric([*at, mti], n)
+    yield requests
+    answers = CounterMetricFamily(PREFIX + "iso8583_answers", "ISO 8583 answers, by MTI "
+                                  "(closed: the connection was closed instead; none: "
+                                  "nothing to answer)", labels=[*names, "mti"])
+    for mti, n in meter.answers_by_mti().items():
+        answers.add_metric([*at, mti], n)
+    yield answers
+    errors = CounterMetricFamily(PREFIX + "iso8583_format_errors", "ISO 8583 format errors, "
+                                 "by reason and field", labels=[*names, "reason", "field"])
+    for (reason, field), n in sorted(dict(meter.format_errors).items()):  # a copy: atomic
+        errors.add_metric([*at, reason, field], n)
+    yield errors
 
 
 def _counter(name: str, doc: str, labels: list[str]) -> CounterMetricFamily:
