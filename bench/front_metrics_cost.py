@@ -7,9 +7,12 @@
 Runs the front's gateway (decode, map, hash the PAN, answer, encode; the core's answer
 given at once, as bench/iso8583_baseline.py does) over ``--messages`` authorizations,
 with the front's meter (``on``: requests and answers by MTI, the read-to-answer
-histogram) or without it (``off``). Under callgrind the instruction count of two runs with
-different ``--messages`` gives the instructions per message (start-up cancels out);
-``--meter`` on minus off is what the metrics cost. The front's other work per message
+histogram), without it (``off``: a front before it), or with the latency histogram only
+(``timed``: the one-process gateway before the meter, which now uses it too). Under
+callgrind the instruction count of two runs with different ``--messages`` gives the
+instructions per message (start-up cancels out; ``PYTHONHASHSEED=0`` makes it repeat):
+``on`` minus ``off`` is what a front's metrics cost, ``on`` minus ``timed`` what they
+add to the one-process gateway. The front's other work per message
 (framing, the link's JSON both ways, the socket) is not in the loop, so the share this
 gives is an upper bound.
 """
@@ -28,6 +31,7 @@ from smartguard.entrypoints import logs
 from smartguard.entrypoints.iso8583.gateway import Gateway
 from smartguard.entrypoints.iso8583.meter import IsoMeter
 from smartguard.service_layer.context import Context
+from smartguard.service_layer.telemetry import SECONDS, Histogram
 
 PAN = "6222021000000000017"  # a test PAN (its check digit right), never a real card
 
@@ -44,12 +48,15 @@ def purchase(stan: int) -> codec.Fields:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--meter", choices=("on", "off"), default="on")
+    ap.add_argument("--meter", choices=("on", "off", "timed"), default="on",
+                    help="on: the meter; off: nothing (a front before it); timed: only the "
+                    "latency histogram (the one-process gateway before it)")
     ap.add_argument("--messages", type=int, default=20_000)
     args = ap.parse_args()
     logs.configure("warning", "console")  # as the benchmarks run: no line per message
     meter = IsoMeter() if args.meter == "on" else None
-    gateway = Gateway(Context(secret=b"bench").hash_pan, nothing_stored, meter=meter)
+    timed = Histogram(SECONDS) if args.meter == "timed" else None
+    gateway = Gateway(Context(secret=b"bench").hash_pan, nothing_stored, timed, meter)
     messages = [codec.encode(purchase(stan % 999_999 + 1))[codec.HEADER_BYTES:]
                 for stan in range(1000)]
     answers: list[bytes | None] = []
