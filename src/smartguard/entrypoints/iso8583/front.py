@@ -5,9 +5,10 @@ listening socket's file descriptor and the path of the core's Unix socket; the s
 keys PAN hashes comes on its standard input (one line of hex). It answers network
 management (0800) and messages it cannot decode or map itself, sends mapped authorizations
 and reversals to the core (:mod:`.link`: PAN hashes, never PANs) and encodes the answers
-from their outcomes. On SIGTERM it stops accepting, answers what it accepted and
-exits; if the core goes away it closes every connection at once and exits (an answer it no
-longer can give must not be guessed).
+from their outcomes. With ``--metrics-fd`` it serves its own Prometheus ``/metrics`` on
+that socket (:mod:`.front_metrics`). On SIGTERM it stops accepting, answers what it
+accepted and exits; if the core goes away it closes every connection at once and exits
+(an answer it no longer can give must not be guessed).
 """
 
 from __future__ import annotations

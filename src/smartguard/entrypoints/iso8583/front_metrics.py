@@ -8,7 +8,9 @@ the same socket, and two fronts can never race for a port. The front answers scr
 its own event loop (:class:`MetricsServer`, a minimal HTTP/1.1 responder: no thread, so
 the tallies are never read while the loop writes them). Every family carries a ``front``
 label (the front's index), and the names are the ones the core would use for the same
-thing, so that ``sum()`` over core and fronts counts each event once.
+thing, so that ``sum()`` over core and fronts counts each event once. The one-process
+gateway's traffic families (:func:`traffic_families`, without the label) are on the
+core's /metrics.
 """
 
 from __future__ import annotations

@@ -52,8 +52,13 @@ class IsoWorkers:
                                                  iso.front_metrics_port, self.count)
         else:
             log.info("front_metrics_off", setting="iso8583.front_metrics_port")
-        await self.link.start()
-        self._sock = self._bound_socket()
+        try:
+            await self.link.start()
+            self._sock = self._bound_socket()
+        except BaseException:
+            for sock in self._metrics:
+                sock.close()
+            raise
         self.port = self._sock.getsockname()[1]
         self._fronts = [self._spawn(i) for i in range(self.count)]
         await self.link.wait_for(self.count, timeout=30)
