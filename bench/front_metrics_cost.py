@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from smartguard.adapters.iso8583 import codec
 from smartguard.bench.iso8583_baseline import nothing_stored
 from smartguard.entrypoints import logs
-from smartguard.entrypoints.iso8583.gateway import Gateway
-from smartguard.entrypoints.iso8583.meter import IsoMeter
+from smartguard.entrypoints.iso8583.gateway import Gateway, _timed
+from smartguard.entrypoints.iso8583.meter import IsoMeter, Reply
 from smartguard.service_layer.context import Context
 from smartguard.service_layer.telemetry import SECONDS, Histogram
 
@@ -52,7 +52,13 @@ def main() -> None:
                     help="on: the meter; off: nothing (a front before it); timed: only the "
                     "latency histogram (the one-process gateway before it)")
     ap.add_argument("--messages", type=int, default=20_000)
+    ap.add_argument("--alone", action="store_true",
+                    help="only the meter's calls (or, with --meter off, a bare pass-through "
+                    "in their place): its own instructions, without the gateway's noise")
     args = ap.parse_args()
+    if args.alone:
+        alone(args.meter, args.messages)
+        return
     logs.configure("warning", "console")  # as the benchmarks run: no line per message
     meter = IsoMeter() if args.meter == "on" else None
     timed = Histogram(SECONDS) if args.meter == "timed" else None
@@ -69,6 +75,27 @@ def main() -> None:
     assert codec.decode(answers[-1][codec.HEADER_BYTES:])["39"] == "00"  # type: ignore[index]
     print(f"meter {args.meter}: {args.messages} messages, {cpu / args.messages * 1e6:.1f} "
           "us CPU each (timed: noisy on a shared machine; count instructions instead)")
+
+
+def alone(mode: str, n: int) -> None:
+    """``n`` times what the gateway does per message with the meter (count the request,
+    wrap the reply, answer through the wrapper), with the timer alone (``timed``), or the
+    same calls passing through (``off``)."""
+    meter, histogram = IsoMeter(), Histogram(SECONDS)
+    message = codec.encode(purchase(1))[codec.HEADER_BYTES:]
+    answer = codec.encode({**purchase(1), "t": "0110", "39": "00"})
+    sink: list[bytes | None] = []
+
+    def through(message: bytes, reply: Reply) -> Reply:
+        return reply
+
+    def timer(message: bytes, reply: Reply) -> Reply:
+        return _timed(reply, histogram)
+
+    wrap = {"on": meter.received, "timed": timer, "off": through}[mode]
+    for _ in range(n):
+        wrap(message, sink.append)(answer)
+        sink.clear()
 
 
 if __name__ == "__main__":
