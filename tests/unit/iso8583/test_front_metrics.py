@@ -164,3 +164,17 @@ def test_the_front_metrics_ports_come_from_the_file(tmp_path: Path) -> None:
     iso = load(path, data_dir=tmp_path).iso
     assert (iso.front_metrics_port, iso.front_metrics_host) == (9101, "0.0.0.0")
     assert load(None, data_dir=tmp_path).iso.front_metrics_port == 0  # off by default
+
+
+def test_every_family_a_front_or_the_core_gateway_shows_is_in_the_operations_guide() -> None:
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "operations.md").read_text()
+    metrics = server(IsoMeter())
+    try:
+        body = metrics.answer(b"GET /metrics HTTP/1.1\r\n\r\n").partition(b"\r\n\r\n")[2]
+    finally:
+        metrics.sock.close()
+    names = {f.name for f in text_string_to_metric_families(body.decode())
+             if f.name.startswith("smartguard_")}
+    assert len(names) >= 9
+    missing = [n for n in names if f"`{n}`" not in guide and f"`{n}_total`" not in guide]
+    assert missing == []
