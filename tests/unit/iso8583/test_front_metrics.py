@@ -178,3 +178,21 @@ def test_every_family_a_front_or_the_core_gateway_shows_is_in_the_operations_gui
     assert len(names) >= 9
     missing = [n for n in names if f"`{n}`" not in guide and f"`{n}_total`" not in guide]
     assert missing == []
+
+
+def test_the_port_set_without_fronts_is_named_in_a_warning(tmp_path: Path) -> None:
+    from structlog.testing import capture_logs
+
+    from smartguard.bootstrap import bootstrap
+    from smartguard.entrypoints import iso8583
+
+    env = {"SMARTGUARD_ISO8583_FRONT_METRICS_PORT": "9101"}
+    sg = bootstrap(load(None, env, data_dir=tmp_path))
+    try:
+        with capture_logs() as logs:
+            iso8583.service(sg)  # workers = 0: the gateway in this process
+    finally:
+        sg.close()
+    [warned] = [e for e in logs if e["event"] == "front_metrics_port_unused"]
+    assert warned["setting"] == "iso8583.front_metrics_port"
+    assert warned["log_level"] == "warning"
