@@ -41,6 +41,9 @@ class IsoSettings:
     tls_cert: str = ""  # PEM certificate chain; with tls_key, the port speaks TLS
     tls_key: str = ""
     tls_client_ca: str = ""  # when set, clients must present a certificate it signed
+    #: >0 (with workers > 0): front i serves its own Prometheus /metrics on this port + i
+    front_metrics_port: int = 0
+    front_metrics_host: str = "127.0.0.1"
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ def load_with_sources(path: Path | None = None, env: Mapping[str, str] | None = 
         raise InvalidInput("store_timeout_s", "must be more than 0 and at most 60 seconds")
     if settings.log_format not in ("console", "json"):
         raise InvalidInput("log_format", f"'{settings.log_format}' is not console or json")
+    check_front_metrics(settings)
     test_clock_start(settings)  # refused here, at start, when it may not be used
     if not settings.secret:
         secret_file = Path(raw.get("secret_file", settings.data_dir / "secret.key"))
@@ -138,6 +142,24 @@ def test_clock_start(settings: Settings) -> datetime | None:
     if start.tzinfo is None:
         raise InvalidInput("test_clock", "give the UTC offset, e.g. 2026-12-02T23:30:00+08:00")
     return start
+
+
+def check_front_metrics(settings: Settings) -> None:
+    """The fronts' metrics ports (``port`` .. ``port + workers - 1``) must be ports, and
+    none of them the ISO 8583 or the HTTP port."""
+    iso = settings.iso
+    first = iso.front_metrics_port
+    name = "iso8583.front_metrics_port"
+    if first == 0:
+        return
+    last = first + max(iso.workers, 1) - 1
+    if not 0 < first <= last <= 65535:
+        raise InvalidInput(name, f"{first} is not valid: front i serves on {first} + i, "
+                           "each a TCP port (1-65535; 0: off)")
+    taken = {iso.port: "iso8583.port", settings.http_port: "http_port"}
+    for port, other in taken.items():
+        if first <= port <= last:
+            raise InvalidInput(name, f"ports {first}-{last} take {port}, the {other}")
 
 
 def settable() -> dict[str, Any]:

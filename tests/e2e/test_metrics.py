@@ -89,6 +89,12 @@ def test_iso8583_traffic_and_open_connections(sg: App, api: Api) -> None:
     assert value(during, "smartguard_request_seconds_bucket", interface="iso8583",
                  le="+Inf") >= 2
     assert value(during, "smartguard_iso8583_open_connections") == 1
+    # the one-process gateway's traffic, under the names a front uses (without its label)
+    for name, mti in (("smartguard_iso8583_requests_total", "0100"),
+                      ("smartguard_iso8583_answers_total", "0110")):
+        assert value(during, name, mti=mti) == value(before, name, mti=mti) + 2, name
+    assert value(during, "smartguard_iso8583_connections_accepted_total") == \
+        value(before, "smartguard_iso8583_connections_accepted_total") + 1
 
 
 def test_livez_and_readyz(api: Api, sg: App) -> None:

@@ -40,19 +40,28 @@ COUNTERS = {
     "deliveries": ("deliveries", "alert messages delivered by this process's relay"),
     "delivery_failures": ("delivery_failures", "failed delivery attempts"),
     "dead_letters": ("dead_letters", "messages given up on (dead letters)"),
+    "iso8583_front_restarts": ("iso8583_front_restarts", "ISO 8583 front processes "
+                               "started again after one exited"),
 }
 
 
-def _histogram(name: str, doc: str, label: str | None, parts: dict[str, Histogram]
-               ) -> HistogramMetricFamily:
-    family = HistogramMetricFamily(PREFIX + name, doc, labels=[label] if label else [])
-    for value, h in parts.items():
+def histogram_family(name: str, doc: str, labels: list[str],
+                     parts: dict[tuple[str, ...], Histogram]) -> HistogramMetricFamily:
+    """A histogram family from :class:`Histogram` tallies, one per tuple of label values."""
+    family = HistogramMetricFamily(PREFIX + name, doc, labels=labels)
+    for values, h in parts.items():
         counts, running, buckets = list(h.counts), 0, []
         for bound, n in zip([*map(str, h.bounds), "+Inf"], counts, strict=True):
             running += n
             buckets.append((bound, running))
-        family.add_metric([value] if label else [], buckets, h.total)
+        family.add_metric(list(values), buckets, h.total)
     return family
+
+
+def _histogram(name: str, doc: str, label: str | None, parts: dict[str, Histogram]
+               ) -> HistogramMetricFamily:
+    return histogram_family(name, doc, [label] if label else [],
+                            {((value,) if label else ()): h for value, h in parts.items()})
 
 
 class SmartGuardCollector:
@@ -72,7 +81,8 @@ class SmartGuardCollector:
         yield _histogram("decision_seconds", "the use case's run per decision (load, "
                          "decide, record), inside its batch", "interface", t.decision_seconds)
         yield _histogram("request_seconds", "from a request's bytes to its answer's",
-                         "interface", t.request_seconds)
+                         "interface", {name: h for name, h in t.request_seconds.items()
+                                       if name not in t.timed_elsewhere})
         yield _histogram("commit_seconds", "COMMIT of one writer batch", None,
                          {"": t.commit_seconds})
         yield _histogram("batch_jobs", "jobs per committed writer batch", None,
@@ -80,6 +90,8 @@ class SmartGuardCollector:
         yield from self._writer()
         yield _rule_errors()
         yield from self._probes()
+        for build in t.families.values():
+            yield from build()
         yield from self._outbox()
 
     def _writer(self) -> Iterator[Metric]:

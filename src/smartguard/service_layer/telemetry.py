@@ -11,9 +11,10 @@ latency, the card's id; never a PAN)."""
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from time import perf_counter
+from typing import Any
 
 import structlog
 
@@ -76,6 +77,11 @@ class Telemetry:
     probes: dict[str, Callable[[], float]] = field(default_factory=dict)
     #: name -> a count kept by a service (only grows), read at scrape time
     counters: dict[str, Callable[[], float]] = field(default_factory=dict)
+    #: name -> metric families a service builds at scrape time (the one-process ISO 8583
+    #: gateway's traffic by MTI); the metrics module yields what they give
+    families: dict[str, Callable[[], Iterable[Any]]] = field(default_factory=dict)
+    #: interfaces whose requests other processes time (ISO 8583 fronts: their /metrics)
+    timed_elsewhere: set[str] = field(default_factory=set)
     #: name -> a readiness check (True: ready), read by /readyz
     ready: dict[str, Callable[[], bool]] = field(default_factory=dict)
 

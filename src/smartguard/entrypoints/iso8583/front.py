@@ -5,9 +5,10 @@ listening socket's file descriptor and the path of the core's Unix socket; the s
 keys PAN hashes comes on its standard input (one line of hex). It answers network
 management (0800) and messages it cannot decode or map itself, sends mapped authorizations
 and reversals to the core (:mod:`.link`: PAN hashes, never PANs) and encodes the answers
-from their outcomes. On SIGTERM it stops accepting, answers what it accepted and
-exits; if the core goes away it closes every connection at once and exits (an answer it no
-longer can give must not be guessed).
+from their outcomes. With ``--metrics-fd`` it serves its own Prometheus ``/metrics`` on
+that socket (:mod:`.front_metrics`). On SIGTERM it stops accepting, answers what it
+accepted and exits; if the core goes away it closes every connection at once and exits
+(an answer it no longer can give must not be guessed).
 """
 
 from __future__ import annotations
@@ -27,8 +28,14 @@ import structlog
 from smartguard.adapters.iso8583 import codec
 from smartguard.config import IsoSettings, Settings
 from smartguard.entrypoints import logs
+from smartguard.entrypoints.iso8583.front_metrics import (
+    FrontCollector,
+    MetricsServer,
+    registry_for,
+)
 from smartguard.entrypoints.iso8583.gateway import Gateway
 from smartguard.entrypoints.iso8583.link import FrontLink
+from smartguard.entrypoints.iso8583.meter import IsoMeter
 from smartguard.entrypoints.iso8583.server import IsoServer, limits, tls_context
 from smartguard.entrypoints.runtime import settle_heap
 from smartguard.service_layer.context import Context
@@ -41,12 +48,21 @@ def front_settings(settings: Settings) -> dict[str, Any]:
             "log_format": settings.log_format}
 
 
-async def run_front(fd: int, core: Path, settings: IsoSettings, secret: bytes) -> None:
+async def run_front(fd: int, core: Path, settings: IsoSettings, secret: bytes,
+                    index: int = 0, metrics_fd: int | None = None) -> None:
+    """Serve the ISO socket ``fd`` (and, given ``metrics_fd``, this front's /metrics)."""
     link = FrontLink(core)
     await link.connect()
     sock = socket.socket(fileno=fd)
-    handler = Gateway(Context(secret=secret).hash_pan, link.send)
-    server = IsoServer(handler, "", 0, limits(settings), tls_context(settings), sock)
+    meter = IsoMeter()
+    handler = Gateway(Context(secret=secret).hash_pan, link.send, meter=meter)
+    server = IsoServer(handler, "", 0, limits(settings), tls_context(settings), sock, meter)
+    metrics = None
+    if metrics_fd is not None:
+        collector = FrontCollector(index, meter, lambda: len(server.connections), link)
+        metrics = MetricsServer(socket.socket(fileno=metrics_fd), registry_for(collector),
+                                index)
+        await metrics.start()
     await server.start()
     settle_heap()
     stop = asyncio.Event()
@@ -63,6 +79,8 @@ async def run_front(fd: int, core: Path, settings: IsoSettings, secret: bytes) -
         await server.stop()
     for task in (stopped, core_gone):
         task.cancel()
+    if metrics is not None:
+        await metrics.stop()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -70,6 +88,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--fd", type=int, required=True, help="the listening socket")
     ap.add_argument("--core", type=Path, required=True, help="the core's Unix socket")
     ap.add_argument("--settings", required=True, help="JSON of the front's settings")
+    ap.add_argument("--index", type=int, default=0, help="this front's number (from 0)")
+    ap.add_argument("--metrics-fd", type=int, default=None,
+                    help="the socket of this front's /metrics (none: no metrics)")
     args = ap.parse_args(argv)
     values = json.loads(args.settings)
     settings = IsoSettings(**values["iso"])
@@ -79,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("the front expects the secret on its standard input")
     import uvloop
 
-    uvloop.run(run_front(args.fd, args.core, settings, secret))
+    uvloop.run(run_front(args.fd, args.core, settings, secret, args.index, args.metrics_fd))
 
 
 if __name__ == "__main__":

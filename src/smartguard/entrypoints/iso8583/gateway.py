@@ -28,6 +28,7 @@ from smartguard import errors as e
 from smartguard.adapters.iso8583 import codec
 from smartguard.adapters.iso8583 import mapping as m
 from smartguard.bootstrap import App
+from smartguard.entrypoints.iso8583.meter import IsoMeter
 from smartguard.entrypoints.iso8583.work import (
     ACKNOWLEDGED,
     AnswerKind,
@@ -63,17 +64,21 @@ class Gateway:
     reversals (hashing the PAN), ``submit`` them to the store part, encode its answer."""
 
     def __init__(self, hash_pan: Callable[[str], str], submit: Submit,
-                 timed: Histogram | None = None) -> None:
+                 timed: Histogram | None = None, meter: IsoMeter | None = None) -> None:
         self.hash_pan = hash_pan
         self.submit = submit
         self.timed = timed  # seconds from a message's bytes to its answer's
+        self.meter = meter  # counts and times every message (then ``timed`` is unused)
 
     def handle(self, message: bytes, reply: Reply, peer: str = "") -> None:
         """``peer``: the connection's remote address, for the logs."""
-        if self.timed is not None:
+        meter = self.meter
+        if meter is not None:
+            reply = meter.received(message, reply)
+        elif self.timed is not None:
             reply = _timed(reply, self.timed)
         rid = new_request_id()
-        fields = _decode_or_answer(message, reply, rid, peer)
+        fields = _decode_or_answer(message, reply, rid, peer, meter)
         if fields is None:
             return
         origin = (rid, peer, fields["t"], fields.get("11", ""))
@@ -83,20 +88,26 @@ class Gateway:
         try:
             work = to_work(fields, self.hash_pan, origin)
         except e.SmartGuardError as exc:
+            if meter is not None and isinstance(exc, e.InvalidInput) and \
+                    m.response_code_for(exc) == m.FORMAT_ERROR:
+                meter.format_error("field_refused", exc.field)
             send_answer(fields, failed(exc), reply, origin)
             return
-        self.submit(work, lambda found: send_answer(fields, found, reply, origin))
+        self.submit(work, lambda found: send_answer(fields, found, reply, origin, meter))
 
 
-def send_answer(fields: codec.Fields, found: StoreAnswer, reply: Reply, origin: Origin
-                ) -> None:
+def send_answer(fields: codec.Fields, found: StoreAnswer, reply: Reply, origin: Origin,
+                meter: IsoMeter | None = None) -> None:
     """Send the answer to the request ``fields``; a refusal is logged here, where the
-    request's id, peer, MTI and STAN are known."""
+    request's id, peer, MTI and STAN are known (``meter``: the answer comes from the
+    store part, whose format errors it counts)."""
     if found.kind is AnswerKind.REFUSED:
         at = where(origin)
         if found.response_code == m.SYSTEM_ERROR:
             log.error("request_failed", **at, reason=found.reason)
         elif found.response_code == m.FORMAT_ERROR:
+            if meter is not None:
+                meter.format_error("core_refused")
             log.warning("format_error", **at, reason=found.reason)
         else:
             log.info("request_refused", **at, response_code=found.response_code,
@@ -114,10 +125,11 @@ def _timed(reply: Reply, histogram: Histogram) -> Reply:
     return timed
 
 
-def gateway_for(app: App) -> Gateway:
-    """The whole gateway in one process: the store part is a call."""
+def gateway_for(app: App, meter: IsoMeter | None = None) -> Gateway:
+    """The whole gateway in one process: the store part is a call (``meter``: counts the
+    traffic too, timing it into the same histogram)."""
     return Gateway(app.ctx.hash_pan, StorePart(app).submit,
-                   app.telemetry.request_seconds[ISO8583])
+                   app.telemetry.request_seconds[ISO8583], meter)
 
 
 def to_work(fields: codec.Fields, hash_pan: Callable[[str], str],
@@ -215,13 +227,15 @@ def encode_or_close(fields: codec.Fields | None, reply: Reply, origin: Origin) -
         reply(None)
 
 
-def _decode_or_answer(message: bytes, reply: Reply, rid: str, peer: str
-                      ) -> codec.Fields | None:
+def _decode_or_answer(message: bytes, reply: Reply, rid: str, peer: str,
+                      meter: IsoMeter | None = None) -> codec.Fields | None:
     """The message's fields, or None after answering a format error (code 30) when its
     MTI and STAN can be read, or closing the connection when they cannot."""
     try:
         fields = codec.decode(message)
     except codec.FrameError as exc:
+        if meter is not None:
+            meter.undecodable(exc)
         answer = m.error_answer(exc.fields, m.FORMAT_ERROR)
         origin = (rid, peer, exc.fields.get("t", ""), exc.fields.get("11", ""))
         log.warning("format_error", **where(origin), reason=exc.reason,
@@ -230,6 +244,8 @@ def _decode_or_answer(message: bytes, reply: Reply, rid: str, peer: str
         return None
     mti = fields.get("t", "")
     if len(mti) != 4 or not mti.isdigit() or not mti.isascii():  # "9X9Z", "p200"
+        if meter is not None:
+            meter.format_error("mti_unreadable")
         log.warning("format_error", **where((rid, peer, mti, fields.get("11", ""))),
                     reason="the MTI is not 4 digits", answered=False)
         reply(None)

@@ -249,10 +249,12 @@ class FrontLink:
         self._next = 0
         self._waiting: dict[int, Done] = {}
         self.closed = asyncio.Event()
+        self.connected = False
 
     async def connect(self) -> None:
         reader, writer = await asyncio.open_unix_connection(str(self.path))
         self._out = Batcher(writer)
+        self.connected = True
         self._reader_task = asyncio.create_task(self._read(reader))
 
     def send(self, work: Work, done: Done) -> None:
@@ -274,3 +276,14 @@ class FrontLink:
     @property
     def in_flight(self) -> int:
         return len(self._waiting)
+
+    @property
+    def sent(self) -> int:
+        """Work messages sent to the core since start (each has its own id)."""
+        return self._next
+
+    @property
+    def up(self) -> bool:
+        """Connected to the core (a front never reconnects: it exits, and the core starts
+        another)."""
+        return self.connected and not self.closed.is_set()

@@ -25,6 +25,7 @@ from smartguard.adapters.iso8583 import codec
 from smartguard.config import IsoSettings
 from smartguard.domain.errors import InvalidInput
 from smartguard.entrypoints.iso8583.gateway import Handler
+from smartguard.entrypoints.iso8583.meter import IsoMeter
 
 log = structlog.get_logger("smartguard.iso8583")
 
@@ -82,6 +83,8 @@ class _Connection(asyncio.Protocol):
         peer = transport.get_extra_info("peername")
         self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
         self.server.connections.add(self)
+        if self.server.meter is not None:
+            self.server.meter.accepted.n += 1
 
     def data_received(self, data: bytes) -> None:
         if self.draining:
@@ -97,6 +100,8 @@ class _Connection(asyncio.Protocol):
         if frames.too_large:
             log.warning("frame_too_large", peer=self.peer, length=frames.too_large,
                         limit=self.limits.max_message)
+            if self.server.meter is not None:
+                self.server.meter.format_error("frame_too_large")
             self.finish()
         elif self.in_flight >= self.limits.max_in_flight and not self.paused:
             self.paused = True
@@ -125,6 +130,8 @@ class _Connection(asyncio.Protocol):
     def eof_received(self) -> bool:
         if self.buffer:
             log.warning("truncated_frame", peer=self.peer, buffered=len(self.buffer))
+            if self.server.meter is not None:
+                self.server.meter.format_error("truncated_frame")
             self.buffer = b""
         self.finish()
         return True  # keep the write side open until the answers in flight are sent
@@ -161,8 +168,10 @@ class IsoServer:
     name = "iso8583"
 
     def __init__(self, handler: Handler, host: str, port: int, limits: Limits | None = None,
-                 tls: ssl.SSLContext | None = None, sock: socket.socket | None = None) -> None:
+                 tls: ssl.SSLContext | None = None, sock: socket.socket | None = None,
+                 meter: IsoMeter | None = None) -> None:
         self.handler, self.host, self.port = handler, host, port
+        self.meter = meter  # counts connections accepted and frames refused
         self.sock = sock  # an already listening socket (front processes share one)
         self.limits = limits or Limits()
         self.tls = tls

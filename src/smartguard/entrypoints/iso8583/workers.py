@@ -22,6 +22,7 @@ import structlog
 
 from smartguard.bootstrap import App
 from smartguard.entrypoints.iso8583.front import front_settings
+from smartguard.entrypoints.iso8583.front_metrics import bind_metrics_sockets
 from smartguard.entrypoints.iso8583.gateway import StorePart
 from smartguard.entrypoints.iso8583.link import CoreLink
 
@@ -39,14 +40,27 @@ class IsoWorkers:
         self.link = CoreLink(self._dir / "core.sock", StorePart(sg).submit)
         self.port = sg.settings.iso.port
         self._fronts: list[subprocess.Popen[bytes]] = []
+        self._metrics: list[socket.socket] = []  # front i's /metrics socket
+        self.restarts = 0  # fronts started again after one exited
         self._stopping = False
         self._watch: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await self.link.start()
-        self._sock = self._bound_socket()
+        iso = self.settings.iso
+        if iso.front_metrics_port:
+            self._metrics = bind_metrics_sockets(iso.front_metrics_host,
+                                                 iso.front_metrics_port, self.count)
+        else:
+            log.info("front_metrics_off", setting="iso8583.front_metrics_port")
+        try:
+            await self.link.start()
+            self._sock = self._bound_socket()
+        except BaseException:
+            for sock in self._metrics:
+                sock.close()
+            raise
         self.port = self._sock.getsockname()[1]
-        self._fronts = [self._spawn() for _ in range(self.count)]
+        self._fronts = [self._spawn(i) for i in range(self.count)]
         await self.link.wait_for(self.count, timeout=30)
         self._watch = asyncio.create_task(self._supervise())
         log.info("iso8583_listening", host=self.settings.iso.host, port=self.port,
@@ -70,13 +84,17 @@ class IsoWorkers:
             raise
         return sock
 
-    def _spawn(self) -> subprocess.Popen[bytes]:
+    def _spawn(self, index: int) -> subprocess.Popen[bytes]:
         values = front_settings(self.settings)
         fd = self._sock.fileno()
+        fds, more = [fd], ["--index", str(index)]
+        if self._metrics:
+            fds.append(self._metrics[index].fileno())
+            more += ["--metrics-fd", str(fds[-1])]
         proc = subprocess.Popen(
             [sys.executable, "-m", "smartguard.entrypoints.iso8583.front", "--fd", str(fd),
-             "--core", str(self.link.path), "--settings", json.dumps(values)],
-            pass_fds=(fd,), stdin=subprocess.PIPE)
+             "--core", str(self.link.path), "--settings", json.dumps(values), *more],
+            pass_fds=fds, stdin=subprocess.PIPE)
         assert proc.stdin is not None
         proc.stdin.write(self._secret.hex().encode() + b"\n")  # hashes PANs in the front
         proc.stdin.close()
@@ -87,8 +105,10 @@ class IsoWorkers:
             await asyncio.sleep(0.5)
             for i, proc in enumerate(self._fronts):
                 if proc.poll() is not None and not self._stopping:
-                    log.error("iso8583_front_exited", code=proc.returncode, restarting=True)
-                    self._fronts[i] = self._spawn()
+                    log.error("iso8583_front_exited", front=i, code=proc.returncode,
+                              restarting=True)
+                    self.restarts += 1
+                    self._fronts[i] = self._spawn(i)
 
     async def stop(self) -> None:
         self._stopping = True
@@ -104,5 +124,7 @@ class IsoWorkers:
             if proc.poll() is None:
                 proc.kill()
         self._sock.close()
+        for sock in self._metrics:
+            sock.close()
         await self.link.stop()
         shutil.rmtree(self._dir, ignore_errors=True)
