@@ -103,7 +103,4 @@ def main(argv: list[str] | None = None) -> None:
     uvloop.run(run_front(args.fd, args.core, settings, secret, args.index, args.metrics_fd))
 
 
-if __name__ == "__main__":
-    main()
-
 __all__ = ["codec", "main"]

@@ -92,7 +92,7 @@ class IsoWorkers:
             fds.append(self._metrics[index].fileno())
             more += ["--metrics-fd", str(fds[-1])]
         proc = subprocess.Popen(
-            [sys.executable, "-m", "smartguard.entrypoints.iso8583.front", "--fd", str(fd),
+            [sys.executable, "-m", "smartguard.entrypoints.iso8583.front_process", "--fd", str(fd),
              "--core", str(self.link.path), "--settings", json.dumps(values), *more],
             pass_fds=fds, stdin=subprocess.PIPE)
         assert proc.stdin is not None
