@@ -80,6 +80,15 @@ ADVISOR_MESSAGES: dict[str, tuple[str, str]] = {
     "travel.zone": ("时间按您的时区（{zone}）计算，最长180天。", "Times are in your time zone "
                     "({zone}); at most 180 days."),
     "travel.save": ("保存", "Save"),
+    "travel.format": ("例如 {example}（24小时制）。只写日期也可以：开始从0点起，结束到23:59。",
+                      "For example {example} (24-hour clock). A date alone will do: a start "
+                      "from 00:00, an end until 23:59."),
+    "travel.pick": ("选择日期", "Pick a date"),
+    "travel.calendar": ("选择{name}", "Choose: {name}"),
+    "travel.prev_month": ("上个月", "Previous month"),
+    "travel.next_month": ("下个月", "Next month"),
+    "travel.time": ("时间（24小时制）", "Time (24-hour)"),
+    "travel.done": ("完成", "Done"),
     "travel.cancel": ("提前结束", "End it now"),
     "travel.scheduled": ("未开始", "Scheduled"),
     "travel.active": ("生效中", "Active"),
