@@ -19,7 +19,14 @@ from smartguard.domain.money import format_amount
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.web import i18n, views
 from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
-from smartguard.entrypoints.web.pages import WebRoute, redirect, render, web
+from smartguard.entrypoints.web.pages import (
+    WebRoute,
+    json_answer,
+    redirect,
+    render,
+    wants_json,
+    web,
+)
 from smartguard.entrypoints.web.sessions import check_form
 from smartguard.errors import Conflict
 from smartguard.service_layer import checkup
@@ -91,7 +98,8 @@ async def checkup_page(card_id: str, request: Request) -> Response:
 @router.post("/cards/{card_id}/checkup/fixes/{finding_id}")
 async def apply_fix(card_id: str, finding_id: str, request: Request) -> Response:
     """The same steps as the API: recompute the check-up, find the finding, check that its
-    fix is still the one shown, apply it through the ordinary use cases."""
+    fix is still the one shown, apply it through the ordinary use cases. Sent by the
+    centre's script (``Accept: application/json``) it answers ``{ok, notice}``."""
     page = await card_page(request, card_id)
     form = await check_form(request, page.visitor.csrf)
     w = web(request)
@@ -103,6 +111,9 @@ async def apply_fix(card_id: str, finding_id: str, request: Request) -> Response
         raise Conflict("the recommended fix changed since you saw it; run the check-up again")
     seen = checked.card.controls
     await w.sg.awrite(lambda uow: checkup.apply_fix(uow, w.sg.ctx, actor, card_id, found, seen))
+    if wants_json(request):  # sg-centre.js: it redraws the centre from the page itself
+        return json_answer(request, {"ok": True,
+                                     "notice": i18n.translator(page.lang)("done.fixed")})
     back = "" if form.get("back") == "centre" else "/checkup"
     return redirect(request, f"/cards/{card_id}{back}?done=done.fixed")
 
