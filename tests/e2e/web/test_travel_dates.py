@@ -25,9 +25,11 @@ def test_the_page_offers_text_fields_in_its_language_not_the_browsers_date_input
     assert re.search(r'<input type="text" id="travel-start" name="starts_at"', html)
     assert re.search(r'例如 \d{4}-\d{2}-\d{2} 09:00（24小时制）', html)
     assert 'data-today="' in html and 'src="/static/sg-dates.js"' in html
+    assert "时间按您的时区计算：北京时间 (Asia/Shanghai)。" in html  # the zone in words
     c.get("/lang/en")
-    assert re.search(r'For example \d{1,2} [A-Z][a-z]{2} \d{4} 09:00 \(24-hour clock\)',
-                     c.get(page).text)
+    html = c.get(page).text
+    assert re.search(r'For example \d{1,2} [A-Z][a-z]{2} \d{4} 09:00 \(24-hour clock\)', html)
+    assert "Times are in your time zone: China time (Asia/Shanghai)." in html
 
 
 def test_a_trip_typed_in_chinese_or_english_or_iso_is_read_in_the_cardholders_zone(

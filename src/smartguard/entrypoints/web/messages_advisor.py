@@ -77,12 +77,14 @@ ADVISOR_MESSAGES: dict[str, tuple[str, str]] = {
     "travel.choose": ("请选择", "Choose"),
     "travel.starts": ("开始时间", "From"),
     "travel.ends": ("结束时间", "Until"),
-    "travel.zone": ("时间按您的时区（{zone}）计算，最长180天。", "Times are in your time zone "
-                    "({zone}); at most 180 days."),
+    "travel.zone": ("时间按您的时区计算：{zone}。最长180天。", "Times are in your time zone: "
+                    "{zone}. At most 180 days."),
     "travel.save": ("保存", "Save"),
-    "travel.format": ("例如 {example}（24小时制）。只写日期也可以：开始从0点起，结束到23:59。",
-                      "For example {example} (24-hour clock). A date alone will do: a start "
-                      "from 00:00, an end until 23:59."),
+    "travel.format_start": ("例如 {example}（24小时制）。只写日期则从当天0点起。",
+                            "For example {example} (24-hour clock). A date alone starts at "
+                            "00:00."),
+    "travel.format_end": ("例如 {example}。只写日期则到当天23:59。",
+                          "For example {example}. A date alone lasts until 23:59."),
     "travel.pick": ("选择日期", "Pick a date"),
     "travel.calendar": ("选择{name}", "Choose: {name}"),
     "travel.prev_month": ("上个月", "Previous month"),

@@ -26,6 +26,13 @@ from smartguard.service_layer import travel as tr
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 
+def _examples(today: datetime, lang: str) -> tuple[str, str]:
+    """A trip from tomorrow 09:00 to a week later 18:00, as the page writes them."""
+    start = today.replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    end = start.replace(hour=18) + timedelta(days=6)
+    return dates.field_text(start, lang), dates.field_text(end, lang)
+
+
 async def _page(request: Request, page: CardPage, status: int = 200,
                 sent: dict[str, str] | None = None, **extra: Any) -> Response:
     w = web(request)
@@ -46,8 +53,7 @@ async def _page(request: Request, page: CardPage, status: int = 200,
                   **page.context("travel"), trips=items, provinces=views.provinces(lang),
                   countries=views.countries(lang),
                   picker=dates.picker(lang, local_time(now, tz).date()),
-                  example=dates.field_text(local_time(now, tz).replace(hour=9, minute=0)
-                                           + timedelta(days=1), lang),
+                  examples=_examples(local_time(now, tz), lang),
                   sent=sent or {"place": "", "starts_at": "", "ends_at": ""},
                   notice=t(done) if done in DONE else None, **extra)
 
