@@ -69,7 +69,8 @@ def test_a_trip_is_picked_in_the_pages_date_format(screen: Screen, site: Site) -
     screen.shot("saved")
 
 
-def test_a_typed_date_is_read_back_by_the_picker(screen: Screen, site: Site) -> None:
+def test_a_typed_date_is_read_back_by_the_picker_and_keys_move_the_day(
+        screen: Screen, site: Site) -> None:
     wang = site.holders["wang"]
     screen.sign_in(site, wang)
     page = screen.page
@@ -81,5 +82,12 @@ def test_a_typed_date_is_read_back_by_the_picker(screen: Screen, site: Site) -> 
     chosen = panel.locator("button.day[aria-pressed=true]")
     assert chosen.inner_text() == "24" and panel.locator("select").input_value() == "18:00"
     assert chosen.evaluate("b => b === document.activeElement")  # a thumb starts there
+    for key in ("ArrowDown", "ArrowRight", "ArrowRight"):  # a keyboard too: 24 -> 31 -> 2 Jan
+        page.keyboard.press(key)
+    assert panel.locator(".dp-title").inner_text() == screen.words("2027年1月", "January 2027")
+    page.keyboard.press("Enter")
+    assert page.locator("#travel-end").input_value() == screen.words("2027-01-02 18:00",
+                                                                   "2 Jan 2027 18:00")
     page.keyboard.press("Escape")
     assert not panel.is_visible()
+    assert page.locator("#travel-end-pick-open").evaluate("b => b === document.activeElement")

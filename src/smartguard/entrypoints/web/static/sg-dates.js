@@ -118,6 +118,8 @@
         b.setAttribute("aria-pressed", chosen && isoDay(chosen) === isoDay(d) ? "true" : "false");
         if (isoDay(d) === isoDay(first)) { b.classList.add("today"); }
         b.disabled = d < first || d > last;
+        b.setAttribute("data-day", isoDay(d));
+        b.addEventListener("keydown", function (event) { arrow(event, d); });
         b.addEventListener("click", function () {
           chosen = d;
           write();
@@ -125,6 +127,19 @@
           clock.focus();
         });
         return b;
+      }
+      // The arrow keys move a day or a week (into the next month if need be).
+      function arrow(event, d) {
+        var step = {ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7}[event.key];
+        if (!step) { return; }
+        event.preventDefault();
+        var to = new Date(d.getFullYear(), d.getMonth(), d.getDate() + step);
+        if (to < first || to > last) { return; }
+        if (to.getMonth() !== shown.getMonth() || to.getFullYear() !== shown.getFullYear()) {
+          shown = new Date(to.getFullYear(), to.getMonth(), 1);
+          draw();
+        }
+        panel.querySelector("button.day[data-day='" + isoDay(to) + "']").focus();
       }
       function show(yes) {
         panel.hidden = !yes;
