@@ -89,6 +89,8 @@ def test_the_script_sends_a_one_tap_fix_and_gets_json_and_a_fix_gone_is_refused(
     assert r.json() == {"ok": True, "notice": "已修复，下一笔交易起生效。"}
     assert web.card(wang).controls.night_lock.enabled
     assert 'fixes/protection_off.night_lock"' not in c.get(home).text
+    # each fix in its own words (the gambling block once read "turn on the CNP lock")
+    assert "一键修复将：禁止博彩、赌场及投注类商户" in c.get(f"{home}/checkup").text
     r = c.post(action, data=sent, headers={"Accept": "application/json"})
     assert r.status_code == 404  # the script then redraws the list as it is now
 

@@ -5,6 +5,7 @@ saved. Both run the advisor's use cases (``service_layer/checkup.py``, ``preview
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter
@@ -14,6 +15,8 @@ from starlette.responses import Response
 from smartguard.domain.advisor.findings import Finding, Fix, FixAction
 from smartguard.domain.advisor.preview import Change
 from smartguard.domain.controls import values as s
+from smartguard.domain.controls.categories import name as category_name
+from smartguard.domain.controls.spending import Switch, Switches
 from smartguard.domain.explain import explain
 from smartguard.domain.money import format_amount
 from smartguard.domain.transactions import Channel
@@ -59,6 +62,20 @@ def fix_text(fix: Fix, lang: str, currency: str = "CNY") -> str:
                  + t(f"locks.scope_{v.scope.value}_short"))
     if isinstance(v, s.Verification):
         return t("fix.verification", amount=format_amount(v.large_threshold, currency))
+    return _controls_fix_text(fix, lang)
+
+
+def _controls_fix_text(fix: Fix, lang: str) -> str:
+    """The channels switched off, the merchant categories blocked, the CNP lock on."""
+    t = i18n.translator(lang)
+    v, zh = fix.value, lang == "zh-CN"
+    if isinstance(v, Switches):
+        names = [t(f"target.switches.{sw.value}") for sw in Switch if sw in v.off]
+        return t("fix.switches_off", channels=("、" if zh else ", ").join(names))
+    blocked = [category_name(c, lang) for c, ctl in v.items() if ctl.blocked] \
+        if fix.protection is s.Protection.CATEGORIES and isinstance(v, Mapping) else []
+    if blocked:
+        return t("fix.block_categories", categories=("，" if zh else "; ").join(blocked))
     return t("fix.turn_on", name=t("locks.cnp"), detail="")
 
 
