@@ -4,6 +4,9 @@ page's script asks for it."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 from tests.e2e.web.support import Web, csrf_of
 
 ABROAD_ONLINE = {"terminal": "none", "card_present": False, "entry_mode": "ecommerce",
@@ -68,6 +71,28 @@ def test_the_script_gets_json_and_a_region_lock_without_provinces_says_what_to_d
     assert r.headers["location"] == f"{home}/locks?done=done.needs_places#region_lock"
     r = c.post(f"{home}/switches/nothing", data={"csrf": token, "on": "1"})
     assert r.status_code == 404
+
+
+def test_the_script_sends_a_one_tap_fix_and_gets_json_and_a_fix_gone_is_refused(
+        web: Web) -> None:
+    wang = web.holders["wang"]
+    c = web.sign_in(wang)
+    home = f"/cards/{wang.card_id}"
+    html = c.get(home).text
+    found = re.search(r'<form method="post" action="([^"]*/fixes/protection_off\.night_lock)">'
+                      r'\s*<input type="hidden" name="csrf" value="([^"]+)">'
+                      r'\s*<input type="hidden" name="expected" value="([^"]+)">', html)
+    assert found is not None
+    action, token, expected = found.groups()
+    sent = {"csrf": token, "expected": unescape(expected), "back": "centre"}
+    r = c.post(action, data=sent, headers={"Accept": "application/json"})
+    assert r.json() == {"ok": True, "notice": "已修复，下一笔交易起生效。"}
+    assert web.card(wang).controls.night_lock.enabled
+    assert 'fixes/protection_off.night_lock"' not in c.get(home).text
+    # each fix in its own words (the gambling block once read "turn on the CNP lock")
+    assert "一键修复将：禁止博彩、赌场及投注类商户" in c.get(f"{home}/checkup").text
+    r = c.post(action, data=sent, headers={"Accept": "application/json"})
+    assert r.status_code == 404  # the script then redraws the list as it is now
 
 
 def test_a_switch_of_another_cardholders_card_answers_as_unknown(web: Web) -> None:

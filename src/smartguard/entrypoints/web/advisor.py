@@ -5,6 +5,7 @@ saved. Both run the advisor's use cases (``service_layer/checkup.py``, ``preview
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter
@@ -14,12 +15,21 @@ from starlette.responses import Response
 from smartguard.domain.advisor.findings import Finding, Fix, FixAction
 from smartguard.domain.advisor.preview import Change
 from smartguard.domain.controls import values as s
+from smartguard.domain.controls.categories import name as category_name
+from smartguard.domain.controls.spending import Switch, Switches
 from smartguard.domain.explain import explain
 from smartguard.domain.money import format_amount
 from smartguard.domain.transactions import Channel
 from smartguard.entrypoints.web import i18n, views
 from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
-from smartguard.entrypoints.web.pages import WebRoute, redirect, render, web
+from smartguard.entrypoints.web.pages import (
+    WebRoute,
+    json_answer,
+    redirect,
+    render,
+    wants_json,
+    web,
+)
 from smartguard.entrypoints.web.sessions import check_form
 from smartguard.errors import Conflict
 from smartguard.service_layer import checkup
@@ -52,6 +62,20 @@ def fix_text(fix: Fix, lang: str, currency: str = "CNY") -> str:
                  + t(f"locks.scope_{v.scope.value}_short"))
     if isinstance(v, s.Verification):
         return t("fix.verification", amount=format_amount(v.large_threshold, currency))
+    return _controls_fix_text(fix, lang)
+
+
+def _controls_fix_text(fix: Fix, lang: str) -> str:
+    """The channels switched off, the merchant categories blocked, the CNP lock on."""
+    t = i18n.translator(lang)
+    v, zh = fix.value, lang == "zh-CN"
+    if isinstance(v, Switches):
+        names = [t(f"target.switches.{sw.value}") for sw in Switch if sw in v.off]
+        return t("fix.switches_off", channels=("、" if zh else ", ").join(names))
+    blocked = [category_name(c, lang) for c, ctl in v.items() if ctl.blocked] \
+        if fix.protection is s.Protection.CATEGORIES and isinstance(v, Mapping) else []
+    if blocked:
+        return t("fix.block_categories", categories=("，" if zh else "; ").join(blocked))
     return t("fix.turn_on", name=t("locks.cnp"), detail="")
 
 
@@ -91,7 +115,8 @@ async def checkup_page(card_id: str, request: Request) -> Response:
 @router.post("/cards/{card_id}/checkup/fixes/{finding_id}")
 async def apply_fix(card_id: str, finding_id: str, request: Request) -> Response:
     """The same steps as the API: recompute the check-up, find the finding, check that its
-    fix is still the one shown, apply it through the ordinary use cases."""
+    fix is still the one shown, apply it through the ordinary use cases. Sent by the
+    centre's script (``Accept: application/json``) it answers ``{ok, notice}``."""
     page = await card_page(request, card_id)
     form = await check_form(request, page.visitor.csrf)
     w = web(request)
@@ -103,6 +128,9 @@ async def apply_fix(card_id: str, finding_id: str, request: Request) -> Response
         raise Conflict("the recommended fix changed since you saw it; run the check-up again")
     seen = checked.card.controls
     await w.sg.awrite(lambda uow: checkup.apply_fix(uow, w.sg.ctx, actor, card_id, found, seen))
+    if wants_json(request):  # sg-centre.js: it redraws the centre from the page itself
+        return json_answer(request, {"ok": True,
+                                     "notice": i18n.translator(page.lang)("done.fixed")})
     back = "" if form.get("back") == "centre" else "/checkup"
     return redirect(request, f"/cards/{card_id}{back}?done=done.fixed")
 

@@ -53,7 +53,7 @@ class CardPage:
         return {"visitor": self.visitor, "lang": lang, "card": views.card_view(rec, lang),
                 "cards": [views.card_view(c, lang) for c in self.cards],
                 "tabs": views.tabs(rec.card.id, current, lang, len(self.pending)),
-                "timezone": rec.cardholder.timezone}
+                "timezone": views.zone_text(rec.cardholder.timezone, lang)}
 
 
 async def holder(request: Request) -> Visitor:

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from smartguard.domain.alerts import AlertKind
 from smartguard.domain.errors import InvalidInput
@@ -20,9 +20,10 @@ from smartguard.entrypoints.web.cardholder import DONE, CardPage, card_page
 from smartguard.entrypoints.web.pages import (
     PageNotFound,
     WebRoute,
-    finish,
+    json_answer,
     redirect,
     render,
+    wants_json,
     web,
 )
 from smartguard.entrypoints.web.sessions import check_form
@@ -78,14 +79,6 @@ async def overview(card_id: str, request: Request) -> Response:
                   undo=notice["undo"] if notice else None)
 
 
-def _wants_json(request: Request) -> bool:
-    return "application/json" in request.headers.get("accept", "")
-
-
-def _json(request: Request, body: dict[str, Any], status: int = 200) -> Response:
-    return finish(request, JSONResponse(body, status))
-
-
 @router.post("/cards/{card_id}/switches/{name}")
 async def flip(card_id: str, name: str, request: Request) -> Response:
     """Turn one protection on (``on=1``) or off (``on=0``; ``confirm=1`` once the
@@ -103,8 +96,8 @@ async def flip(card_id: str, name: str, request: Request) -> Response:
         wanted = switches.change(page.record.controls, name, on)
     except InvalidInput:
         href = base + switches.SWITCHES[name][1]  # only the locks can be refused here
-        if _wants_json(request):
-            return _json(request, {"ok": False, "href": href,
+        if wants_json(request):
+            return json_answer(request, {"ok": False, "href": href,
                                    "message": t(f"centre.needs.{name}")}, 422)
         path, _, anchor = href.partition("#")
         return redirect(request, f"{path}?done=done.needs_places#{anchor}")
@@ -112,13 +105,13 @@ async def flip(card_id: str, name: str, request: Request) -> Response:
     rec: CardRecord = await w.sg.awrite(lambda uow: prot.set_protection(
         uow, w.sg.ctx, page.visitor.actor, card_id, wanted))
     now = "on" if on else "off"
-    if not _wants_json(request):
+    if not wants_json(request):
         return redirect(request, f"{base}?switched={name}&now={now}#sw-{name.replace('.', '-')}")
     label = t(switches.label_key(name))
     checked = await w.read(lambda uow: checkup.run_check_up(uow, w.sg.ctx, page.visitor.actor,
                                                             card_id))
     gauge = score_view(checked.report.score, len(checked.report.findings), page.lang)
-    return _json(request, {"ok": True, "on": on, "undo": "0" if on else "1", "gauge": gauge,
+    return json_answer(request, {"ok": True, "on": on, "undo": "0" if on else "1", "gauge": gauge,
                            "text": switches.setting_text(rec, name, page.lang),
                            "notice": t(f"centre.switched_{now}", name=label),
                            "state": t("common.on") if on else t("common.off")})
@@ -128,8 +121,8 @@ def _confirm(request: Request, page: CardPage, name: str) -> Response:
     """Without JavaScript: ask before a change that lowers the protection."""
     t = i18n.translator(page.lang)
     asked = switches.ask(name, page.lang)
-    if _wants_json(request):
-        return _json(request, {"ok": False, "confirm": asked["text"]}, 409)
+    if wants_json(request):
+        return json_answer(request, {"ok": False, "confirm": asked["text"]}, 409)
     return render(request, "centre_confirm.html", asked["title"], **page.context("overview"),
                   ask=asked, on=switches.lowering(name), lowers=t("centre.confirm_lowers"),
                   action=f"/cards/{page.record.card.id}/switches/{name}")

@@ -42,7 +42,13 @@ ERRORS: dict[str, tuple[str, str | None]] = {
     "invalid_phone": ("请输入登记的手机号码，例如 13800138000", None),
     "invalid_last4": ("请输入卡号后4位数字", None),
     "empty_window@ends_at": ("结束时间必须晚于开始时间", None),
-    "invalid_datetime": ("请输入日期和时间", None),
+    "invalid_datetime": ("请输入日期，例如 2026-12-04，可加时间，例如 09:00",
+                         "Give a date such as 2026-12-04 or 4 Dec 2026, and a time such as "
+                         "09:00 if you like."),
+    "ambiguous_date": ("无法确定是几月几日，请把年份写在前面，例如 2026-12-04",
+                       "This could be read two ways: write the month as a word (4 Dec 2026) "
+                       "or the year first (2026-12-04)."),
+    "no_such_day": ("没有这一天，请检查日期", "There is no such day: check the date."),
     "place_required": ("请选择目的地", None),
     "unknown_place": ("不是有效的省份或国家", None),
     "province_required": ("内地出行请选择具体省份", None),

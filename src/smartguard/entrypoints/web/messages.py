@@ -108,8 +108,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "too)"),
     "locks.scope_domestic_short": ("境内", "domestic"),
     "locks.scope_all_short": ("全部交易", "all transactions"),
-    "locks.night_zone": ("时间按您的时区（{zone}）计算。", "Times are in your time zone "
-                         "({zone})."),
+    "locks.night_zone": ("时间按您的时区计算：{zone}。", "Times are in your time zone: "
+                         "{zone}."),
     "locks.cnp": ("境外无卡支付锁", "Overseas card-not-present lock"),
     "locks.cnp_hint": ("开启后，境外商户的网上（无卡）支付将被拒绝。", "When on, online "
                        "(card-not-present) payments at merchants abroad are declined."),

@@ -28,6 +28,8 @@ ADVISOR_MESSAGES: dict[str, tuple[str, str]] = {
     "fix.limit_daily_amount": ("日累计{value}", "{value} a day"),
     "fix.limit_daily_count": ("每日{value}笔", "{value} a day"),
     "fix.limit_monthly_amount": ("月累计{value}", "{value} a month"),
+    "fix.switches_off": ("关闭{channels}", "switch off {channels}"),
+    "fix.block_categories": ("禁止{categories}类商户", "block merchants of {categories}"),
     "fix.turn_on": ("开启{name} {detail}", "turn on the {name} {detail}"),
     "fix.verification": ("开启磁条卡消费验证和大额消费核实（{amount}及以上）",
                          "turn on magnetic-stripe and large-purchase verification "
@@ -77,9 +79,20 @@ ADVISOR_MESSAGES: dict[str, tuple[str, str]] = {
     "travel.choose": ("请选择", "Choose"),
     "travel.starts": ("开始时间", "From"),
     "travel.ends": ("结束时间", "Until"),
-    "travel.zone": ("时间按您的时区（{zone}）计算，最长180天。", "Times are in your time zone "
-                    "({zone}); at most 180 days."),
+    "travel.zone": ("时间按您的时区计算：{zone}。最长180天。", "Times are in your time zone: "
+                    "{zone}. At most 180 days."),
     "travel.save": ("保存", "Save"),
+    "travel.format_start": ("例如 {example}（24小时制）。只写日期则从当天0点起。",
+                            "For example {example} (24-hour clock). A date alone starts at "
+                            "00:00."),
+    "travel.format_end": ("例如 {example}。只写日期则到当天23:59。",
+                          "For example {example}. A date alone lasts until 23:59."),
+    "travel.pick": ("选择日期", "Pick a date"),
+    "travel.calendar": ("选择{name}", "Choose: {name}"),
+    "travel.prev_month": ("上个月", "Previous month"),
+    "travel.next_month": ("下个月", "Next month"),
+    "travel.time": ("时间（24小时制）", "Time (24-hour)"),
+    "travel.done": ("完成", "Done"),
     "travel.cancel": ("提前结束", "End it now"),
     "travel.scheduled": ("未开始", "Scheduled"),
     "travel.active": ("生效中", "Active"),

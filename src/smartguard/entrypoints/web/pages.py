@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from smartguard import errors as e
 from smartguard.bootstrap import App
@@ -98,6 +98,15 @@ def _test_clock(sg: App) -> str | None:
 
 def redirect(request: Request, url: str) -> Response:
     return finish(request, RedirectResponse(url, 303))
+
+
+def wants_json(request: Request) -> bool:
+    """A page's script asking for JSON (a switch, a one-tap fix sent with ``fetch``)."""
+    return "application/json" in request.headers.get("accept", "")
+
+
+def json_answer(request: Request, body: dict[str, Any], status: int = 200) -> Response:
+    return finish(request, JSONResponse(body, status))
 
 
 def finish(request: Request, response: Response) -> Response:
