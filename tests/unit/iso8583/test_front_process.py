@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from smartguard.entrypoints.iso8583 import workers
 
@@ -20,5 +21,5 @@ def test_the_front_process_starts_without_a_warning() -> None:
 
 
 def test_the_core_starts_fronts_through_that_module() -> None:
-    source = open(workers.__file__, encoding="utf-8").read()
+    source = Path(workers.__file__).read_text(encoding="utf-8")
     assert '"smartguard.entrypoints.iso8583.front_process"' in source
