@@ -1,7 +1,9 @@
 """Prometheus metrics of one process, built when they are scraped.
 
 The hot path only adds to plain tallies (:mod:`smartguard.service_layer.telemetry`); this
-collector turns them into metric families when ``/metrics`` is read, and asks the store
+collector turns them into metric families when ``/metrics`` is read (in a worker thread,
+while the event loop goes on adding to them: every dict is copied in one C call before a
+Python loop walks it, so a key added meanwhile cannot break the iteration), and asks the store
 then for what the database knows (outbox depth and the age of its oldest message per
 channel). Each process exposes its own: several serving nodes are several targets.
 docs/operations.md lists every metric.
@@ -49,7 +51,7 @@ def histogram_family(name: str, doc: str, labels: list[str],
                      parts: dict[tuple[str, ...], Histogram]) -> HistogramMetricFamily:
     """A histogram family from :class:`Histogram` tallies, one per tuple of label values."""
     family = HistogramMetricFamily(PREFIX + name, doc, labels=labels)
-    for values, h in parts.items():
+    for values, h in list(parts.items()):  # copied at once: the loop's thread adds keys
         counts, running, buckets = list(h.counts), 0, []
         for bound, n in zip([*map(str, h.bounds), "+Inf"], counts, strict=True):
             running += n
@@ -61,7 +63,7 @@ def histogram_family(name: str, doc: str, labels: list[str],
 def _histogram(name: str, doc: str, label: str | None, parts: dict[str, Histogram]
                ) -> HistogramMetricFamily:
     return histogram_family(name, doc, [label] if label else [],
-                            {((value,) if label else ()): h for value, h in parts.items()})
+                            {((value,) if label else ()): h for value, h in list(parts.items())})
 
 
 class SmartGuardCollector:
@@ -81,7 +83,7 @@ class SmartGuardCollector:
         yield _histogram("decision_seconds", "the use case's run per decision (load, "
                          "decide, record), inside its batch", "interface", t.decision_seconds)
         yield _histogram("request_seconds", "from a request's bytes to its answer's",
-                         "interface", {name: h for name, h in t.request_seconds.items()
+                         "interface", {name: h for name, h in list(t.request_seconds.items())
                                        if name not in t.timed_elsewhere})
         yield _histogram("commit_seconds", "COMMIT of one writer batch", None,
                          {"": t.commit_seconds})
@@ -90,7 +92,7 @@ class SmartGuardCollector:
         yield from self._writer()
         yield _rule_errors()
         yield from self._probes()
-        for build in t.families.values():
+        for build in list(t.families.values()):
             yield from build()
         yield from self._outbox()
 
