@@ -76,3 +76,27 @@ def test_a_locked_batch_decides_on_the_activity_a_rebuild_gives(sg: App,
     after = atm_withdrawal(cny(1_200))  # the first withdrawal was reversed: nothing in 1 h
     result = sg.write(lambda uow: az.authorize(uow, sg.ctx, ref, after), ref.lock_for(after))
     assert result.record.outcome == "approve"
+
+
+def test_a_reversal_in_a_locked_batch_keeps_its_decisions_cached_and_exact(
+        sg: App, clock: Clock) -> None:
+    """A reversal marks its original in what the lock phase read, instead of dropping every
+    decision read (each job after it then paid a round trip on PostgreSQL), and the marked
+    record equals what the database gives."""
+    from smartguard.adapters.sql.ledger import SqlAuthorizations
+
+    _, ref = setup(sg)
+    first = atm_withdrawal(cny(300))
+
+    def batch(uow: az.UnitOfWork) -> None:
+        az.authorize(uow, sg.ctx, ref, first)
+        clock.now += timedelta(seconds=1)
+        reverse.reverse(uow, sg.ctx, reversal_of(first))
+        cached = uow.authorizations.by_key(first.idempotency_key)
+        stored = SqlAuthorizations.by_key(uow.authorizations, first.idempotency_key)
+        assert cached is not None and cached == stored and cached.reversed_at is not None
+        decisions = getattr(getattr(uow.authorizations, "cache", None), "decisions", {})
+        if sg.settings.database_url:  # the lock phase read the key: it stays read
+            assert first.idempotency_key in decisions
+
+    sg.write(batch, ref.lock_for(first))

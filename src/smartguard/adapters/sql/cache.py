@@ -312,7 +312,10 @@ class CachedAuthorizations(SqlAuthorizations):
 
     def mark_reversed(self, authorization_id: str, at: datetime) -> None:
         super().mark_reversed(authorization_id, at)
-        self.cache.decisions.clear()  # rare: read again
+        decisions = self.cache.decisions
+        for key, r in decisions.items():  # (PostgreSQL: the batch's keys; clearing them
+            if r is not None and r.id == authorization_id:  # cost a round trip per job)
+                decisions[key] = replace(r, reversed_at=at)
 
 
 class CachedReversals(SqlReversals):

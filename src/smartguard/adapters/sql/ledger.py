@@ -78,8 +78,8 @@ class SqlAuthorizations:
         )
 
     def mark_reversed(self, authorization_id: str, at: datetime) -> None:
-        self.db.execute("UPDATE authorizations SET reversed_at = ? WHERE id = ?",
-                        (ts(at), authorization_id))
+        self.db.defer("UPDATE authorizations SET reversed_at = ? WHERE id = ?",
+                      (ts(at), authorization_id))  # no answer needed: sent with the next
 
     def for_card(self, card_id: str, limit: int, since: datetime | None = None,
                  before: tuple[datetime, str] | None = None) -> list[AuthorizationRecord]:
