@@ -30,8 +30,10 @@ from smartguard.adapters.sql.db import Db, Row
 from smartguard.adapters.sql.ledger import SqlAuthorizations, SqlReversals, auth_record
 from smartguard.adapters.sql.misc import SqlCeilings
 from smartguard.adapters.sql.outbox import SqlAlertPreferences
+from smartguard.adapters.sql.travel import TravelCache
 from smartguard.domain.alerts import AlertPreferences
 from smartguard.domain.cards import Account, CardStatus
+from smartguard.domain.challenges import Challenge
 from smartguard.domain.controls.values import Ceilings, Controls
 from smartguard.domain.state import Usage
 from smartguard.service_layer.ports import Key
@@ -57,6 +59,9 @@ class WriterCache:
         self.pending: set[Key] | None = None  # original keys of pending reversals
         self.activity = ActivityCache()  # cards' recent activity (monitoring rules)
         self.rules: tuple[object, ...] | None = None  # the live monitoring rules
+        #: pending and confirmed challenges by card, read by the lock phase (challenges.py)
+        self.challenges: dict[str, list[Challenge]] = {}
+        self.travel = TravelCache()  # open travel exceptions by card, read likewise
         self.data_version: int | None = None
         #: accounts this transaction holds locked (PostgreSQL): their cached balance is
         #: exact, so a change of it needs no answer from the server (a deferred write)
@@ -83,6 +88,8 @@ class WriterCache:
         self.decisions.clear()
         self.activity.clear()
         self.rules = None
+        self.challenges.clear()
+        self.travel.clear()
 
     def check(self, db: Db) -> None:
         """Forget everything if another connection committed since we last looked (or,

@@ -15,7 +15,9 @@ with their accounts locked, their alert preferences and ceilings; the keys of pe
 reversals; and the cards' usage counters of the days and months a request can fall in
 now (the UTC date ± 1 day covers every zone); the places each card used before (monitoring
 rules: adapters/sql/activity.py); and the decisions already recorded under the
-keys the batch's authorizations look up first (their duplicates); the live monitoring rules,
+keys the batch's authorizations look up first (their duplicates); the cards' pending and
+confirmed challenges (adapters/sql/challenges.py) and open travel exceptions; the live
+monitoring rules,
 and while any is live what a rebuild of each card's recent activity reads (decisions of
 the last 32 days, partial reversals, the changes the rules watch). The server runs them in
 that order, so every
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from smartguard.adapters.sql import activity
+from smartguard.adapters.sql import activity, challenges, travel
 from smartguard.adapters.sql.cache import WriterCache
 from smartguard.adapters.sql.cards import LOCK_SELECT, card_record
 from smartguard.adapters.sql.codec import ceilings_load
@@ -86,11 +88,15 @@ def _lock_and_read(db: Db, named: tuple[list[str], list[str]], keys: list[Key],
     found = db.pipeline([
         (_LOCK_CARDS, named), (LOCK_SELECT, named),
         (_PENDING, (ReversalStatus.PENDING.value,)), (_USAGE, (*named, wanted)),
-        (_PLACES, named), live_rules(), *activity.prefetch(named, now),
+        (_PLACES, named), live_rules(), challenges.prefetch(named),
+        travel.prefetch(named, now), *activity.prefetch(named, now),
         *([(DECISIONS_BY_KEY, tuple(map(list, zip(*keys, strict=True))))] if keys else []),
     ])
-    _, cards, pending, usage, places, rules = found[:6]
+    _, cards, pending, usage, places, rules, open_challenges, trips = found[:8]
     records = [_remember(row, cache) for row in cards]
+    ids = [r.card.id for r in records]
+    challenges.remember(cache.challenges, ids, open_challenges)
+    cache.travel.remember(ids, trips, now)
     for row in cards:
         cache.activity.places[row[0]] = set()
     for card_id, place in places:
@@ -98,9 +104,9 @@ def _lock_and_read(db: Db, named: tuple[list[str], list[str]], keys: list[Key],
     cache.pending = {(r[0], r[1], r[2]) for r in pending}
     cache.usage_from(usage, [(r[0], p) for r in cards for p in wanted])
     cache.rules = rules_from(rules)
-    activity.remember(cache.activity, records, found[6:10])
+    activity.remember(cache.activity, records, found[8:12])
     if keys:
-        cache.decisions_from(found[10], keys)
+        cache.decisions_from(found[12], keys)
 
 
 def _remember(row: Row, cache: WriterCache) -> CardRecord:

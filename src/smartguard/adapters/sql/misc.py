@@ -13,13 +13,13 @@ from smartguard.domain.controls.values import Ceilings
 from smartguard.domain.state import AgreementStatus
 from smartguard.service_layer.records import AgreementRecord, ApiKey, AuditEntry, Role
 
-_CHL_COLUMNS = (
+CHL_COLUMNS = (
     "id, card_id, authorization_id, reason, merchant_id, merchant_name, amount, currency, "
     "code_hash, created_at, expires_at, status, resolved_at"
 )
 
 
-def _challenge(row: Row) -> Challenge:
+def challenge_record(row: Row) -> Challenge:
     return Challenge(
         id=row[0], card_id=row[1], authorization_id=row[2], reason=row[3], merchant_id=row[4],
         merchant_name=row[5], amount=row[6], currency=row[7], code_hash=row[8],
@@ -34,30 +34,30 @@ class SqlChallenges:
 
     def add(self, c: Challenge) -> None:  # no answer needed: sent with the next statement
         self.db.defer(
-            f"INSERT INTO challenges ({_CHL_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO challenges ({CHL_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (c.id, c.card_id, c.authorization_id, c.reason, c.merchant_id, c.merchant_name,
              c.amount, c.currency, c.code_hash, ts(c.created_at), ts(c.expires_at),
              c.status.value, ts(c.resolved_at)))
 
     def get(self, challenge_id: str) -> Challenge | None:
-        row = self.db.one(f"SELECT {_CHL_COLUMNS} FROM challenges WHERE id = ?",
+        row = self.db.one(f"SELECT {CHL_COLUMNS} FROM challenges WHERE id = ?",
                           (challenge_id,))
-        return _challenge(row) if row else None
+        return challenge_record(row) if row else None
 
     def set_status(self, challenge_id: str, status: ChallengeStatus, at: datetime) -> None:
-        self.db.execute("UPDATE challenges SET status = ?, resolved_at = ? WHERE id = ?",
-                        (status.value, ts(at), challenge_id))
+        self.db.defer("UPDATE challenges SET status = ?, resolved_at = ? WHERE id = ?",
+                      (status.value, ts(at), challenge_id))  # sent with the next statement
 
     def for_card(self, card_id: str,
                  statuses: Iterable[ChallengeStatus] | None = None) -> list[Challenge]:
-        sql = f"SELECT {_CHL_COLUMNS} FROM challenges WHERE card_id = ?"
+        sql = f"SELECT {CHL_COLUMNS} FROM challenges WHERE card_id = ?"
         params: list[str] = [card_id]
         if statuses is not None:
             wanted = [s.value for s in statuses]
             sql += f" AND status IN ({','.join('?' * len(wanted))})"
             params += wanted
         rows = self.db.all(sql + " ORDER BY created_at DESC LIMIT 100", params)
-        return [_challenge(r) for r in rows]
+        return [challenge_record(r) for r in rows]
 
 
 _AGR_COLUMNS = (

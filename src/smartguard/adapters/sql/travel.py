@@ -69,3 +69,59 @@ class SqlTravel:
             "SELECT id FROM travel_exceptions WHERE end_announced_at IS NULL "
             "AND ends_at <= ?) ORDER BY starts_at, id LIMIT ?" + skip, (at, at, limit))
         return [_record(r) for r in rows]
+
+
+_NAMED = "(SELECT id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?))"
+
+
+def prefetch(named: tuple[list[str], list[str]], now: datetime
+             ) -> tuple[str, tuple[object, ...]]:
+    """For a batch's lock phase (PostgreSQL): the exceptions of the cards ``named`` that
+    have not ended at ``now`` (each job asks later, so for a part of these)."""
+    return (f"SELECT {_COLUMNS} FROM travel_exceptions WHERE card_id IN {_NAMED} "
+            "AND ends_at > ?", (*named, utc(now)))
+
+
+class TravelCache:
+    """What the lock phase read, by card, and from when (cleared with the writer cache)."""
+
+    def __init__(self) -> None:
+        self.cards: dict[str, list[TravelRecord]] = {}
+        self.since: datetime | None = None
+
+    def clear(self) -> None:
+        self.cards.clear()
+        self.since = None
+
+    def remember(self, card_ids: list[str], rows: list[Row], since: datetime) -> None:
+        self.cards = {card_id: [] for card_id in card_ids}
+        self.since = since
+        for row in rows:
+            r = _record(row)
+            self.cards[r.card_id].append(r)
+
+
+class CachedTravel(SqlTravel):
+    """An authorization reads its card's open exceptions: from what the lock phase read
+    when it covers the question, else from the database. A write forgets the card."""
+
+    def __init__(self, db: Db, cache: TravelCache) -> None:
+        super().__init__(db)
+        self.cache = cache
+
+    def for_card(self, card_id: str, ending_after: datetime | None = None
+                 ) -> list[TravelRecord]:
+        known = self.cache.cards.get(card_id)
+        since = self.cache.since
+        if known is None or ending_after is None or since is None or ending_after < since:
+            return super().for_card(card_id, ending_after)
+        return sorted((r for r in known if r.ends_at > ending_after),
+                      key=lambda r: (r.starts_at, r.id))
+
+    def add(self, r: TravelRecord) -> None:
+        super().add(r)
+        self.cache.cards.pop(r.card_id, None)
+
+    def update(self, r: TravelRecord) -> None:
+        super().update(r)
+        self.cache.cards.pop(r.card_id, None)

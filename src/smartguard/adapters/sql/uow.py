@@ -21,6 +21,7 @@ from smartguard.adapters.sql.cache import (
     WriterCache,
 )
 from smartguard.adapters.sql.cards import SqlAccounts, SqlCardholders, SqlCards, SqlUsage
+from smartguard.adapters.sql.challenges import CachedChallenges
 from smartguard.adapters.sql.db import Db
 from smartguard.adapters.sql.idempotency import SqlIdempotency
 from smartguard.adapters.sql.ledger import SqlAuthorizations, SqlPostings, SqlReversals
@@ -34,7 +35,7 @@ from smartguard.adapters.sql.misc import (
 )
 from smartguard.adapters.sql.outbox import SqlAlertPreferences, SqlInboundSms, SqlOutbox
 from smartguard.adapters.sql.rules import CachedRules, SqlRules
-from smartguard.adapters.sql.travel import SqlTravel
+from smartguard.adapters.sql.travel import CachedTravel, SqlTravel
 from smartguard.adapters.sql.unlocks import SqlUnlocks
 from smartguard.adapters.sql.web import SqlAttempts, SqlSessions, SqlSignIns
 from smartguard.errors import StoreUnavailable
@@ -197,5 +198,7 @@ def repositories(db: Db, cache: WriterCache | None) -> dict[str, Any]:
             ceilings=CachedCeilings(db, cache),
             alert_preferences=CachedAlertPreferences(db, cache),
             activity=CachedActivity(db, cache.activity),
-            audit=CachedAudit(db, cache.activity), rules=CachedRules(db, cache))
+            audit=CachedAudit(db, cache.activity), rules=CachedRules(db, cache),
+            challenges=CachedChallenges(db, cache.challenges),
+            travel=CachedTravel(db, cache.travel))
     return found

@@ -1,11 +1,14 @@
-"""While monitoring rules are live, a batch that names its card's lock reads what the card's
-activity needs with the lock (PostgreSQL: in the lock phase's one round trip, as it stood
-when the batch began). Whatever the batch then does to the card (a refund, a protection
-changed, a reversal, debits), the activity it decides on equals a rebuild from the rows
-the transaction sees, and a rule over it decides as it would without the prefetch."""
+"""What a batch that names its cards' locks reads with them (PostgreSQL: in the lock phase's
+one round trip, as it stood when the batch began; SQLite reads as before): the cards'
+activity while monitoring rules are live, the decisions under the batch's keys, the
+pending and confirmed challenges, the open travel exceptions. Whatever the batch then does
+(refunds, protections, reversals, challenges answered, trips added or cancelled, debits),
+each read equals what the database gives inside the same transaction, and decisions
+follow."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time, timedelta
 
 from smartguard.adapters.sql.activity import SqlActivity
@@ -100,3 +103,72 @@ def test_a_reversal_in_a_locked_batch_keeps_its_decisions_cached_and_exact(
             assert first.idempotency_key in decisions
 
     sg.write(batch, ref.lock_for(first))
+
+
+def test_challenges_read_with_the_locks_answer_as_the_database_does(sg: App,
+                                                                   clock: Clock) -> None:
+    """A verification opened, reused and confirmed in one locked batch: the pending and
+    confirmed challenges the batch reads are those the database holds."""
+    from smartguard.adapters.sql.misc import SqlChallenges
+    from smartguard.domain.challenges import ChallengeStatus as St
+    from tests.builders import magstripe_purchase
+
+    card_id, ref = setup(sg)
+    swipe = magstripe_purchase(cny(300))
+
+    def both(uow: az.UnitOfWork, status: St) -> list:
+        cached = uow.challenges.for_card(card_id, (status,))
+        assert cached == SqlChallenges.for_card(uow.challenges, card_id, (status,))
+        return cached
+
+    def batch(uow: az.UnitOfWork) -> None:
+        if sg.settings.database_url:  # the lock phase read them: none yet
+            assert uow.challenges.cache == {card_id: []}
+        first = az.authorize(uow, sg.ctx, ref, swipe)
+        assert first.record.outcome == "verification_required" and len(both(uow, St.PENDING)) == 1
+        clock.now += timedelta(seconds=1)
+        again = az.authorize(uow, sg.ctx, ref, replace(swipe, stan="777777"))
+        assert again.record.challenge_id == first.record.challenge_id  # reused
+        uow.challenges.set_status(first.record.challenge_id, St.CONFIRMED, clock.now)
+        assert both(uow, St.PENDING) == [] and len(both(uow, St.CONFIRMED)) == 1
+
+    sg.write(batch, ref.lock_for(swipe))
+
+
+def test_travel_read_with_the_locks_answers_as_the_database_does(sg: App,
+                                                                clock: Clock) -> None:
+    """Open travel exceptions read by the lock phase, then one added and one cancelled in
+    the same batch: each read equals the database's, and the region lock follows them."""
+    from smartguard.adapters.sql.travel import SqlTravel
+    from smartguard.service_layer import travel
+
+    card_id, ref = setup(sg)
+    sg.write(lambda uow: protections.set_protection(uow, sg.ctx, OPS, card_id,
+             s.ProtectionChange(s.Protection.REGION_LOCK, s.region_lock(True, ["CN-BJ"]))))
+    start = clock.now + timedelta(hours=1)
+    trip = sg.write(lambda uow: travel.add_travel(uow, sg.ctx, OPS, card_id, "CN-SH", start,
+                                                  start + timedelta(days=3)))
+    clock.now = start + timedelta(hours=1)
+    in_shanghai = pos_purchase(cny(90), region="CN-SH")
+
+    def same(uow: az.UnitOfWork) -> list:
+        cached = uow.travel.for_card(card_id, ending_after=clock.now)
+        assert cached == SqlTravel.for_card(uow.travel, card_id, clock.now)
+        return cached
+
+    def batch(uow: az.UnitOfWork) -> list[str]:
+        if sg.settings.database_url:
+            assert [r.id for r in uow.travel.cache.cards[card_id]] == [trip.id]
+        out = [az.authorize(uow, sg.ctx, ref, in_shanghai).record.outcome]
+        assert [r.id for r in same(uow)] == [trip.id]
+        travel.cancel_travel(uow, sg.ctx, OPS, card_id, trip.id)
+        clock.now += timedelta(seconds=1)
+        assert same(uow) == []
+        travel.add_travel(uow, sg.ctx, OPS, card_id, "CN-GD", clock.now,
+                          clock.now + timedelta(days=1))
+        assert [r.place for r in same(uow)] == ["CN-GD"]
+        out.append(az.authorize(uow, sg.ctx, ref, replace(in_shanghai, stan="888888"))
+                   .record.outcome)
+        return out
+
+    assert sg.write(batch, ref.lock_for(in_shanghai)) == ["approve", "decline"]
