@@ -22,7 +22,8 @@ CONTROL_MESSAGES: dict[str, tuple[str, str]] = {
     "controls.state_blocked": ("已禁止：此类商户的付款将被拒绝", "Blocked: payments to these "
                                "merchants are declined"),
     "controls.state_amount": ("每日最多{amount}", "Up to {amount} a day"),
-    "controls.state_lifting": ("解除中：冷静期后于{at}生效", "Lifting: the block ends on {at}"),
+    "controls.state_lifting": ("解除中：冷静期至{at}，此前仍然禁止", "Lifting: still blocked "
+                               "until {at}"),
     "controls.allow_add": ("添加放行商户", "Add an allowed merchant"),
     "controls.alert_only_state": ("{count}项只提醒", "{count} alert only"),
     "controls.alert_only_none": ("未使用：各项控制照常拦截", "Not in use: every control "
