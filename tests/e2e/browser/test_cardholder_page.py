@@ -135,7 +135,7 @@ def test_the_check_up_fixes_a_finding_in_one_click(page: Any, site: Site, shots:
     page.get_by_role("link", name="安全检测", exact=True).first.click()
     before = int(page.locator("#score").inner_text())
     finding = page.locator("li", has=page.get_by_role("heading", name="夜间锁未开启"))
-    assert "一键修复将：开启夜间锁 23:00–05:00" in finding.inner_text()
+    assert "一键修复将：开启夜间锁（23:00–05:00，境内）" in finding.inner_text()
     page.screenshot(path=str(shots / "checkup.png"), full_page=True)
     finding.get_by_role("button", name="一键修复").click()
     assert page.get_by_role("status").inner_text().startswith("已修复")

@@ -1,6 +1,6 @@
 """The controls tab in a real browser (headless Chromium, phone-sized, zh-CN): switch a
-channel, block a category, block a merchant from a transaction, open a timed unlock and
-see it close."""
+channel (its row's switch), block a category, block a merchant from a transaction, open a
+timed unlock and see it close."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from smartguard.service_layer import card_controls
 from tests.e2e.browser.conftest import Site, sign_in
@@ -25,10 +26,10 @@ def test_switching_off_contactless_declines_a_tap_and_not_a_chip(page: Any, site
     wang = site.holders["wang"]
     sign_in(page, site, wang)
     page.get_by_role("link", name="渠道与商户").click()
-    switches = page.locator("form#switches")
-    switches.get_by_label("闪付（非接触）").uncheck()
-    switches.get_by_role("button", name="保存").click()
-    _saved(page)
+    switch = page.get_by_role("switch", name="闪付（非接触）")
+    switch.click()  # off raises the protection: at once, no question
+    expect(switch).to_have_attribute("aria-checked", "false")
+    expect(page.locator("#toast")).to_contain_text("已关闭闪付（非接触）")
     page.screenshot(path=str(shots / "contactless_off.png"), full_page=True)
     assert site.authorize(wang, entry_mode="contactless")["primary_reason"] == "contactless_off"
     assert site.authorize(wang)["outcome"] == "approve"
@@ -38,10 +39,12 @@ def test_blocking_gambling_declines_a_betting_site(page: Any, site: Site, shots:
     wang = site.holders["wang"]
     sign_in(page, site, wang)
     page.goto(f"/cards/{wang.card_id}/controls")
+    page.locator("#fold-gambling > summary").click()  # the category's row unfolds
     gambling = page.locator("form#category-gambling")
     gambling.get_by_label("禁止此类商户").check()
     gambling.get_by_role("button", name="保存").click()
     _saved(page)
+    assert "已禁止" in page.locator("#fold-gambling > summary").inner_text()
     answer = site.authorize(wang, mcc="7995", terminal="none", card_present=False,
                             entry_mode="ecommerce", region=None)
     assert answer["primary_reason"] == "category_blocked"
@@ -70,9 +73,9 @@ def test_a_timed_unlock_opens_the_pos_switch_and_closes_by_itself(page: Any, sit
     wang = site.holders["wang"]
     sign_in(page, site, wang)
     page.goto(f"/cards/{wang.card_id}/controls")
-    page.locator("form#switches").get_by_label("POS刷卡消费").uncheck()
-    page.locator("form#switches").get_by_role("button", name="保存").click()
-    _saved(page)
+    pos = page.get_by_role("switch", name="POS刷卡消费")
+    pos.click()
+    expect(pos).to_have_attribute("aria-checked", "false")
     unlocks = page.locator("section#unlocks")
     unlocks.get_by_label("打开哪一项").select_option("switches.pos")
     unlocks.get_by_label("打开多久").select_option("15")

@@ -32,7 +32,7 @@ def test_the_check_up_shows_a_score_and_findings_with_what_each_fix_does(web: We
     score = re.search(r'id="score">(\d+)<', html)
     assert score is not None and 0 <= int(score.group(1)) < 100
     assert 'id="finding-protection_off.night_lock"' in html
-    assert "一键修复将：开启夜间锁 23:00–05:00" in html
+    assert "一键修复将：开启夜间锁（23:00–05:00，境内）" in html
 
 
 def test_a_one_click_fix_is_applied_through_the_ordinary_use_case(web: Web) -> None:

@@ -115,7 +115,7 @@ def test_the_console_shows_the_new_controls_and_their_audit(web: Web) -> None:
     op.get("/lang/en")
     html = op.get(f"/console/cards/{wang.card_id}").text
     assert "Channels off" in html and "Contactless" in html
-    assert "lotteries" in html
+    assert "Lotteries" in html  # the list of names in sentence case
     assert "set_controls.switches" in html and "set_controls.categories" in html
 
 

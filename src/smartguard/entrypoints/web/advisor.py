@@ -51,14 +51,15 @@ def fix_text(fix: Fix, lang: str, currency: str = "CNY") -> str:
                    if n != "daily_count" else getattr(v, n))
                  for n in ("per_txn", "daily_amount", "daily_count", "monthly_amount")
                  if getattr(v, n) is not None]
-        return t("fix.limits", channel=t(f"channel.{fix.channel.value}"),
+        return t("fix.limits", channel=i18n.inline(t(f"channel.{fix.channel.value}"), lang),
                  limits="、".join(parts) if lang == "zh-CN" else ", ".join(parts))
     if isinstance(v, s.RegionLock | s.OverseasLock):
         key = "locks.region" if isinstance(v, s.RegionLock) else "locks.overseas"
         places = views.places_text(v.places, lang) or t("overview.nowhere_abroad")
-        return t("fix.turn_on", name=t(key), detail=places)
+        return t("fix.turn_on_at", name=i18n.inline(t(key), lang), detail=places)
     if isinstance(v, s.NightLock):
-        return t("fix.turn_on", name=t("locks.night"), detail=f"{v.start:%H:%M}–{v.end:%H:%M} "
+        return t("fix.turn_on_at", name=i18n.inline(t("locks.night"), lang),
+                 detail=f"{v.start:%H:%M}–{v.end:%H:%M}" + ("，" if lang == "zh-CN" else ", ")
                  + t(f"locks.scope_{v.scope.value}_short"))
     if isinstance(v, s.Verification):
         return t("fix.verification", amount=format_amount(v.large_threshold, currency))
@@ -70,13 +71,14 @@ def _controls_fix_text(fix: Fix, lang: str) -> str:
     t = i18n.translator(lang)
     v, zh = fix.value, lang == "zh-CN"
     if isinstance(v, Switches):
-        names = [t(f"target.switches.{sw.value}") for sw in Switch if sw in v.off]
+        names = [i18n.inline(t(f"target.switches.{sw.value}"), lang)
+                 for sw in Switch if sw in v.off]
         return t("fix.switches_off", channels=("、" if zh else ", ").join(names))
     blocked = [category_name(c, lang) for c, ctl in v.items() if ctl.blocked] \
         if fix.protection is s.Protection.CATEGORIES and isinstance(v, Mapping) else []
     if blocked:
         return t("fix.block_categories", categories=("，" if zh else "; ").join(blocked))
-    return t("fix.turn_on", name=t("locks.cnp"), detail="")
+    return t("fix.turn_on", name=i18n.inline(t("locks.cnp"), lang))
 
 
 def score_view(score: int, findings: int, lang: str) -> dict[str, Any]:

@@ -1,11 +1,14 @@
-"""The controls beyond Smart Guard on the cardholder's page (SPEC 3.12): channel switches
-(with a preview), merchant categories (block, daily amount, the cool-down's end), merchant
-lists, timed unlocks and alert-only mode, on one tab; "block this merchant" from the
+"""The controls beyond Smart Guard on the cardholder's page (SPEC 3.12), on one tab:
+channel switches (rows with the security centre's switch, ``switches.py``; several at
+once, with a preview, in a folded form), merchant categories (a folded row each with its
+setting in words: block, daily amount, the cool-down's end), merchant lists, timed
+unlocks and alert-only mode; "block this merchant" from the
 transactions tab. Every form goes through ``service_layer.card_controls``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -16,7 +19,9 @@ from smartguard.domain.controls import spending as sp
 from smartguard.domain.controls.categories import CATEGORIES, category
 from smartguard.domain.controls.values import Protection, ProtectionChange
 from smartguard.domain.errors import InvalidInput
+from smartguard.domain.money import format_amount
 from smartguard.entrypoints.web import forms, i18n, views
+from smartguard.entrypoints.web import switches as sw
 from smartguard.entrypoints.web.advisor import preview
 from smartguard.entrypoints.web.cardholder import DONE, CardPage, back_to, card_page
 from smartguard.entrypoints.web.pages import PageNotFound, WebRoute, redirect, render, web
@@ -42,28 +47,55 @@ def _page(request: Request, page: CardPage, status: int = 200, **extra: Any) -> 
     for info in CATEGORIES:
         c = ctl.categories.get(info.category, sp.CategoryControl())
         lifting = c.lifts_at is not None and c.blocks_at(now)
-        cats.append({"key": info.category.value, "name": info.zh if lang == "zh-CN" else info.en,
+        lifts_at = views.when(c.lifts_at, tz) if lifting and c.lifts_at else ""
+        cats.append({"key": info.category.value,
+                     "name": i18n.sentence(info.zh if lang == "zh-CN" else info.en, lang),
                      "blocked": c.blocks_at(now) and not lifting, "lifting": lifting,
-                     "lifts_at": views.when(c.lifts_at, tz) if lifting and c.lifts_at else "",
+                     "lifts_at": lifts_at, "state": _category_state(c, now, lifts_at, t, cur),
                      "amount": forms.amount_text(c.daily_amount, cur),
                      "alert_only": f"categories.{info.category.value}" in ctl.alert_only})
     unlocks = [{"key": u.target, "name": t(f"target.{u.target}"),
                 "until": views.when(u.ends_at, tz)} for u in ctl.unlocks if u.ends_at > now]
-    done = request.query_params.get("done")
+    q = request.query_params
+    done, opened = q.get("done"), extra.pop("opened", q.get("at", ""))
+    switched = sw.notice(q, page.record.card.id, lang, back="controls")
     return render(request, "controls.html", t("tab.controls"), status=status,
-                  **page.context("controls"), switches=[
+                  **page.context("controls"), opened=opened, undo=switched and
+                  switched["undo"], channel_rows=sw.rows(page.record, lang, sw.CHANNELS,
+                                                         back="controls"), switches=[
                       {"key": s.value, "name": t(f"target.switches.{s.value}"),
                        "on": ctl.switches.is_on(s)} for s in sp.Switch],
                   categories=cats, unlocks=unlocks, targets=_targets(t),
                   minutes=UNLOCK_MINUTES, alert_only=sorted(ctl.alert_only),
                   blocked=sorted(ctl.merchants.blocked.items()),
                   allowed=sorted(ctl.merchants.allowed.items()),
-                  notice=t(done) if done in DONE else None, **extra)
+                  notice=t(done) if done in DONE else (switched and switched["text"]),
+                  **extra)
+
+
+def _category_state(c: sp.CategoryControl, now: datetime, lifts_at: str,
+                    t: Callable[..., str], cur: str) -> str:
+    """A category's setting in words, for its folded row."""
+    if lifts_at:
+        return t("controls.state_lifting", at=lifts_at)
+    if c.blocks_at(now):
+        return t("controls.state_blocked")
+    if c.daily_amount is not None:
+        return t("controls.state_amount", amount=format_amount(c.daily_amount, cur))
+    return t("controls.state_open")
 
 
 @router.get("/cards/{card_id}/controls")
 async def controls(card_id: str, request: Request) -> Response:
     return _page(request, await card_page(request, card_id))
+
+
+def _refused(request: Request, page: CardPage, exc: InvalidInput, anchor: str) -> Response:
+    """The page again, the refused form unfolded with the error next to its field (a
+    category's fields are named after it: nine forms share the field names)."""
+    field = f"{exc.field}.{anchor[9:]}" if anchor.startswith("category-") else exc.field
+    return _page(request, page, 422, opened=anchor,
+                 errors={field: i18n.error_text(exc, page.lang)})
 
 
 async def _save(request: Request, page: CardPage,
@@ -73,10 +105,11 @@ async def _save(request: Request, page: CardPage,
     try:
         await w.sg.awrite(lambda uow: job(uow, page.visitor.actor))
     except InvalidInput as exc:
-        return _page(request, page, 422, errors={exc.field: i18n.error_text(exc, page.lang)})
+        return _refused(request, page, exc, anchor)
     if back:
         return redirect(request, f"{back}?done=done.merchant_blocked")
-    return redirect(request, f"/cards/{page.record.card.id}/controls?done=done.saved#{anchor}")
+    return redirect(request, f"/cards/{page.record.card.id}/controls?done=done.saved&at={anchor}"
+                             f"#{anchor}")
 
 
 @router.post("/cards/{card_id}/controls/switches")
@@ -110,8 +143,7 @@ async def set_category(card_id: str, name: str, request: Request) -> Response:
             value = sp.category_control(blocked, forms.amount(
                 form.get("daily_amount", ""), "daily_amount", cur))
         except InvalidInput as exc:
-            return _page(request, page, 422,
-                         errors={exc.field: i18n.error_text(exc, page.lang)})
+            return _refused(request, page, exc, f"category-{name}")
         proposed = {**page.record.controls.categories, chosen: value}
         found = await preview(request, page, [ProtectionChange(Protection.CATEGORIES,
                                                                proposed)])

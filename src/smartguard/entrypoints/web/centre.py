@@ -38,17 +38,10 @@ FIXES_SHOWN = 3
 
 def _notice(request: Request, rec: CardRecord, lang: str) -> dict[str, Any] | None:
     """What was just done (``done`` or a switch turned on or off, with its undo)."""
-    t = i18n.translator(lang)
     q = request.query_params
     if q.get("done") in DONE:
-        return {"text": t(q["done"]), "undo": None}
-    name, now = q.get("switched"), q.get("now")
-    if name is None or not switches.known(name) or now not in ("on", "off"):
-        return None
-    label = t(switches.label_key(name))
-    return {"text": t(f"centre.switched_{now}", name=label),
-            "undo": {"action": f"/cards/{rec.card.id}/switches/{name}",
-                     "on": "0" if now == "on" else "1", "name": label}}
+        return {"text": i18n.translator(lang)(q["done"]), "undo": None}
+    return switches.notice(q, rec.card.id, lang)
 
 
 @router.get("/cards/{card_id}")
@@ -88,8 +81,9 @@ async def flip(card_id: str, name: str, request: Request) -> Response:
     page = await card_page(request, card_id)
     form = await check_form(request, page.visitor.csrf)
     on = form.get("on") == "1"
+    back = form.get("back") if form.get("back") in switches.BACK else None
     if form.get("on") == switches.lowering(name) and form.get("confirm") != "1":
-        return _confirm(request, page, name)
+        return _confirm(request, page, name, back)
     base = f"/cards/{card_id}"
     t = i18n.translator(page.lang)
     try:
@@ -106,7 +100,8 @@ async def flip(card_id: str, name: str, request: Request) -> Response:
         uow, w.sg.ctx, page.visitor.actor, card_id, wanted))
     now = "on" if on else "off"
     if not wants_json(request):
-        return redirect(request, f"{base}?switched={name}&now={now}#sw-{name.replace('.', '-')}")
+        return redirect(request, f"{switches.back_path(card_id, back)}?switched={name}&now={now}"
+                                 f"#sw-{name.replace('.', '-')}")
     label = t(switches.label_key(name))
     checked = await w.read(lambda uow: checkup.run_check_up(uow, w.sg.ctx, page.visitor.actor,
                                                             card_id))
@@ -117,12 +112,16 @@ async def flip(card_id: str, name: str, request: Request) -> Response:
                            "state": t("common.on") if on else t("common.off")})
 
 
-def _confirm(request: Request, page: CardPage, name: str) -> Response:
-    """Without JavaScript: ask before a change that lowers the protection."""
-    t = i18n.translator(page.lang)
+def _confirm(request: Request, page: CardPage, name: str, back: str | None) -> Response:
+    """Without JavaScript: ask before a change that lowers the protection (the answer goes
+    back to the page the switch is on)."""
     asked = switches.ask(name, page.lang)
+    card_id = page.record.card.id
     if wants_json(request):
         return json_answer(request, {"ok": False, "confirm": asked["text"]}, 409)
-    return render(request, "centre_confirm.html", asked["title"], **page.context("overview"),
-                  ask=asked, on=switches.lowering(name), lowers=t("centre.confirm_lowers"),
-                  action=f"/cards/{page.record.card.id}/switches/{name}")
+    here = "controls" if back == "controls" else "overview"
+    return render(request, "centre_confirm.html", asked["title"], **page.context(here),
+                  ask=asked, on=switches.lowering(name), back=back,
+                  action=f"/cards/{card_id}/switches/{name}",
+                  keep=switches.back_path(card_id, back)
+                  + ("#channels" if back else "#protections"))

@@ -93,6 +93,21 @@ def translator(lang: str) -> Callable[..., str]:
     return t
 
 
+def inline(name: str, lang: str) -> str:
+    """A name as it reads inside an English sentence: sentence case, so "Quick payments"
+    becomes "quick payments" while "ATM cash" and "POS purchases" keep their capitals (a
+    first word in capitals is an abbreviation). zh-CN has no case: as it is."""
+    if lang == "zh-CN" or len(name) < 2 or not name[0].isupper() or name[1].isupper():
+        return name
+    return name[0].lower() + name[1:]
+
+
+def sentence(text: str, lang: str) -> str:
+    """The first letter in capitals (a name that reads lower case mid-sentence, such as an
+    English category name, used as a heading)."""
+    return text if lang == "zh-CN" or not text else text[0].upper() + text[1:]
+
+
 def error_text(exc: InvalidInput, lang: str, **values: Any) -> str:
     """The words shown next to the field ``exc.field``."""
     known = ERRORS.get(f"{exc.code}@{exc.field}") or ERRORS.get(exc.code)

@@ -30,7 +30,8 @@ ADVISOR_MESSAGES: dict[str, tuple[str, str]] = {
     "fix.limit_monthly_amount": ("月累计{value}", "{value} a month"),
     "fix.switches_off": ("关闭{channels}", "switch off {channels}"),
     "fix.block_categories": ("禁止{categories}类商户", "block merchants of {categories}"),
-    "fix.turn_on": ("开启{name} {detail}", "turn on the {name} {detail}"),
+    "fix.turn_on": ("开启{name}", "turn on the {name}"),
+    "fix.turn_on_at": ("开启{name}（{detail}）", "turn on the {name} ({detail})"),
     "fix.verification": ("开启磁条卡消费验证和大额消费核实（{amount}及以上）",
                          "turn on magnetic-stripe and large-purchase verification "
                          "({amount} or more)"),

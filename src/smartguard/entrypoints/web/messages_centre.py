@@ -138,8 +138,10 @@ CENTRE_MESSAGES: dict[str, tuple[str, str]] = {
     "centre.channel_off": ("已关闭：此渠道的付款将被拒绝", "Off: payments through it are "
                            "declined"),
     "centre.confirm_on_title": ("打开{name}？", "Turn {name} on?"),
-    "centre.channel_on_risk": ("此渠道的付款将重新可以进行。", "payments through this channel "
+    "centre.channel_on_risk": ("此渠道的付款将重新放行。", "payments through this channel "
                                "go ahead again."),
+    "centre.confirm_on_lowers": ("打开后此卡的保护会降低：", "Turning it on lowers this card's "
+                                 "protection:"),
     "centre.confirm_on": ("确定打开", "Turn it on"),
     "centre.keep_off": ("保持关闭", "Keep it off"),
 }

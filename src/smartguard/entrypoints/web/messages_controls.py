@@ -9,9 +9,25 @@ CONTROL_MESSAGES: dict[str, tuple[str, str]] = {
                        "Switch channels on and off, limit merchant categories and merchants, "
                        "open a lock for a while, or let a control alert instead of decline."),
     "controls.switches": ("渠道开关", "Channel switches"),
-    "controls.switches_hint": ("勾选表示开启；关闭的渠道的支出将被拒绝。新卡全部开启。",
-                               "Ticked means on; payments through a channel that is off are "
-                               "declined. All are on for a new card."),
+    "controls.switches_hint": ("开关立即生效；关闭的渠道的支出将被拒绝。新卡全部开启。",
+                               "A switch acts at once; payments through a channel that is off "
+                               "are declined. All are on for a new card."),
+    "controls.switches_bulk": ("一次改多个渠道（可先预览影响）",
+                               "Change several at once (preview first)"),
+    "controls.switches_bulk_hint": ("勾选表示开启。“预览影响”按近期交易演示"
+                                    "这些改动将拦下哪些付款。",
+                                    "Ticked means on. \u201cPreview\u201d replays your recent "
+                                    "payments to show which ones these changes would decline."),
+    "controls.state_open": ("不限制", "Not limited"),
+    "controls.state_blocked": ("已禁止：此类商户的付款将被拒绝", "Blocked: payments to these "
+                               "merchants are declined"),
+    "controls.state_amount": ("每日最多{amount}", "Up to {amount} a day"),
+    "controls.state_lifting": ("解除中：冷静期至{at}，此前仍然禁止", "Lifting: still blocked "
+                               "until {at}"),
+    "controls.allow_add": ("添加放行商户", "Add an allowed merchant"),
+    "controls.alert_only_state": ("{count}项只提醒", "{count} alert only"),
+    "controls.alert_only_none": ("未使用：各项控制照常拦截", "Not in use: every control "
+                                 "declines as usual"),
     "controls.unlocks": ("临时解锁", "Timed unlock"),
     "controls.unlocks_hint": ("临时打开一个锁或开关（15分钟至24小时），"
                               "到时自动恢复，开始和结束时都会短信提醒您。",

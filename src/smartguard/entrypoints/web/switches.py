@@ -6,14 +6,14 @@ protection (a lock is safer on, a channel is safer off)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from smartguard.domain.controls import values as s
 from smartguard.domain.controls.spending import Switch, Switches
 from smartguard.domain.controls.values import Controls
 from smartguard.domain.money import format_amount
-from smartguard.entrypoints.web.i18n import translator
+from smartguard.entrypoints.web.i18n import inline, translator
 from smartguard.entrypoints.web.views import places_text
 from smartguard.service_layer.records import CardRecord
 
@@ -30,6 +30,14 @@ SWITCHES: dict[str, tuple[str, str]] = {
 
 CHANNEL = "channel."
 CHANNELS = tuple(f"{CHANNEL}{sw.value}" for sw in Switch)
+#: Pages other than the centre that show switch rows, and where a switch posted from them
+#: without JavaScript comes back to (``back`` in the form), under /cards/{id}.
+BACK: dict[str, str] = {"controls": "/controls"}
+
+
+def back_path(card_id: str, back: str | None) -> str:
+    """The page a switch came from: the centre, or one of ``BACK``."""
+    return f"/cards/{card_id}" + BACK.get(back or "", "")
 
 
 def known(name: str) -> bool:
@@ -113,22 +121,40 @@ def ask(name: str, lang: str) -> dict[str, str]:
     t = translator(lang)
     label = t(label_key(name))
     if name in CHANNELS:
-        return {"title": t("centre.confirm_on_title", name=label),
+        return {"title": t("centre.confirm_on_title", name=inline(label, lang)),
+                "lowers": t("centre.confirm_on_lowers"),
                 "text": t("centre.channel_on_risk"), "yes": t("centre.confirm_on"),
                 "no": t("centre.keep_off")}
-    return {"title": t("centre.confirm_title", name=label), "text": t(f"centre.off.{name}"),
+    return {"title": t("centre.confirm_title", name=inline(label, lang)),
+            "lowers": t("centre.confirm_lowers"), "text": t(f"centre.off.{name}"),
             "yes": t("centre.confirm_off"), "no": t("centre.keep_on")}
 
 
-def rows(rec: CardRecord, lang: str, names: tuple[str, ...] = tuple(SWITCHES)
-         ) -> list[dict[str, Any]]:
+def notice(query: Mapping[str, str], card_id: str, lang: str,
+           back: str | None = None) -> dict[str, Any] | None:
+    """After a switch posted without JavaScript (``?switched=<name>&now=on|off``): what was
+    done, and the form that undoes it (back to the same page)."""
+    name, now = query.get("switched"), query.get("now")
+    if name is None or not known(name) or now not in ("on", "off"):
+        return None
+    t = translator(lang)
+    label = t(label_key(name))
+    return {"text": t(f"centre.switched_{now}", name=label),
+            "undo": {"action": f"/cards/{card_id}/switches/{name}", "back": back,
+                     "on": "0" if now == "on" else "1", "name": label}}
+
+
+def rows(rec: CardRecord, lang: str, names: tuple[str, ...] = tuple(SWITCHES),
+         back: str | None = None) -> list[dict[str, Any]]:
     """One row per switch: its name, on/off, the setting in words, the question asked
-    before lowering the protection, and its details page."""
+    before lowering the protection, and its details page (none when the row is on its
+    details page already, ``back`` given: the page it is shown on)."""
     t = translator(lang)
     base = f"/cards/{rec.card.id}"
     return [{"key": name.replace(".", "-"), "name": t(label_key(name)),
              "on": is_on(rec.controls, name), "text": setting_text(rec, name, lang),
-             "ask": ask(name, lang), "ask_when": lowering(name),
-             "href": base + (SWITCHES[name][1] if name in SWITCHES else "/controls#switches"),
+             "ask": ask(name, lang), "ask_when": lowering(name), "back": back,
+             "href": None if back else base + (SWITCHES[name][1] if name in SWITCHES
+                                               else "/controls#channels"),
              "action": f"{base}/switches/{name}"}
             for name in names]

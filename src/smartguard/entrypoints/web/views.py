@@ -17,7 +17,7 @@ from smartguard.domain.geography import COUNTRIES, COUNTRY_NAMES_ZH, PROVINCES, 
 from smartguard.domain.money import format_amount
 from smartguard.domain.periods import local_time
 from smartguard.domain.transactions import EntryMode, MessageKind, TerminalType
-from smartguard.entrypoints.web.i18n import CATALOGUE, translator
+from smartguard.entrypoints.web.i18n import CATALOGUE, inline, sentence, translator
 from smartguard.service_layer.messages import OutboxMessage, text_of
 from smartguard.service_layer.records import AuthorizationRecord, CardRecord, ReversalRecord
 
@@ -69,6 +69,11 @@ def glance(rec: CardRecord, lang: str) -> list[dict[str, Any]]:
             for key, on, text, href in rows]
 
 
+def _listed(names: list[str], sep: str, lang: str) -> str:
+    """Names as one phrase, in sentence case in English ("Contactless, quick payments")."""
+    return sentence(sep.join(inline(n, lang) for n in names), lang)
+
+
 def _beyond(ctl: Controls, lang: str, t: Callable[..., str]
             ) -> list[tuple[str, bool, str, str]]:
     """The controls beyond Smart Guard, one line each (on: something is set)."""
@@ -76,14 +81,17 @@ def _beyond(ctl: Controls, lang: str, t: Callable[..., str]
     cats = [category_name(c, lang) for c in ctl.categories]
     m = ctl.merchants
     opened = [t(f"target.{u.target}") for u in ctl.unlocks]
-    sep = "、" if lang == "zh-CN" else ", "
+    zh = lang == "zh-CN"
+    sep = "、" if zh else ", "
     return [
-        ("controls.switches_off", bool(off), sep.join(off), "/controls#switches"),
-        ("controls.categories", bool(cats), sep.join(cats), "/controls#categories"),
+        ("controls.switches_off", bool(off), _listed(off, sep, lang), "/controls#channels"),
+        # an English category name has commas of its own
+        ("controls.categories", bool(cats), _listed(cats, "、" if zh else "; ", lang),
+         "/controls#categories"),
         ("controls.merchants", bool(m.blocked or m.allowed), t(
             "controls.merchant_counts", blocked=len(m.blocked), allowed=len(m.allowed)),
          "/controls#merchants"),
-        ("controls.unlocks", bool(opened), sep.join(opened), "/controls#unlocks"),
+        ("controls.unlocks", bool(opened), _listed(opened, sep, lang), "/controls#unlocks"),
         ("controls.alert_only", bool(ctl.alert_only), t(
             "controls.alert_only_count", count=len(ctl.alert_only)), "/controls#alert-only"),
     ]

@@ -1,5 +1,6 @@
-// The security centre's switches: the same form the page posts without JavaScript, sent
-// with fetch so the switch acts at once; a change that lowers the protection asks first,
+// The switch rows of the security centre and of the channels page (templates/
+// switch_row.html): the same form the page posts without JavaScript, sent with fetch so
+// the switch acts at once; a change that lowers the protection asks first,
 // and every change can be undone from the message that says it was made. The one-tap
 // fixes are sent the same way. After either, the parts of the centre it changed are drawn
 // again from the page as the server now has it, without reloading the page.
@@ -73,6 +74,12 @@
     box.querySelector(".band + .hint").textContent = g.meaning;
   }
 
+  // The box of switch rows a row is in carries the words for a failure.
+  function words(row, name) {
+    var box = row.closest("[data-failed]");
+    return box ? box.getAttribute("data-" + name) : "";
+  }
+
   function initSwitch(form) {
     form.setAttribute("data-ready", "1");
     var row = form.closest(".switch-row");
@@ -80,17 +87,25 @@
     var onField = form.querySelector("input[name=on]");
     var ask = row.querySelector(".confirm");
     var errorBox = row.querySelector(".error");
-    var failed = document.getElementById("protections").getAttribute("data-failed");
+    var failed = words(row, "failed");
 
     function apply(body) {
       button.setAttribute("aria-checked", body.on ? "true" : "false");
       button.querySelector(".state").textContent = body.state;
       onField.value = body.on ? "0" : "1";
       document.getElementById(row.id + "-text").textContent = body.text;
+      // a form elsewhere on the page that sets the same thing (the channels page's
+      // "several at once") must not post the old value back
+      document.querySelectorAll("input[data-mirror='" + row.id + "']").forEach(function (box) {
+        box.checked = body.on;
+      });
       showToast(body.notice, function () { send(body.undo, true); });
       if (body.gauge) { showScore(body.gauge); }
-      // an undo from the message may come after a fix redrew the switches: draw them too
-      redraw(document.body.contains(row) ? ["centre-checkup"] : ["centre-checkup", "protections"]);
+      // the centre's score box follows; an undo from the message may come after a fix
+      // redrew the switches: draw them too (other pages have no score box)
+      if (document.getElementById("centre-checkup")) {
+        redraw(document.body.contains(row) ? ["centre-checkup"] : ["centre-checkup", "protections"]);
+      }
     }
 
     function refused(body) {
@@ -98,7 +113,7 @@
       if (body && body.href) {
         var link = document.createElement("a");
         link.href = body.href;
-        link.textContent = document.getElementById("protections").getAttribute("data-go");
+        link.textContent = words(row, "go");
         errorBox.appendChild(document.createTextNode(" "));
         errorBox.appendChild(link);
       }
