@@ -172,3 +172,41 @@ def test_travel_read_with_the_locks_answers_as_the_database_does(sg: App,
         return out
 
     assert sg.write(batch, ref.lock_for(in_shanghai)) == ["approve", "decline"]
+
+
+def test_a_reversal_without_its_pan_locks_its_originals_card_with_the_others(
+        pg_url: str, tmp_path, clock: Clock) -> None:
+    """A reversal sent without its PAN names its original's key: the lock phase finds the
+    card of the decision recorded under it and locks it in the canonical order, before
+    any job runs (else the reversal locked it later, out of order: two nodes deadlocked)."""
+    import psycopg
+
+    from smartguard.bootstrap import bootstrap
+    from smartguard.config import load
+
+    sg = bootstrap(load(None, data_dir=tmp_path / "data", database_url=pg_url), clock=clock)
+    try:
+        card_id, ref = setup(sg)
+        first = atm_withdrawal(cny(300))
+        sg.write(lambda uow: az.authorize(uow, sg.ctx, ref, first), ref.lock_for(first))
+        back = reversal_of(first)
+        lock = reverse.lock_for(None, back)
+        assert lock == ("original", "", first.idempotency_key)
+        assert reverse.lock_for(ref, back) == ref.lock
+        refused: list[str] = []
+
+        def job(uow: az.UnitOfWork) -> None:  # before the reversal touches anything
+            with psycopg.connect(pg_url, autocommit=True) as other:
+                try:
+                    other.execute("SELECT id FROM cards WHERE id = %s FOR UPDATE NOWAIT",
+                                  (card_id,))
+                except psycopg.errors.LockNotAvailable:
+                    refused.append("card")
+            reverse.reverse(uow, sg.ctx, back)
+
+        sg.write(job, lock)
+        assert refused == ["card"]
+        result = sg.read(lambda uow: uow.authorizations.by_key(first.idempotency_key))
+        assert result is not None and result.reversed_at is not None
+    finally:
+        sg.close()

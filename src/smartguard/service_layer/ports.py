@@ -37,7 +37,9 @@ Key = tuple[str, str, str]
 #: ("account", account id). The writer takes a batch's row locks in one canonical order
 #: before any of its jobs runs, so that two writers' batches cannot deadlock (writer.py).
 #: A card's may carry a third element: the decision key the job looks up first (an
-#: authorization's idempotency key), which PostgreSQL reads with the batch's locks.
+#: authorization's idempotency key), which PostgreSQL reads with the batch's locks. A
+#: reversal sent without its PAN names ("original", "", original decision's key): the
+#: card of the decision recorded under that key (service_layer/reverse.py: lock_for).
 RowLock = tuple[str, str] | tuple[str, str, Key]
 
 

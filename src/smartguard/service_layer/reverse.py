@@ -10,7 +10,7 @@ from smartguard.domain.transactions import MessageKind, ReversalRequest, given_b
 from smartguard.service_layer import activity, notify
 from smartguard.service_layer.authorize import CardRef, give_back
 from smartguard.service_layer.context import Context
-from smartguard.service_layer.ports import UnitOfWork
+from smartguard.service_layer.ports import RowLock, UnitOfWork
 from smartguard.service_layer.records import (
     AuthorizationRecord,
     ReversalRecord,
@@ -22,6 +22,14 @@ from smartguard.service_layer.records import (
 class ReversalResult:
     record: ReversalRecord
     repeat: bool = False  # this original was already reversed (or recorded) earlier
+
+
+def lock_for(ref: CardRef | None, reversal: ReversalRequest) -> RowLock:
+    """The row lock a reversal's batch takes with the others: its card when the PAN came
+    with it, else its original's card, found through the original's key in the lock
+    phase (adapters/sql/locks.py), so that its locks too are taken in the canonical order."""
+    lock = ref.lock if ref is not None else None
+    return lock if lock is not None else ("original", "", reversal.original_key)
 
 
 def reverse(

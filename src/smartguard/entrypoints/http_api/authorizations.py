@@ -255,7 +255,7 @@ async def reverse_endpoint(body: ReversalIn, request: Request, _: Processor) -> 
         body.original.stan, body.original.transmission_time, body.amount,
         actual_amount=body.actual_amount or None)
     result = await app.awrite(lambda uow: reverse.reverse(uow, app.ctx, rev, ref),
-                              ref.lock if ref else None)
+                              reverse.lock_for(ref, rev))
     rec = result.record
     return ReversalOut(reversal_id=rec.id, status=rec.status.value,
                        authorization_id=rec.authorization_id, repeat=result.repeat,

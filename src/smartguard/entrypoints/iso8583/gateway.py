@@ -159,7 +159,7 @@ class StorePart:
             _stan, lock = work.request.stan, work.ref.lock_for(work.request)
         else:
             job, answer = partial(_reverse, ctx, work), _acknowledged
-            _stan, lock = work.reversal.stan, work.ref.lock if work.ref else None
+            _stan, lock = work.reversal.stan, rv.lock_for(work.ref, work.reversal)
         submitted = perf_counter()
 
         def end(result: Any, error: BaseException | None) -> None:
