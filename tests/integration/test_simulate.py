@@ -53,7 +53,7 @@ def stopped(result: dict[str, Any], kind: str) -> float:
 def test_the_same_seed_and_scenario_give_the_same_report_byte_for_byte(tmp_path: Path):
     attacks = {k.value: 0.1 for k in AttackKind}
     sc = scenario(tmp_path, attacks, cardholders=30)
-    names = chosen(("none", "icbc_defaults", "checkup"))
+    names = chosen(("none", "icbc_defaults", "checkup", "recommended_rules"))
 
     def once(sc: Scenario, workers: int = 1) -> str:
         plan = make_plan(sc)

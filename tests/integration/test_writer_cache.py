@@ -153,3 +153,32 @@ def test_a_card_read_without_its_lock_is_locked_when_a_later_read_asks_for_it(
         assert refused == ["card"]
     finally:
         sg.close()
+
+
+
+def test_counters_stay_exact_across_days_and_a_reversal_of_yesterday(
+    pair: tuple[App, App], clock: Clock
+) -> None:
+    """The counters a card's first authorization reads are kept for that day and every
+    later one (read once per card, not per card and day): what another process counted is
+    read, a new day starts at zero, and a reversal of yesterday's purchase gives the month
+    its amount back."""
+    from smartguard.domain.transactions import Channel, ReversalRequest
+    from smartguard.service_layer.reverse import reverse
+
+    first, second = pair
+    card_id, _ = enrol(first)
+    limits = s.ChannelLimits(daily_count=2, monthly_amount=1_000)
+    first.write(lambda uow: protections.set_limits(uow, first.ctx, ACTOR, card_id,
+                                                   Channel.POS, limits))
+    clock.set_local("2026-03-02T10:00:00")
+    bought = purchase(first, 100)
+    assert purchase(second, 100).record.outcome == "approve"  # another process counts
+    assert purchase(first, 100).record.verdicts[0].reason == "frequency_limit"  # 2 a day
+    clock.set_local("2026-03-03T10:00:00")
+    q = bought.record.request
+    first.write(lambda uow: reverse(uow, first.ctx, ReversalRequest(
+        "A", "R00001", "T", q.acquirer_id, q.stan, q.transmission_time)))
+    assert purchase(first, 850).record.outcome == "approve"  # a new day; month 100 + 850
+    over = purchase(first, 100).record
+    assert over.outcome == "decline" and over.verdicts[0].reason == "amount_limit"

@@ -4,7 +4,8 @@ check-up's recommendations are applied after the learning weeks.
 
 These are the built-in ones (SPEC 3.1-3.11); the scenario adds its own, written in TOML
 (``[configurations.NAME]``, configured.py), among them the controls beyond Smart Guard
-(SPEC 3.12). The bank's monitoring rules (3.13) are in none (docs/effectiveness.md).
+(SPEC 3.12). Two run the bank's monitoring rules (3.13): the starter pack, active
+(rulepack.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import time
 from smartguard.domain.advisor.recommend import SAFE_LIMITS
 from smartguard.domain.controls import values as s
 from smartguard.domain.errors import InvalidInput
+from smartguard.domain.rules import RuleStatus
 from smartguard.simulate.model import Holder
 
 OFF = s.Verification(magstripe=False)  # every protection off, the stripe check too
@@ -32,6 +34,8 @@ class Configuration:
     #: the share of trips announced with a travel exception (None: the scenario's
     #: ``[cardholder] announces_trip``)
     announces: float | None = None
+    #: the bank's starter pack of monitoring rules, installed in this status (None: no rule)
+    rules: RuleStatus | None = None
 
 
 def _home(h: Holder) -> s.RegionLock:
@@ -78,6 +82,10 @@ CONFIGURATIONS: tuple[Configuration, ...] = (
                   lambda h: s.Controls(), alerts=True, learn=True),
     Configuration("recommended", "The recommended set (everything on, alerts)",
                   _everything, alerts=True),
+    Configuration("starter_pack", "The bank's starter pack of rules (active) alone",
+                  lambda h: s.Controls(verification=OFF), rules=RuleStatus.ACTIVE),
+    Configuration("recommended_rules", "The recommended set + the starter pack (active)",
+                  _everything, alerts=True, rules=RuleStatus.ACTIVE),
 )
 BY_NAME = {c.name: c for c in CONFIGURATIONS}
 

@@ -5,12 +5,14 @@ A configuration starts from ``base`` ("off": every protection off, the stripe ch
 "icbc": ICBC's defaults) and sets the protections its ``controls`` table names. Amounts are
 in yuan, like the rest of the scenario file. ``"home"`` stands for the cardholder's home
 province in a region lock's places. ``announces_trip`` (optional) replaces the share of
-trips the cardholders announce with a travel exception (``[cardholder]``)::
+trips the cardholders announce with a travel exception (``[cardholder]``); ``rules``
+(optional, "active" or "shadow") installs the bank's starter pack of monitoring rules::
 
     [configurations.limits_alerts]
     label = "ICBC's defaults + safe limits"
     base = "icbc"
     alerts = true
+    rules = "active"
     [configurations.limits_alerts.controls]
     limits = "safe"                       # or { atm_cash = { per_txn = 2000 }, ... }
     switches_off = ["abroad"]             # channel switches (SPEC 3.12)
@@ -34,10 +36,11 @@ from smartguard.domain.errors import InvalidInput
 from smartguard.domain.transactions import Channel
 from smartguard.simulate.configurations import OFF, Configuration
 from smartguard.simulate.model import Holder
+from smartguard.simulate.rulepack import STATUSES
 from smartguard.simulate.scenario import YUAN
 
 HOME = "home"
-_KEYS = {"label", "base", "alerts", "learn", "sms", "announces_trip", "controls"}
+_KEYS = {"label", "base", "alerts", "learn", "sms", "announces_trip", "rules", "controls"}
 _LIMIT_FIELDS = ("per_txn", "daily_amount", "daily_count", "monthly_amount")
 Setter = Callable[[s.Controls, Holder], s.Controls]
 
@@ -62,6 +65,9 @@ def configuration(name: str, t: Mapping[str, Any]) -> Configuration:
     announces = t.get("announces_trip")
     if announces is not None and not 0 <= float(announces) <= 1:
         raise InvalidInput(f"{where}.announces_trip", "a share between 0 and 1")
+    rules = t.get("rules")
+    if rules is not None and rules not in STATUSES:
+        raise InvalidInput(f"{where}.rules", "'active' or 'shadow' (the starter pack)")
 
     def controls(h: Holder) -> s.Controls:
         c = start
@@ -72,7 +78,8 @@ def configuration(name: str, t: Mapping[str, Any]) -> Configuration:
     return Configuration(name, str(t.get("label", name)), controls,
                          alerts=bool(t.get("alerts", False)), learn=bool(t.get("learn", False)),
                          sms=bool(t.get("sms", True)),
-                         announces=None if announces is None else float(announces))
+                         announces=None if announces is None else float(announces),
+                         rules=None if rules is None else STATUSES[rules])
 
 
 def _setter(where: str, key: str, v: Any) -> Setter:

@@ -3,6 +3,7 @@ temporary directory), with a progress bar (rich) while they run."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import tempfile
 import time
@@ -31,10 +32,22 @@ def run_one(sc: Scenario, plan: Plan, config: Configuration,
 
 def run_all(sc: Scenario, plan: Plan, configs: Sequence[Configuration], workers: int,
             show: bool) -> Results:
-    """Every configuration's tally, in the order of ``configs`` (whatever the workers)."""
-    if workers <= 1:
-        with _Bar(show, plan, configs) as bar:
-            return [(c, run_one(sc, plan, c, bar.updater(c.name))) for c in configs]
+    """Every configuration's tally, in the order of ``configs`` (whatever the workers).
+    The plan, made once, is shared by all of them (a forked worker inherits it), and kept
+    out of the garbage collector while they run: a full collection does not walk its
+    millions of objects."""
+    gc.freeze()
+    try:
+        if workers <= 1:
+            with _Bar(show, plan, configs) as bar:
+                return [(c, run_one(sc, plan, c, bar.updater(c.name))) for c in configs]
+        return _in_workers(sc, plan, configs, workers, show)
+    finally:
+        gc.unfreeze()
+
+
+def _in_workers(sc: Scenario, plan: Plan, configs: Sequence[Configuration], workers: int,
+                show: bool) -> Results:
     context = multiprocessing.get_context("fork")
     queue = context.SimpleQueue()
     _SHARED.update(sc=sc, plan=plan, queue=queue)

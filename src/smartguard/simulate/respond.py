@@ -31,6 +31,11 @@ PROCESSOR = Actor("simulator-processor", "api")
 #: What the cardholder reads in an SMS and reacts to (a reply to their own ZF is not).
 NOTICED = frozenset({"balance_change", "balance_inquiry", "decline", "verification",
                      "security"})
+#: Outbox rows read after a fraudulent transaction: the newest of the whole outbox (by id,
+#: the primary key: the simulator's ids grow), among them the rows the use case just wrote
+#: (a few at most). Not the card's own newest: the outbox has no index by card, and looking
+#: for a card's rows scans back to its fourth SMS, the whole outbox for a card with none.
+LATEST = 16
 
 
 def react(player: Player, uow: UnitOfWork, r: Reaction) -> None:
@@ -81,12 +86,14 @@ def _reverse(player: Player, uow: UnitOfWork, r: Reaction) -> None:
 
 def noticed(player: Player, uow: UnitOfWork, uid: int, p: Payment) -> None:
     """A fraudulent transaction just sent the cardholder an SMS: if they read it, they
-    reply ZF when they do (once per attack)."""
+    reply ZF when they do (once per attack). Called right after the use case, so that its
+    rows are the outbox's newest."""
     if p.holder in player.stopping:
         return
     card_id, now = player.cards[p.holder][0], player.clock.now
-    sent = [m for m in uow.outbox.list(None, "sms", card_id, 4)
-            if m.created_at == now and m.kind in NOTICED]
+    sent = [m for m in uow.outbox.list(None, None, None, LATEST)
+            if m.card_id == card_id and m.channel == "sms" and m.created_at == now
+            and m.kind in NOTICED]
     if not sent:
         return
     holder = player.plan.holders[p.holder]

@@ -21,7 +21,7 @@ from smartguard.service_layer import agreements, alert_preferences, cards
 from smartguard.service_layer.authorize import CardRef
 from smartguard.service_layer.context import Actor
 from smartguard.service_layer.ports import UnitOfWork
-from smartguard.simulate import draw
+from smartguard.simulate import draw, rulepack
 from smartguard.simulate.cardholder import Cardholder
 from smartguard.simulate.configurations import Configuration
 from smartguard.simulate.model import Plan, Reaction, SimClock
@@ -52,6 +52,8 @@ def run(sc: Scenario, plan: Plan, config: Configuration, data_dir: Path,
     try:
         player = Player(app.ctx, plan, config, Cardholder(sc.cardholder, sc.run.seed),
                         Tally.of(plan), clock, sc.attacks)
+        if config.rules is not None:
+            app.write(partial(rulepack.install, ctx=app.ctx, status=config.rules))
         for first in range(0, len(plan.holders), ENROL_CHUNK):
             player.cards += app.write(partial(_enrol, player=player, first=first))
         if config.learn:

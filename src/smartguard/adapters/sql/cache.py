@@ -71,6 +71,10 @@ class WriterCache:
         self.locked_cards: set[str] = set()
         #: (card id, period) whose counters are all in ``usage`` (a missing one is zero)
         self.usage_loaded: set[tuple[str, str]] = set()
+        #: card id -> (day, month) periods: its counters of these periods and every later
+        #: one are all in ``usage`` (a missing one is zero; SQLite: read once per card, not
+        #: once per card and day)
+        self.usage_since: dict[str, tuple[str, str]] = {}
         #: decisions by idempotency key, read under the batch's locks (None: none yet)
         self.decisions: dict[Key, AuthorizationRecord | None] = {}
 
@@ -85,6 +89,7 @@ class WriterCache:
         self.locked.clear()
         self.locked_cards.clear()
         self.usage_loaded.clear()
+        self.usage_since.clear()
         self.decisions.clear()
         self.activity.clear()
         self.rules = None
@@ -104,6 +109,8 @@ class WriterCache:
             self.data_version = version
         if len(self.usage) > MAX_ENTRIES:
             self.usage.clear()
+            self.usage_loaded.clear()
+            self.usage_since.clear()
 
     def usage_from(self, rows: Iterable[Row], loaded: Iterable[tuple[str, str]]) -> None:
         """Counters read whole for these (card, period) pairs."""
@@ -236,7 +243,12 @@ class CachedUsage(SqlUsage):
         known = self.cache.usage
         d, m = "D" + day, "M" + month
         loaded = self.cache.usage_loaded
-        if (card_id, d) in loaded and (card_id, m) in loaded:
+        if not self.cache.per_transaction and not self._complete(card_id, d, m) \
+                and not all((card_id, k, p) in known for k in keys for p in (d, m)):
+            for counter, period, amount, count in super().since(card_id, day, month):
+                known[(card_id, counter, period)] = (amount, count)
+            self.cache.usage_since[card_id] = (d, m)
+        if self._complete(card_id, d, m) or ((card_id, d) in loaded and (card_id, m) in loaded):
             for k in keys:
                 for p in (d, m):
                     known.setdefault((card_id, k, p), (0, 0))
@@ -259,13 +271,20 @@ class CachedUsage(SqlUsage):
         keys = tuple(keys)
         super().add(card_id, keys, day, month, amount, count)
         known, loaded = self.cache.usage, self.cache.usage_loaded
-        for k in keys:
-            for p in ("D" + day, "M" + month):
+        since = self.cache.usage_since.get(card_id)
+        for p in ("D" + day, "M" + month):
+            complete = since is not None and p >= since[0 if p[0] == "D" else 1]
+            for k in keys:
                 entry = known.get((card_id, k, p))
-                if entry is None and (card_id, p) in loaded:
+                if entry is None and (complete or (card_id, p) in loaded):
                     entry = (0, 0)
                 if entry is not None:
                     known[(card_id, k, p)] = (entry[0] + amount, entry[1] + count)
+
+    def _complete(self, card_id: str, d: str, m: str) -> bool:
+        """Are all the card's counters of the day ``d`` and the month ``m`` in memory?"""
+        since = self.cache.usage_since.get(card_id)
+        return since is not None and d >= since[0] and m >= since[1]
 
 
 class CachedAlertPreferences(SqlAlertPreferences):

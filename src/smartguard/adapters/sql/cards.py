@@ -162,6 +162,14 @@ class SqlUsage:
                 u[2] = amount
         return {k: Usage(*v) for k, v in found.items()}
 
+    def since(self, card_id: str, day: str, month: str) -> list[Row]:
+        """Every counter of the card for the day ``day`` and the month ``month`` and later
+        ones: (counter, period, amount, count)."""
+        return self.db.all(
+            "SELECT counter, period, amount, count FROM usage_counters WHERE card_id = ? "
+            "AND ((period >= ? AND period < 'E') OR (period >= ? AND period < 'N'))",
+            (card_id, "D" + day, "M" + month))
+
     def add(self, card_id: str, keys: Iterable[str], day: str, month: str, amount: int,
             count: int) -> None:
         rows = [(card_id, k, p, amount, count) for k in keys for p in ("D" + day, "M" + month)]
