@@ -49,6 +49,18 @@ def postgres_available() -> str | None:
     return None
 
 
+def card_locked_elsewhere(pg_url: str, card_id: str) -> bool:
+    """Does another connection find the card's row locked (``FOR UPDATE NOWAIT``)?"""
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as other:
+        try:
+            other.execute("SELECT id FROM cards WHERE id = %s FOR UPDATE NOWAIT", (card_id,))
+        except psycopg.errors.LockNotAvailable:
+            return True
+    return False
+
+
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""

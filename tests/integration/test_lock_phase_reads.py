@@ -20,7 +20,7 @@ from smartguard.service_layer import cards, protections, reverse
 from smartguard.service_layer import rules as ru
 from smartguard.service_layer.context import Actor
 from tests.builders import atm_withdrawal, cny, pos_purchase, refund, reversal_of, valid_pan
-from tests.conftest import Clock
+from tests.conftest import Clock, card_locked_elsewhere
 
 OPS = Actor("operator:alice", "console")
 PAN = valid_pan("621226000000077")
@@ -179,8 +179,6 @@ def test_a_reversal_without_its_pan_locks_its_originals_card_with_the_others(
     """A reversal sent without its PAN names its original's key: the lock phase finds the
     card of the decision recorded under it and locks it in the canonical order, before
     any job runs (else the reversal locked it later, out of order: two nodes deadlocked)."""
-    import psycopg
-
     from smartguard.bootstrap import bootstrap
     from smartguard.config import load
 
@@ -196,12 +194,8 @@ def test_a_reversal_without_its_pan_locks_its_originals_card_with_the_others(
         refused: list[str] = []
 
         def job(uow: az.UnitOfWork) -> None:  # before the reversal touches anything
-            with psycopg.connect(pg_url, autocommit=True) as other:
-                try:
-                    other.execute("SELECT id FROM cards WHERE id = %s FOR UPDATE NOWAIT",
-                                  (card_id,))
-                except psycopg.errors.LockNotAvailable:
-                    refused.append("card")
+            if card_locked_elsewhere(pg_url, card_id):
+                refused.append("card")
             reverse.reverse(uow, sg.ctx, back)
 
         sg.write(job, lock)

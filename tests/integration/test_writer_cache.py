@@ -22,7 +22,7 @@ from smartguard.domain.transactions import (
 from smartguard.service_layer import authorize as az
 from smartguard.service_layer import cards, postings, protections
 from smartguard.service_layer.context import Actor
-from tests.conftest import Clock
+from tests.conftest import Clock, card_locked_elsewhere
 
 PAN = with_check_digit("622202100000000001")
 ACTOR = Actor("test", "test")
@@ -132,8 +132,6 @@ def test_a_card_read_without_its_lock_is_locked_when_a_later_read_asks_for_it(
     """On PostgreSQL the cache lives for one transaction: a card read there without its
     row lock must still be locked (FOR UPDATE) when a later read in the same transaction
     asks for the lock, or another node could change it under the batch."""
-    import psycopg
-
     sg = bootstrap(load(None, data_dir=tmp_path / "data", database_url=pg_url), clock=clock)
     try:
         card_id, _ = enrol(sg)
@@ -142,12 +140,8 @@ def test_a_card_read_without_its_lock_is_locked_when_a_later_read_asks_for_it(
         def job(uow: az.UnitOfWork) -> None:
             assert uow.cards.get(card_id) is not None  # cached, not locked
             assert uow.cards.get(card_id, lock=True) is not None
-            with psycopg.connect(pg_url, autocommit=True) as other:
-                try:
-                    other.execute("SELECT id FROM cards WHERE id = %s FOR UPDATE NOWAIT",
-                                  (card_id,))
-                except psycopg.errors.LockNotAvailable:
-                    refused.append("card")
+            if card_locked_elsewhere(pg_url, card_id):
+                refused.append("card")
 
         sg.write(job)
         assert refused == ["card"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from smartguard.adapters.sql.cards import NAMED_CARDS
 from smartguard.adapters.sql.codec import dt_req, ts
 from smartguard.adapters.sql.db import Db, Row
 from smartguard.adapters.sql.ledger import (
@@ -43,13 +44,12 @@ _PHONE = "SELECT MAX(at) FROM audit WHERE cardholder_id = ? AND action = 'change
 
 # The same reads for every card of a batch (PostgreSQL's lock phase), each answering
 # nothing unless a rule is live: the server evaluates the EXISTS once per statement.
-_NAMED = "(SELECT id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?))"
 _IF_LIVE = " AND EXISTS (SELECT 1 FROM monitoring_rules WHERE status = ANY(?))"
-_P_DECISIONS = (f"SELECT {AUTH_COLUMNS} FROM authorizations WHERE card_id IN {_NAMED} "
+_P_DECISIONS = (f"SELECT {AUTH_COLUMNS} FROM authorizations WHERE card_id IN {NAMED_CARDS} "
                 "AND received_at >= ?" + _IF_LIVE)
-_P_PARTIAL = (f"SELECT {REV_COLUMNS} FROM reversals WHERE card_id IN {_NAMED} "
+_P_PARTIAL = (f"SELECT {REV_COLUMNS} FROM reversals WHERE card_id IN {NAMED_CARDS} "
               "AND status = ? AND actual_amount IS NOT NULL" + _IF_LIVE)
-_P_CHANGES = ("SELECT card_id, action, MAX(at) FROM audit WHERE card_id IN " + _NAMED +
+_P_CHANGES = ("SELECT card_id, action, MAX(at) FROM audit WHERE card_id IN " + NAMED_CARDS +
               " AND (action = 'enrol_card' OR action LIKE 'set_controls.%' OR action LIKE "
               "'unlock.%' OR action LIKE 'agreement.%')" + _IF_LIVE + " GROUP BY 1, 2")
 _P_PHONE = ("SELECT cardholder_id, MAX(at) FROM audit WHERE cardholder_id IN (SELECT "

@@ -22,6 +22,10 @@ FROM cards c JOIN cardholders h ON h.id = c.cardholder_id JOIN accounts a ON a.i
 
 #: The cards of a batch read whole while their accounts are locked, with each card's alert
 #: preferences and its product's ceilings (locks.py): what the batch's jobs read first.
+#: The cards a batch's locks name (PAN hashes, ids): the set every lock-phase read is of
+#: (locks.py); its two parameters are the lists of ``named``.
+NAMED_CARDS = "(SELECT id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?))"
+
 LOCK_SELECT = """
 SELECT c.id, c.cardholder_id, c.account_id, c.first6, c.last4, c.product, c.status,
        c.controls, h.name, h.phone, h.language, h.timezone, h.phone_verified,

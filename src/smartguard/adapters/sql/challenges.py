@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
+from smartguard.adapters.sql.cards import NAMED_CARDS
 from smartguard.adapters.sql.db import Db, Row
 from smartguard.adapters.sql.misc import CHL_COLUMNS, SqlChallenges, challenge_record
 from smartguard.domain.challenges import Challenge, ChallengeStatus
@@ -24,8 +25,8 @@ LIMIT = 100  # per read (SqlChallenges.for_card)
 
 _PREFETCH = (
     f"SELECT {CHL_COLUMNS} FROM (SELECT {CHL_COLUMNS}, row_number() OVER (PARTITION BY "
-    "card_id, status ORDER BY created_at DESC) AS n FROM challenges WHERE card_id IN (SELECT "
-    "id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?)) AND status = ANY(?)) AS newest "
+    f"card_id, status ORDER BY created_at DESC) AS n FROM challenges WHERE card_id IN "
+    f"{NAMED_CARDS} AND status = ANY(?)) AS newest "
     f"WHERE n <= {LIMIT}"
 )
 

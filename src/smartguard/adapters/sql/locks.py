@@ -22,9 +22,9 @@ now (the UTC date ± 1 day covers every zone); the places each card used before 
 rules: adapters/sql/activity.py); and the decisions already recorded under the
 keys the batch's authorizations look up first (their duplicates); the cards' pending and
 confirmed challenges (adapters/sql/challenges.py) and open travel exceptions; the live
-monitoring rules,
-and while any is live what a rebuild of each card's recent activity reads (decisions of
-the last 32 days, partial reversals, the changes the rules watch). The server runs them in
+monitoring rules and, while any is live, what a rebuild of each card's recent activity
+reads (decisions of the last 32 days, partial reversals, the changes the rules watch). The
+server runs them in
 that order, so every
 row read is read under its lock: the cache holds it exactly for this transaction, and the
 batch's jobs find it there instead of asking for it.
@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 
 from smartguard.adapters.sql import activity, challenges, travel
 from smartguard.adapters.sql.cache import WriterCache
-from smartguard.adapters.sql.cards import LOCK_SELECT, card_record
+from smartguard.adapters.sql.cards import LOCK_SELECT, NAMED_CARDS, card_record
 from smartguard.adapters.sql.codec import ceilings_load
 from smartguard.adapters.sql.db import Db, Row
 from smartguard.adapters.sql.ledger import DECISIONS_BY_KEY
@@ -51,10 +51,10 @@ _LOCK_CARDS = ("SELECT id, account_id FROM cards WHERE pan_hash = ANY(?) OR id =
 _PENDING = ("SELECT original_acquirer_id, original_stan, original_transmission_time "
             "FROM reversals WHERE status = ?")
 _USAGE = ("SELECT card_id, counter, period, amount, count FROM usage_counters "
-          "WHERE card_id IN (SELECT id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?)) "
+          f"WHERE card_id IN {NAMED_CARDS} "
           "AND period = ANY(?)")
 _PLACES = ("SELECT card_id, place FROM card_places WHERE card_id IN "
-           "(SELECT id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?))")
+           f"{NAMED_CARDS}")
 
 
 _ORIGINALS = ("SELECT DISTINCT card_id FROM authorizations WHERE (acquirer_id, stan, "

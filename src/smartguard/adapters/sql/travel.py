@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from smartguard.adapters.sql.cards import NAMED_CARDS
 from smartguard.adapters.sql.codec import dt, dt_req
 from smartguard.adapters.sql.db import Db, Row
 from smartguard.service_layer.records import TravelRecord
@@ -71,14 +72,11 @@ class SqlTravel:
         return [_record(r) for r in rows]
 
 
-_NAMED = "(SELECT id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?))"
-
-
 def prefetch(named: tuple[list[str], list[str]], now: datetime
              ) -> tuple[str, tuple[object, ...]]:
     """For a batch's lock phase (PostgreSQL): the exceptions of the cards ``named`` that
     have not ended at ``now`` (each job asks later, so for a part of these)."""
-    return (f"SELECT {_COLUMNS} FROM travel_exceptions WHERE card_id IN {_NAMED} "
+    return (f"SELECT {_COLUMNS} FROM travel_exceptions WHERE card_id IN {NAMED_CARDS} "
             "AND ends_at > ?", (*named, utc(now)))
 
 
