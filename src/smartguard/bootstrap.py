@@ -17,6 +17,7 @@ from smartguard.domain.rule_variables import SAMPLES
 from smartguard.service_layer.batch_runner import BatchRunner
 from smartguard.service_layer.context import Context, shifted_clock
 from smartguard.service_layer.loop_writer import INLINE_COMMIT_MAX, LoopWriter
+from smartguard.service_layer.overlap import Lanes
 from smartguard.service_layer.ports import RowLock, Store, UnitOfWork
 from smartguard.service_layer.telemetry import Telemetry
 from smartguard.service_layer.thread_writer import ThreadWriter
@@ -107,8 +108,11 @@ def _writer(settings: Settings, store: Store, loop: asyncio.AbstractEventLoop | 
         # With ISO 8583 front processes the loop has no decoding to do while a batch's
         # COMMIT waits for the disk, so every batch commits inline (loop_writer.py).
         inline = None if settings.iso.workers > 0 else INLINE_COMMIT_MAX
+        lanes = None
+        if settings.commit_overlap and is_postgres(settings):
+            lanes = Lanes(store.writers(2))  # type: ignore[attr-defined]  # overlap.py
         return LoopWriter(runner, loop, settings.commit_max_batch, inline,
-                          settings.commit_max_wait_ms / 1000)
+                          settings.commit_max_wait_ms / 1000, lanes)
     writer = ThreadWriter(runner, settings.commit_max_batch,
                           settings.commit_max_wait_ms / 1000)
     writer.start()

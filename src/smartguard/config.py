@@ -59,6 +59,8 @@ class Settings:
     challenge_validity: timedelta = timedelta(minutes=10)
     commit_max_batch: int = 256
     commit_max_wait_ms: float = 1.0  # only while the rate expects another job within it
+    #: PostgreSQL: the next batch runs while the one before commits (a second connection)
+    commit_overlap: bool = True
     log_level: str = "info"
     log_format: str = "console"  # or "json": one JSON object a line
     environment: str = "production"  # anything else (test, uat ...) allows test_clock

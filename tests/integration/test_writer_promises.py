@@ -23,6 +23,7 @@ from smartguard.errors import StoreConflict, StoreDisconnected, StoreUnavailable
 from smartguard.service_layer.batch_runner import BatchRunner
 from smartguard.service_layer.loop_writer import LoopWriter
 from smartguard.service_layer.messages import OutboxMessage
+from smartguard.service_layer.overlap import Lanes
 from smartguard.service_layer.ports import BatchUnitOfWork, UnitOfWork
 from smartguard.service_layer.thread_writer import ThreadWriter
 from smartguard.service_layer.writer import Writer
@@ -37,8 +38,10 @@ class Stores:
     """One store under test: its writer's units of work and a view of what is committed."""
 
     def __init__(self, writer: Factory, view: Callable[[], UnitOfWork],
-                 close: Callable[[], None] = lambda: None) -> None:
+                 close: Callable[[], None] = lambda: None, second: Factory | None = None
+                 ) -> None:
         self.writer, self.view, self.close = writer, view, close
+        self.second = second  # a second writer connection (PostgreSQL): overlapped batches
 
     def holders(self, *ids: str) -> list[bool]:
         with self.view() as uow:
@@ -60,23 +63,35 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
         url = request.getfixturevalue("pg_url")
         pg.upgrade(url)
         found = pg.PostgresStore(url)
+        yield Stores(found.writer, found.reader, found.close, found.writers(2)[1])
+        found.close()
+        return
     yield Stores(found.writer, found.reader, found.close)
     found.close()
 
 
-@pytest.fixture(params=["thread", "loop"])
-def scheduler(request: pytest.FixtureRequest) -> str:
+@pytest.fixture(params=["thread", "loop", "overlap"])
+def scheduler(request: pytest.FixtureRequest, stores: Stores) -> str:
+    """``overlap``: the loop writer with two lanes (service_layer/overlap.py), which only a
+    store with two writer connections has (PostgreSQL)."""
+    if request.param == "overlap" and stores.second is None:
+        pytest.skip("overlapped batches need a second writer connection (PostgreSQL)")
     return str(request.param)
 
 
 @asynccontextmanager
-async def writer_on(scheduler: str, factory: Factory) -> AsyncIterator[Writer]:
+async def writer_on(scheduler: str, factory: Factory, second: Factory | None = None
+                    ) -> AsyncIterator[Writer]:
     runner = BatchRunner(factory)
     writer: Writer
     if scheduler == "thread":
         thread = ThreadWriter(runner)
         thread.start()
         writer = thread
+    elif scheduler == "overlap":
+        assert second is not None
+        writer = LoopWriter(runner, asyncio.get_running_loop(),
+                            lanes=Lanes([factory, second]))
     else:
         writer = LoopWriter(runner, asyncio.get_running_loop())
     try:
@@ -105,8 +120,12 @@ async def one_batch(writer: Writer, jobs: list[Callable[[UnitOfWork], Any]]) -> 
 
 def scenario(scheduler: str, stores: Stores, body: Callable[[Writer], Any],
              factory: Factory | None = None) -> Any:
+    second = stores.second
+    if factory is not None and second is not None:  # the faulty store's, on both lanes
+        second = lambda: Faulty(stores.second)  # type: ignore[arg-type,return-value] # noqa: E731
+
     async def main() -> Any:
-        async with writer_on(scheduler, factory or stores.writer) as writer:
+        async with writer_on(scheduler, factory or stores.writer, second) as writer:
             return await body(writer)
 
     return asyncio.run(main())

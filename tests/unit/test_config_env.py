@@ -20,7 +20,7 @@ SPECIAL = {"log_level": ("warning", "warning"), "log_format": ("json", "json"),
            "notifier.channels": ("sms,webhook", ("sms", "webhook")),
            "database_url": ("postgresql://sg@db/sg", "postgresql://sg@db/sg"),
            "iso8583.enabled": ("false", False), "notifier.enabled": ("off", False),
-           "rules_four_eyes": ("true", True),
+           "rules_four_eyes": ("true", True), "commit_overlap": ("false", False),
            "secret_file": ("{tmp}/other.key", "{tmp}/other.key"),
            "data_dir": ("{tmp}/data", Path("{tmp}/data")), "environment": ("uat", "uat"),
            "test_clock": ("2026-12-02T23:30:00+08:00", "2026-12-02T23:30:00+08:00")}

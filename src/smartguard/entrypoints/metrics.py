@@ -104,6 +104,9 @@ class SmartGuardCollector:
         errors.add_metric(["unavailable"], stats.store_errors)
         errors.add_metric(["conflict"], stats.conflicts)
         yield errors
+        yield CounterMetricFamily(PREFIX + "batches_overlapped", "writer batches begun "
+                                  "while the one before was committing (PostgreSQL, "
+                                  "commit_overlap)", value=stats.overlapped)
 
     def _probes(self) -> Iterator[Metric]:
         t = self.app.telemetry

@@ -107,15 +107,17 @@ class BatchRunner:
         self.after_outbox_commit: Callable[[], None] | None = None  # Writer.on_outbox_commit
         #: called once per committed batch with its size and its COMMIT's seconds
         self.observer: Callable[[int, float], None] | None = None
-        self._commit_seconds = 0.0
 
-    def batch(self, tickets: list[Ticket]) -> Batch:
+    def batch(self, tickets: list[Ticket],
+              factory: Callable[[], BatchUnitOfWork] | None = None) -> Batch:
         """Run ``tickets`` and set each one's result or error; once this generator is
-        exhausted, every ticket may be settled."""
+        exhausted, every ticket may be settled. ``factory``: where its units of work come
+        from (a writer lane of the store, loop_writer.py), if not the runner's own."""
         safe, transient = False, 0
         while True:
             try:
-                yield from self._attempt(tickets, safe)
+                commit_seconds = yield from self._attempt(tickets, safe,
+                                                          factory or self._factory)
                 break
             except Tainted:
                 safe = True  # rolled back: again, with a savepoint per job
@@ -123,7 +125,7 @@ class BatchRunner:
                 transient += 1
                 self.stats.conflicts += 1
                 if transient > self._retries:
-                    yield from self._one_by_one(tickets, exc)
+                    yield from self._one_by_one(tickets, exc, factory)
                     return
                 log.info("batch_retried", jobs=len(tickets), attempt=transient,
                          error=str(exc))
@@ -132,13 +134,13 @@ class BatchRunner:
                 self._fail_all(tickets, exc)
                 return
             except Exception as exc:
-                yield from self._one_by_one(tickets, exc)
+                yield from self._one_by_one(tickets, exc, factory)
                 return
         self.stats.batches += 1
         self.stats.jobs += len(tickets)
         self.stats.largest = max(self.stats.largest, len(tickets))
         if self.observer is not None:
-            self.observer(len(tickets), self._commit_seconds)
+            self.observer(len(tickets), commit_seconds)
 
     def _fail_all(self, tickets: list[Ticket], exc: Exception) -> None:
         if isinstance(exc, _CommitUnknown):
@@ -152,7 +154,8 @@ class BatchRunner:
         for ticket in tickets:
             ticket.fail(failure)
 
-    def _one_by_one(self, tickets: list[Ticket], exc: Exception) -> Batch:
+    def _one_by_one(self, tickets: list[Ticket], exc: Exception,
+                    factory: Callable[[], BatchUnitOfWork] | None) -> Batch:
         """The batch failed after it began: one job's failure (a lock it lost, a bug at
         COMMIT) must not fail its neighbours; each runs again on its own."""
         if len(tickets) == 1:
@@ -163,11 +166,13 @@ class BatchRunner:
             return
         log.error("batch_failed", error=str(exc), jobs=len(tickets))
         for ticket in tickets:
-            yield from self.batch([ticket])
+            yield from self.batch([ticket], factory)
 
-    def _attempt(self, tickets: list[Ticket], safe: bool) -> Batch:
+    def _attempt(self, tickets: list[Ticket], safe: bool,
+                 factory: Callable[[], BatchUnitOfWork]) -> Generator[Step, Any, float]:
+        """One try at the batch; the seconds its COMMIT took."""
         try:
-            uow = self._factory()
+            uow = factory()
         except StoreUnavailable as exc:  # no connection can be had: the store is gone
             raise _BeginFailed() from exc
         try:
@@ -194,8 +199,8 @@ class BatchRunner:
                 # a write a job deferred (PostgreSQL sends them with the COMMIT) was
                 # refused: as if that job had failed after writing
                 raise Tainted() from exc
-            self._commit_seconds = perf_counter() - started
             self._committed(uow)
+            return perf_counter() - started
         except GeneratorExit:  # the scheduler gave up on this batch (its loop stopped)
             uow.abort()
             raise

@@ -14,6 +14,11 @@ is None: then every batch commits on the loop.
 ``max_wait`` (``commit_max_wait_ms``) lets a batch wait that long for more jobs before it
 begins (:class:`~.writer.ArrivalRate` says when): each COMMIT (its fsync, or its round
 trip) then serves more authorizations; a batch already full does not wait.
+
+Given two *lanes* (writer connections of a PostgreSQL store, ``commit_overlap``), the next
+batch runs while the one before it commits, so that a cycle costs about one COMMIT rather
+than a COMMIT plus the batch's work (:mod:`.overlap` says when a batch may overlap and why
+that keeps every promise).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import Any, TypeVar
 
 from smartguard.errors import StoreUnavailable
 from smartguard.service_layer.batch_runner import BatchRunner, Io, Step, adrive
+from smartguard.service_layer.overlap import Lanes
 from smartguard.service_layer.ports import RowLock, UnitOfWork
 from smartguard.service_layer.writer import (
     ArrivalRate,
@@ -51,7 +57,7 @@ class LoopWriter:
 
     def __init__(self, runner: BatchRunner, loop: asyncio.AbstractEventLoop,
                  max_batch: int = 128, inline_commit_max: int | None = INLINE_COMMIT_MAX,
-                 max_wait: float = 0.0) -> None:
+                 max_wait: float = 0.0, lanes: Lanes | None = None) -> None:
         self._runner = runner
         self._loop = loop
         self._max_batch = max_batch
@@ -62,6 +68,7 @@ class LoopWriter:
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         self._io = ThreadPoolExecutor(1, thread_name_prefix="commit")
+        self._lanes = lanes
 
     @property
     def stats(self) -> WriterStats:
@@ -97,6 +104,8 @@ class LoopWriter:
             self._rate.arrived()
         if self._task is None:
             self._task = self._loop.create_task(self._drain())
+        elif self._lanes is not None:
+            self._lanes.arrived()
 
     async def aclose(self) -> None:
         self._closed = True
@@ -114,6 +123,9 @@ class LoopWriter:
             if len(self._pending) < self._max_batch and self._rate.worth_waiting():
                 self.waits += 1
                 await asyncio.sleep(self._rate.max_wait)
+            if self._lanes is not None:
+                await self._lanes.drain(self._pending, self._max_batch, self._runner,
+                                        self._loop, self._io)
             while self._pending:
                 batch = self._pending[: self._max_batch]
                 del self._pending[: self._max_batch]

@@ -81,6 +81,7 @@ class WriterStats:
     largest: int = 0
     conflicts: int = 0  # transient conflicts the store reported (each reran a batch)
     store_errors: int = 0  # jobs failed because the store did (StoreUnavailable)
+    overlapped: int = 0  # batches begun beside another batch's COMMIT (overlap.py)
 
 
 class Ticket:

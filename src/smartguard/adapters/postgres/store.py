@@ -5,6 +5,7 @@ and row locks so that several SmartGuard processes may write to one database."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -94,41 +95,62 @@ def upgrade(url: str) -> list[str]:
         conn.close()
 
 
+class Lane:
+    """One writer connection, the cache of its transactions, and how a lost one is
+    replaced: by a helper thread, waited for at most ``timeout`` seconds."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        self.timeout = timeout
+        self.db = wrap(connect(url, timeout))
+        self.cache = WriterCache(per_transaction=True)
+        self._reconnect = Reconnector(lambda: connect(url, timeout))
+
+    def healthy(self) -> bool:
+        return not self.db.broken()
+
+    def ensure(self) -> None:
+        """Replace a lost connection, or raise StoreUnavailable within ``timeout``."""
+        if self.healthy():
+            return
+        conn = self._reconnect.get(self.timeout)
+        with contextlib.suppress(Exception):
+            self.db.conn.close()
+        self.db.conn = conn
+        log.info("postgres_reconnected", host=conn.info.host, port=conn.info.port)
+
+    def close(self) -> None:
+        self.db.conn.close()
+        self._reconnect.close()
+
+
 class PostgresStore:
-    """One writer connection and one read connection per reading thread. A connection
-    that was lost (a failover) is replaced when next needed; the writer's replacement is
-    made by a helper thread and waited for at most ``timeout`` seconds: while no primary
-    answers, each batch fails closed within that time (the store is unavailable) instead
-    of hanging, and the first connection that comes through serves the next batch."""
+    """Writer connections (*lanes*: the first made at once, a second one for a writer that
+    overlaps a batch with its predecessor's COMMIT, loop_writer.py) and one read
+    connection per reading thread. A connection that was lost (a failover) is replaced
+    when next needed; a lane's replacement is made by a helper thread and waited for at
+    most ``timeout`` seconds: while no primary answers, each batch fails closed within that
+    time (the store is unavailable) instead of hanging, and the first connection that
+    comes through serves the next batch."""
 
     def __init__(self, url: str, timeout: float = 1.0,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.url = url
         self.timeout = timeout
         self.clock = clock  # the service's clock: which days' counters a batch reads first
-        self._writer = wrap(connect(url, timeout))
+        self._lanes = [Lane(url, timeout)]
         self._local = threading.local()
         self._readers: list[psycopg.Connection[Any]] = []
         self._lock = threading.Lock()
-        self._reconnect = Reconnector(lambda: connect(url, timeout))
-        self._cache = WriterCache(per_transaction=True)
 
     def writer(self) -> SqlUnitOfWork:
-        return PgUnitOfWork(self._writer, self, self._cache)
+        return PgUnitOfWork(self._lanes[0], self)
 
-    def healthy(self) -> bool:
-        return not self._writer.broken()
-
-    def ensure_writer(self) -> None:
-        """Replace a lost writer connection, or raise StoreUnavailable within
-        ``timeout`` seconds."""
-        if self.healthy():
-            return
-        conn = self._reconnect.get(self.timeout)
-        with contextlib.suppress(Exception):
-            self._writer.conn.close()
-        self._writer.conn = conn
-        log.info("postgres_reconnected", host=conn.info.host, port=conn.info.port)
+    def writers(self, n: int) -> list[Callable[[], SqlUnitOfWork]]:
+        """``n`` writer lanes, each a source of units of work on a connection of its own
+        (the second and later are connected now)."""
+        while len(self._lanes) < n:
+            self._lanes.append(Lane(self.url, self.timeout))
+        return [functools.partial(PgUnitOfWork, lane, self) for lane in self._lanes[:n]]
 
     def reader(self) -> SqlUnitOfWork:
         db = getattr(self._local, "db", None)
@@ -140,8 +162,8 @@ class PostgresStore:
         return SqlUnitOfWork(db, begin="BEGIN READ ONLY")
 
     def close(self) -> None:
-        self._writer.conn.close()
-        self._reconnect.close()
+        for lane in self._lanes:
+            lane.close()
         with self._lock:
             for conn in self._readers:
                 conn.close()
@@ -149,26 +171,27 @@ class PostgresStore:
 
 
 class PgUnitOfWork(SqlUnitOfWork):
-    """The writer's unit of work: it begins on the loop's thread only while its connection
-    is sound (``try_begin``); a lost one is replaced in :meth:`begin`, which the writer runs
-    in its helper thread (loop_writer.py), so waiting for a new primary never stalls the
-    loop."""
+    """The writer's unit of work on one lane: it begins on the loop's thread only while its
+    connection is sound (``try_begin``); a lost one is replaced in :meth:`begin`, which the
+    writer runs in its helper thread (loop_writer.py), so waiting for a new primary never
+    stalls the loop."""
 
-    def __init__(self, db: Db, store: PostgresStore, cache: WriterCache) -> None:
-        super().__init__(db, begin="BEGIN", cache=cache)
+    def __init__(self, lane: Lane, store: PostgresStore) -> None:
+        super().__init__(lane.db, begin="BEGIN", cache=lane.cache)
+        self._lane = lane
         self._store = store
 
     def try_begin(self) -> bool:
-        if not self._store.healthy():
+        if not self._lane.healthy():
             return False
         self.begin()
         return True
 
     def lock_rows(self, locks: list[RowLock]) -> None:
-        lock_rows(self.db, locks, self._cache, self._store.clock())
+        lock_rows(self.db, locks, self._lane.cache, self._store.clock())
 
     def begin(self) -> None:
-        self._store.ensure_writer()
+        self._lane.ensure()
         super().begin()
 
 
