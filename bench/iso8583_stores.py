@@ -4,6 +4,8 @@ two nodes on one database, with the same client and traffic.
     python bench/iso8583_stores.py [--cards 1000] [--seconds 10] [--runs 3]
                                    [--connections 8] [--window 32] [--rate 1000]
                                    [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
+                                   [--compare-setting 'commit_overlap = false']
+                                   [--sync-standby]
 
 Each setup gets its own population (SQLite in a temporary data dir; PostgreSQL in a fresh
 schema of ``--pg-url``, dropped afterwards). The runs alternate between setups (closed loop
@@ -14,6 +16,13 @@ authorization of every process: each node (with its ISO 8583 fronts) and the Pos
 backends serving the setup's connections (found by ``application_name``; the server's
 shared WAL writer and checkpointer are not counted). The last lines give medians and the
 PostgreSQL two-node throughput as a ratio of SQLite one node's (median of the triples).
+
+``--sync-standby`` runs PostgreSQL as production does: a private primary streaming to a
+synchronous standby (both on spare ports, started with the machine's ``initdb`` and
+``pg_basebackup``, as the failover test does), so every COMMIT waits for the standby too.
+``--compare-setting LINE`` adds the two PostgreSQL setups again with ``LINE`` in their
+settings file (``postgres-1*``, ``postgres-2*``), alternated with the others in the same
+run: the same code with and without a setting, side by side.
 """
 
 from __future__ import annotations
@@ -49,6 +58,7 @@ class Setup:
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
     ports: list[int] = field(default_factory=list)
     app_name: str | None = None
+    pg_url: str = ""  # the server whose backends it counts
 
     def cpu(self) -> dict[str, float]:
         """CPU seconds so far: each node with its children, and the PostgreSQL backends."""
@@ -56,14 +66,15 @@ class Setup:
         for i, proc in enumerate(self.procs):
             got[f"node{i + 1}"] = cpu_pair(proc.pid)[1]  # with its fronts
         if self.app_name:
-            got["postgres"] = sum(cpu_seconds(pid) for pid in backends(self.app_name))
+            got["postgres"] = sum(cpu_seconds(pid)
+                                  for pid in backends(self.pg_url, self.app_name))
         return got
 
 
-def backends(app_name: str) -> list[int]:
+def backends(pg_url: str, app_name: str) -> list[int]:
     import psycopg
 
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
+    with psycopg.connect(pg_url, autocommit=True) as conn:
         rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s",
                             (app_name,)).fetchall()
     pids = []
@@ -84,11 +95,12 @@ def start_node(config: Path, workers: int) -> tuple[subprocess.Popen[bytes], int
     return proc, iso
 
 
-def prepare(root: Path, name: str, cards: int, database_url: str) -> tuple[Path, list[str]]:
+def prepare(root: Path, name: str, cards: int, database_url: str, extra: str = ""
+            ) -> tuple[Path, list[str]]:
     data = root / name
     pop = build(data, cards, database_url)
     config = root / f"{name}.toml"
-    config.write_text(f'data_dir = "{data}"\ndatabase_url = "{database_url}"\n',
+    config.write_text(f'data_dir = "{data}"\ndatabase_url = "{database_url}"\n{extra}\n',
                       encoding="utf-8")
     return config, pop.pans
 
@@ -151,11 +163,12 @@ def summarize(args: argparse.Namespace, setups: list[Setup],
               f"{med(x['server_us'] for x in o):.0f} us CPU/req (PostgreSQL "
               f"{med(x['postgres_us'] for x in o):.0f}), errors "
               f"{sum(int(x['errors']) for x in c + o)}")
-    first, last = setups[0].name, setups[-1].name
-    ratios = [b["throughput"] / a["throughput"]
-              for a, b in zip(closed[first], closed[last], strict=True)]
-    print(f"RATIO: {last} / {first} closed-loop throughput = {med(ratios):.3f} (runs "
-          f"{' · '.join(f'{r:.3f}' for r in ratios)})")
+    first = setups[0].name
+    for last in (s.name for s in setups[1:] if s.name.startswith(f"postgres-{args.nodes}")):
+        ratios = [b["throughput"] / a["throughput"]
+                  for a, b in zip(closed[first], closed[last], strict=True)]
+        print(f"RATIO: {last} / {first} closed-loop throughput = {med(ratios):.3f} (runs "
+              f"{' · '.join(f'{r:.3f}' for r in ratios)})")
 
 
 def main() -> None:
@@ -170,38 +183,63 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="ISO 8583 fronts per node")
     ap.add_argument("--nodes", type=int, default=2, help="nodes of the PostgreSQL cluster")
     ap.add_argument("--pg-url", default=PG_URL)
+    ap.add_argument("--sync-standby", action="store_true",
+                    help="PostgreSQL on a private primary streaming to a synchronous "
+                    "standby (started with the machine's initdb and pg_basebackup, as "
+                    "the failover test does): every COMMIT waits for both, as in "
+                    "production; replaces --pg-url")
+    ap.add_argument("--compare-setting", default="", metavar="LINE",
+                    help="the PostgreSQL setups again with this TOML line in their "
+                    "settings, e.g. 'commit_overlap = false'")
     args = ap.parse_args()
     print(banner(), flush=True)
+    if args.sync_standby:
+        from tests.cluster import PgPair  # from a checkout: the failover test's pair
+
+        pair = PgPair().start()
+        args.pg_url = f"postgresql://postgres@127.0.0.1:{pair.ports['primary']}/postgres"
+        try:
+            run_stores(args)
+        finally:
+            pair.stop()
+        return
+    run_stores(args)
+
+
+def run_stores(args: argparse.Namespace) -> None:
     import psycopg
 
     tag = uuid.uuid4().hex[:8]
-    schemas = [f"sgbench_{tag}_{n}" for n in (1, args.nodes)]
+    variants = ["", "*"] if args.compare_setting else [""]
+    pg = [(n, v) for n in (1, args.nodes) for v in variants]
+    schemas = [f"sgbench_{tag}_{n}{'c' if v else ''}" for n, v in pg]
     with psycopg.connect(args.pg_url, autocommit=True) as conn:
         for schema in schemas:
             conn.execute(f"CREATE SCHEMA {schema}")
     plan = [("sqlite-1", 1, ""), *(
-        (f"postgres-{n}", n, f"{args.pg_url}?options=-csearch_path%3D{schema}"
-                              f"&application_name=sgbench_{tag}_{n}")
-        for n, schema in zip((1, args.nodes), schemas, strict=True))]
+        (f"postgres-{n}{v}", n, f"{args.pg_url}?options=-csearch_path%3D{schema}"
+                                f"&application_name={schema}")
+        for (n, v), schema in zip(pg, schemas, strict=True))]
     try:
         with tempfile.TemporaryDirectory(prefix="sg-stores-bench-") as tmp:
-            run_setups(args, plan, Path(tmp), tag)
+            run_setups(args, plan, Path(tmp))
     finally:
         with psycopg.connect(args.pg_url, autocommit=True) as conn:
             for schema in schemas:
                 conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
-def run_setups(args: argparse.Namespace, plan: list[tuple[str, int, str]], tmp: Path,
-               tag: str) -> None:
+def run_setups(args: argparse.Namespace, plan: list[tuple[str, int, str]], tmp: Path) -> None:
     import uvloop
 
     setups: list[Setup] = []
     pans = {}
     try:
         for name, nodes, url in plan:
-            config, pans[name] = prepare(tmp, name, args.cards, url)
-            setup = Setup(name, app_name=url and f"sgbench_{tag}_{nodes}")
+            extra = args.compare_setting if name.endswith("*") else ""
+            config, pans[name] = prepare(tmp, name.replace("*", "c"), args.cards, url, extra)
+            setup = Setup(name, app_name=url and url.rsplit("application_name=", 1)[1],
+                          pg_url=args.pg_url)
             for _ in range(nodes):
                 proc, port = start_node(config, args.workers)
                 setup.procs.append(proc)

@@ -129,13 +129,19 @@ def pg_schema(url: str) -> Iterator[str]:
             conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
+def writer_db(sg: Any) -> Any:
+    """The writer's (first) connection (older code kept it as ``_writer``)."""
+    old = getattr(sg.store, "_writer", None)
+    return old if old is not None else sg.store.writer().db
+
+
 def count_statements(sg: Any) -> dict[str, int]:
     """Count what the writer's connection sends: statements (each row of an
     ``executemany`` or of the deferred writes counts as one) and round trips (a statement
     answered before the next is sent is one; the deferred writes travel with the next
     answered statement, adapters/sql/db.py)."""
     counts = {"statements": 0, "round_trips": 0}
-    db = sg.store._writer
+    db = writer_db(sg)
     execute, many = db.execute, db.executemany
     flush = getattr(db, "flush", lambda: None)  # (older code defers nothing)
 
@@ -172,7 +178,7 @@ def count_statements(sg: Any) -> dict[str, int]:
 
 def backend_cpu(sg: Any) -> Any:
     """CPU seconds of the PostgreSQL backend serving the writer's connection."""
-    pid = sg.store._writer.conn.info.backend_pid
+    pid = writer_db(sg).conn.info.backend_pid
     tick = os.sysconf("SC_CLK_TCK")
 
     def read() -> float:

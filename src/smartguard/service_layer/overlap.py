@@ -36,6 +36,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from enum import Enum
 from functools import partial
+from time import perf_counter
 from typing import Any
 
 from smartguard.errors import StoreUnavailable
@@ -145,7 +146,7 @@ class Lanes:
             return None
         if step.io is Io.COMMIT:
             self._set(lane, State.COMMITTING)
-            commit = loop.run_in_executor(io, uow.commit)
+            commit: asyncio.Future[Any] = loop.run_in_executor(io, _timed, uow.commit)
             _done(reached)
         else:
             commit = loop.run_in_executor(io, uow.abort)
@@ -189,6 +190,13 @@ def _take(pending: list[Ticket], max_batch: int, other: Lane | None) -> list[Tic
     batch = pending[:n]
     del pending[:n]
     return batch
+
+
+def _timed(fn: Callable[[], None]) -> float:
+    """Run ``fn``; the seconds it took (a COMMIT, not its wait behind the one before)."""
+    started = perf_counter()
+    fn()
+    return perf_counter() - started
 
 
 def _done(future: asyncio.Future[None]) -> None:

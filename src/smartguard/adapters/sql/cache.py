@@ -27,7 +27,12 @@ from datetime import datetime
 from smartguard.adapters.sql.activity import ActivityCache
 from smartguard.adapters.sql.cards import SqlAccounts, SqlCardholders, SqlCards, SqlUsage
 from smartguard.adapters.sql.db import Db, Row
-from smartguard.adapters.sql.ledger import SqlAuthorizations, SqlReversals, auth_record
+from smartguard.adapters.sql.ledger import (
+    PENDING_KEYS,
+    SqlAuthorizations,
+    SqlReversals,
+    auth_record,
+)
 from smartguard.adapters.sql.misc import SqlCeilings
 from smartguard.adapters.sql.outbox import SqlAlertPreferences
 from smartguard.adapters.sql.travel import TravelCache
@@ -351,9 +356,7 @@ class CachedReversals(SqlReversals):
 
     def _pending_keys(self) -> set[Key]:
         if self.cache.pending is None:
-            rows = self.db.all(
-                "SELECT original_acquirer_id, original_stan, original_transmission_time "
-                "FROM reversals WHERE status = ?", (ReversalStatus.PENDING.value,))
+            rows = self.db.all(PENDING_KEYS)
             self.cache.pending = {(r[0], r[1], r[2]) for r in rows}
         return self.cache.pending
 

@@ -117,6 +117,10 @@ REV_COLUMNS = (
     "original_transmission_time, received_at, status, card_id, authorization_id, amount, "
     "applied_at, actual_amount"
 )
+#: The keys of the reversals waiting for their original. The status is written in the SQL,
+#: not bound, so that the partial index ``reversals_pending`` (migration 0011) serves it.
+PENDING_KEYS = ("SELECT original_acquirer_id, original_stan, original_transmission_time "
+                "FROM reversals WHERE status = 'pending'")
 
 
 def reversal_record(row: Row) -> ReversalRecord:

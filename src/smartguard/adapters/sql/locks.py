@@ -39,17 +39,15 @@ from smartguard.adapters.sql.cache import WriterCache
 from smartguard.adapters.sql.cards import LOCK_SELECT, NAMED_CARDS, card_record
 from smartguard.adapters.sql.codec import ceilings_load
 from smartguard.adapters.sql.db import Db, Row
-from smartguard.adapters.sql.ledger import DECISIONS_BY_KEY
+from smartguard.adapters.sql.ledger import DECISIONS_BY_KEY, PENDING_KEYS
 from smartguard.adapters.sql.outbox import preferences_load
 from smartguard.adapters.sql.rules import live_rules, rules_from
 from smartguard.domain.periods import day_key, month_key
 from smartguard.service_layer.ports import Key, RowLock
-from smartguard.service_layer.records import CardRecord, ReversalStatus
+from smartguard.service_layer.records import CardRecord
 
 _LOCK_CARDS = ("SELECT id, account_id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?) "
                "ORDER BY id FOR UPDATE")
-_PENDING = ("SELECT original_acquirer_id, original_stan, original_transmission_time "
-            "FROM reversals WHERE status = ?")
 _USAGE = ("SELECT card_id, counter, period, amount, count FROM usage_counters "
           f"WHERE card_id IN {NAMED_CARDS} "
           "AND period = ANY(?)")
@@ -101,7 +99,7 @@ def _lock_and_read(db: Db, named: tuple[list[str], list[str]], keys: list[Key],
     wanted = periods(now)
     found = db.pipeline([
         (_LOCK_CARDS, named), (LOCK_SELECT, named),
-        (_PENDING, (ReversalStatus.PENDING.value,)), (_USAGE, (*named, wanted)),
+        (PENDING_KEYS, ()), (_USAGE, (*named, wanted)),
         (_PLACES, named), live_rules(), challenges.prefetch(named),
         travel.prefetch(named, now), *activity.prefetch(named, now),
         *([(DECISIONS_BY_KEY, tuple(map(list, zip(*keys, strict=True))))] if keys else []),
