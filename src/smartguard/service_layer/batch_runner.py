@@ -26,7 +26,8 @@ same moment):
 The runner is written once, without I/O of its own: it is a generator that yields the
 steps that may block (begin, commit, abort) and the points where it can pause, and a
 *scheduler* carries them out. There are two (:mod:`.thread_writer`, :mod:`.loop_writer`),
-chosen once in :func:`smartguard.bootstrap.bootstrap`.
+chosen once in :func:`smartguard.bootstrap.bootstrap`; on PostgreSQL the loop writer may run
+two batches at once on two connections (:mod:`.overlap`), each batch its own generator.
 """
 
 from __future__ import annotations
