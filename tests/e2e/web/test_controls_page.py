@@ -26,6 +26,26 @@ def test_switching_off_a_channel_declines_it_and_is_audited_as_web(web: Web) -> 
     assert (entry.action, entry.channel) == ("set_controls.switches", "web")
 
 
+def test_turning_channels_back_on_at_once_asks_first_as_a_switch_row_does(web: Web) -> None:
+    """The folded form that changes several channels at once lowers the protection when it
+    turns one on: it asks the switch row's question first, naming every such channel, and
+    saves only once the cardholder says yes."""
+    wang = web.holders["wang"]
+    c = web.sign_in(wang)
+    page = f"/cards/{wang.card_id}/controls"
+    web.post_form(c, page, f"{page}/switches", {"on": ["atm_cash", "pos"]})
+    everything = [s.value for s in Switch]
+    asked = web.post_form(c, page, f"{page}/switches", {"on": everything})
+    assert asked.status_code == 200
+    assert "打开" in asked.text and "非接触" in asked.text and 'name="confirm"' in asked.text
+    assert "这些渠道的付款将重新放行" in asked.text
+    assert web.card(wang).controls.switches.off != frozenset()  # nothing saved yet
+    confirmed = web.post_form(c, page, f"{page}/switches", {"on": everything,
+                                                            "confirm": "1"})
+    assert confirmed.status_code == 303
+    assert web.card(wang).controls.switches.off == frozenset()
+
+
 def test_the_switches_preview_shows_the_payments_it_would_have_declined(web: Web) -> None:
     wang = web.holders["wang"]
     web.authorize(wang, entry_mode="contactless", merchant_name="Tap Cafe")

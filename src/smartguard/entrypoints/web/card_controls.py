@@ -122,9 +122,33 @@ async def set_switches(card_id: str, request: Request) -> Response:
         change = ProtectionChange(Protection.SWITCHES, sp.Switches(off))
         found = await preview(request, page, [change])
         return _page(request, page, preview=found, preview_for="switches")
+    turned_on = [s for s in sp.Switch
+                 if s not in off and not page.record.controls.switches.is_on(s)]
+    if turned_on and form.get("confirm") != "1":  # lowers the protection: ask first
+        return _confirm_switches(request, page, sorted(on), turned_on)
     ctx = web(request).sg.ctx
     return await _save(request, page, lambda uow, actor: cc.set_switches(
         uow, ctx, actor, card_id, off), "switches")
+
+
+def _confirm_switches(request: Request, page: CardPage, on: list[str],
+                      turned_on: list[sp.Switch]) -> Response:
+    """The question a switch row asks before it turns a channel on, for every channel the
+    form turns on at once (its answer posts the same choice again, confirmed)."""
+    lang = page.lang
+    t = i18n.translator(lang)
+    names = (("、" if lang == "zh-CN" else ", ").join(
+        i18n.inline(t(f"target.switches.{s.value}"), lang) for s in turned_on))
+    asked = {**sw.ask(sw.CHANNEL + turned_on[0].value, lang),
+             "title": t("centre.confirm_on_title", name=names)}
+    if len(turned_on) > 1:
+        asked.update(lowers=t("centre.confirm_on_many_lowers"),
+                     text=t("centre.channels_on_risk"), yes=t("centre.confirm_on_many"),
+                     no=t("centre.keep_off_many"))
+    card_id = page.record.card.id
+    return render(request, "centre_confirm.html", asked["title"], **page.context("controls"),
+                  ask=asked, ons=on, back=None, action=f"/cards/{card_id}/controls/switches",
+                  keep=f"/cards/{card_id}/controls#channels")
 
 
 @router.post("/cards/{card_id}/controls/categories/{name}")

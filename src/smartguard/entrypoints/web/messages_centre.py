@@ -144,4 +144,11 @@ CENTRE_MESSAGES: dict[str, tuple[str, str]] = {
                                  "protection:"),
     "centre.confirm_on": ("确定打开", "Turn it on"),
     "centre.keep_off": ("保持关闭", "Keep it off"),
+    # the controls tab's form that turns several channels on at once
+    "centre.channels_on_risk": ("这些渠道的付款将重新放行。", "payments through these "
+                                "channels go ahead again."),
+    "centre.confirm_on_many_lowers": ("打开后此卡的保护会降低：", "Turning them on lowers "
+                                      "this card's protection:"),
+    "centre.confirm_on_many": ("确定打开", "Turn them on"),
+    "centre.keep_off_many": ("保持关闭", "Keep them off"),
 }
