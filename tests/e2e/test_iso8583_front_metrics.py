@@ -50,11 +50,11 @@ def _free(port: int) -> bool:
 
 def start(data: Path, iso: int, http: int, metrics: int, fronts: int = 2
           ) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SMARTGUARD_ISO8583_FRONT_METRICS_PORT": str(metrics)}
     return subprocess.Popen(
         [sys.executable, "-m", "smartguard.entrypoints.cli", "serve", "--data-dir", str(data),
          "--port", str(http), "--iso-port", str(iso), "--iso-workers", str(fronts),
-         "--log-level", "error"], env=env, stderr=subprocess.PIPE)
+         "--front-metrics-port", str(metrics), "--log-level", "error"],
+        stderr=subprocess.PIPE)
 
 
 def wait_for(port: int, proc: subprocess.Popen[bytes]) -> None:

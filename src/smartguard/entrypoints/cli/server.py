@@ -23,17 +23,20 @@ from smartguard.service_layer.context import shifted_clock
 @click.option("--no-iso", is_flag=True, help="Do not start the ISO 8583 server.")
 @click.option("--iso-workers", type=int, default=None,
               help="ISO 8583 front processes (0: the gateway runs in this process).")
+@click.option("--front-metrics-port", type=int, default=None,
+              help="Front i serves its own Prometheus /metrics on this port + i "
+              "([iso8583] front_metrics_port; 0: none).")
 @click.option("--log-level", default=None, help="debug, info, warning, error.")
 def serve(config: Path | None, data_dir: Path | None, host: str | None, port: int | None,
           iso_port: int | None, no_iso: bool, iso_workers: int | None,
-          log_level: str | None) -> None:
+          front_metrics_port: int | None, log_level: str | None) -> None:
     """Serve the HTTP API (and the ISO 8583 gateway) until interrupted."""
     from smartguard.entrypoints.serve import event_loop_runner
     from smartguard.entrypoints.serve import serve as serve_main
 
     settings = settings_from(config, data_dir=data_dir, http_host=host, http_port=port,
                          iso_port=iso_port, iso_enabled=False if no_iso else None,
-                         iso_workers=iso_workers,
+                         iso_workers=iso_workers, iso_front_metrics_port=front_metrics_port,
                          log_level=log_level)
     start = test_clock_start(settings)
     clock = shifted_clock(start) if start is not None else None  # one, for logs and app
