@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from smartguard.adapters.sql.cards import NAMED_CARDS
+from smartguard.adapters.sql.cards import NAMED_CARDS, NAMED_HOLDERS
 from smartguard.adapters.sql.codec import dt_req, ts
 from smartguard.adapters.sql.db import Db, Row
 from smartguard.adapters.sql.ledger import (
@@ -52,9 +52,8 @@ _P_PARTIAL = (f"SELECT {REV_COLUMNS} FROM reversals WHERE card_id IN {NAMED_CARD
 _P_CHANGES = ("SELECT card_id, action, MAX(at) FROM audit WHERE card_id IN " + NAMED_CARDS +
               " AND (action = 'enrol_card' OR action LIKE 'set_controls.%' OR action LIKE "
               "'unlock.%' OR action LIKE 'agreement.%')" + _IF_LIVE + " GROUP BY 1, 2")
-_P_PHONE = ("SELECT cardholder_id, MAX(at) FROM audit WHERE cardholder_id IN (SELECT "
-            "cardholder_id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?)) AND action = "
-            "'change_phone'" + _IF_LIVE + " GROUP BY 1")
+_P_PHONE = ("SELECT cardholder_id, MAX(at) FROM audit WHERE cardholder_id IN " +
+            NAMED_HOLDERS + " AND action = 'change_phone'" + _IF_LIVE + " GROUP BY 1")
 _LIVE = [s.value for s in LIVE]
 
 
@@ -68,12 +67,12 @@ class Prefetched:
     changes: dict[str, datetime] = field(default_factory=dict)
 
 
-def prefetch(named: tuple[list[str], list[str]], now: datetime) -> list[Statement]:
-    """The statements that read, for the cards ``named`` (PAN hashes, ids), what their
+def prefetch(now: datetime) -> list[Statement]:
+    """The statements that read, for the cards a batch names (locks.py), what their
     activity's rebuild needs; :func:`remember` reads their answers."""
-    return [(_P_DECISIONS, (*named, ts(now - HORIZON), _LIVE)),
-            (_P_PARTIAL, (*named, ReversalStatus.APPLIED.value, _LIVE)),
-            (_P_CHANGES, (*named, _LIVE)), (_P_PHONE, (*named, _LIVE))]
+    return [(_P_DECISIONS, (ts(now - HORIZON), _LIVE)),
+            (_P_PARTIAL, (ReversalStatus.APPLIED.value, _LIVE)),
+            (_P_CHANGES, (_LIVE,)), (_P_PHONE, (_LIVE,))]
 
 
 def remember(cache: ActivityCache, cards: Iterable[CardRecord],

@@ -24,7 +24,12 @@ FROM cards c JOIN cardholders h ON h.id = c.cardholder_id JOIN accounts a ON a.i
 #: preferences and its product's ceilings (locks.py): what the batch's jobs read first.
 #: The cards a batch's locks name (PAN hashes, ids): the set every lock-phase read is of
 #: (locks.py); its two parameters are the lists of ``named``.
-NAMED_CARDS = "(SELECT id FROM cards WHERE pan_hash = ANY(?) OR id = ANY(?))"
+#: The cards a batch names (by PAN hash or id), once, at the head of the lock phase's one
+#: statement of reads (locks.py: ``as_one``); the reads in it refer to them by these.
+NAMED = ("named AS MATERIALIZED (SELECT id, cardholder_id FROM cards "
+         "WHERE pan_hash = ANY(?) OR id = ANY(?))")
+NAMED_CARDS = "(SELECT id FROM named)"
+NAMED_HOLDERS = "(SELECT cardholder_id FROM named)"
 
 LOCK_SELECT = """
 SELECT c.id, c.cardholder_id, c.account_id, c.first6, c.last4, c.product, c.status,

@@ -31,8 +31,9 @@ _PREFETCH = (
 )
 
 
-def prefetch(named: tuple[list[str], list[str]]) -> tuple[str, tuple[object, ...]]:
-    return _PREFETCH, (*named, [s.value for s in READ])
+def prefetch() -> tuple[str, tuple[object, ...]]:
+    """For the lock phase's reads (locks.py): the named cards' challenges."""
+    return _PREFETCH, ([s.value for s in READ],)
 
 
 def remember(cache: dict[str, list[Challenge]], card_ids: Iterable[str],

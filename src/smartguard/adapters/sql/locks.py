@@ -32,11 +32,12 @@ batch's jobs find it there instead of asking for it.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from smartguard.adapters.sql import activity, challenges, travel
 from smartguard.adapters.sql.cache import WriterCache
-from smartguard.adapters.sql.cards import LOCK_SELECT, NAMED_CARDS, card_record
+from smartguard.adapters.sql.cards import LOCK_SELECT, NAMED, NAMED_CARDS, card_record
 from smartguard.adapters.sql.codec import ceilings_load
 from smartguard.adapters.sql.db import Db, Row
 from smartguard.adapters.sql.ledger import DECISIONS_BY_KEY, PENDING_KEYS
@@ -97,14 +98,15 @@ def periods(now: datetime) -> list[str]:
 def _lock_and_read(db: Db, named: tuple[list[str], list[str]], keys: list[Key],
                    cache: WriterCache, now: datetime) -> None:
     wanted = periods(now)
-    found = db.pipeline([
-        (_LOCK_CARDS, named), (LOCK_SELECT, named),
-        (PENDING_KEYS, ()), (_USAGE, (*named, wanted)),
-        (_PLACES, named), live_rules(), challenges.prefetch(named),
-        travel.prefetch(named, now), *activity.prefetch(named, now),
+    reads = [
+        (PENDING_KEYS, ()), (_USAGE, (wanted,)), (_PLACES, ()), live_rules(),
+        challenges.prefetch(), travel.prefetch(now), *activity.prefetch(now),
         *([(DECISIONS_BY_KEY, tuple(map(list, zip(*keys, strict=True))))] if keys else []),
-    ])
-    _, cards, pending, usage, places, rules, open_challenges, trips = found[:8]
+    ]
+    _, cards, (merged,) = db.pipeline([(_LOCK_CARDS, named), (LOCK_SELECT, named),
+                                       as_one(reads, named)])
+    found = answers(merged)
+    pending, usage, places, rules, open_challenges, trips = found[:6]
     records = [_remember(row, cache) for row in cards]
     ids = [r.card.id for r in records]
     challenges.remember(cache.challenges, ids, open_challenges)
@@ -116,9 +118,36 @@ def _lock_and_read(db: Db, named: tuple[list[str], list[str]], keys: list[Key],
     cache.pending = {(r[0], r[1], r[2]) for r in pending}
     cache.usage_from(usage, [(r[0], p) for r in cards for p in wanted])
     cache.rules = rules_from(rules)
-    activity.remember(cache.activity, records, found[8:12])
+    activity.remember(cache.activity, records, found[6:10])
     if keys:
-        cache.decisions_from(found[12], keys)
+        cache.decisions_from(found[10], keys)
+
+
+def as_one(statements: list[tuple[str, tuple[object, ...]]],
+           named: tuple[list[str], list[str]]) -> tuple[str, tuple[object, ...]]:
+    """Several SELECTs as one statement of one row, each one's rows a JSON array in a
+    column (read back by :func:`answers`), with the cards ``named`` (PAN hashes, ids)
+    found once for all of them (``NAMED``, cards.py). A statement costs the server and
+    the driver about the same whatever it returns, and a lone batch's lock phase sent
+    thirteen: most of a lone authorization's CPU on PostgreSQL (docs/performance.md).
+    Sent after the locks, it reads what the separate statements read (READ COMMITTED: a
+    snapshot taken when it starts). Every column involved is TEXT or an integer, which
+    JSON keeps."""
+    parts = [f"(SELECT coalesce(json_agg(r), '[]')::text FROM ({sql}) AS r)"
+             for sql, _ in statements]
+    params = tuple(p for _, given in statements for p in given)
+    return f"WITH {NAMED} SELECT " + ", ".join(parts), (*named, *params)
+
+
+def answers(row: Row) -> list[list[Row]]:
+    """The rows of each statement given to :func:`as_one`, as tuples in column order (a
+    row arrives as a JSON object; its pairs are read in order, so two columns of one name
+    both stay)."""
+    return [json.loads(text, object_pairs_hook=_values) for text in row]
+
+
+def _values(pairs: list[tuple[str, object]]) -> Row:
+    return tuple(v for _, v in pairs)
 
 
 def _remember(row: Row, cache: WriterCache) -> CardRecord:

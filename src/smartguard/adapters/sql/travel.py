@@ -72,12 +72,11 @@ class SqlTravel:
         return [_record(r) for r in rows]
 
 
-def prefetch(named: tuple[list[str], list[str]], now: datetime
-             ) -> tuple[str, tuple[object, ...]]:
-    """For a batch's lock phase (PostgreSQL): the exceptions of the cards ``named`` that
+def prefetch(now: datetime) -> tuple[str, tuple[object, ...]]:
+    """For a batch's lock phase (PostgreSQL): the exceptions of the cards it names that
     have not ended at ``now`` (each job asks later, so for a part of these)."""
     return (f"SELECT {_COLUMNS} FROM travel_exceptions WHERE card_id IN {NAMED_CARDS} "
-            "AND ends_at > ?", (*named, utc(now)))
+            "AND ends_at > ?", (utc(now),))
 
 
 class TravelCache:
