@@ -209,8 +209,10 @@ class CachedAccounts(SqlAccounts):
         self.cache = cache
 
     def adjust_balance(self, account_id: str, delta: int) -> int:
-        """On PostgreSQL, an account this transaction holds locked and whose balance it
-        read under that lock changes by a deferred write (its new balance is known)."""
+        """An account whose cached balance is exact changes by a write whose answer is not
+        needed (its new balance is known): on SQLite any cached account (the cache is the
+        one writer's, exact across transactions: the module's docstring), on PostgreSQL
+        one this transaction holds locked and read under that lock (a deferred write)."""
         balance = self._locked_balance(account_id)
         if balance is None:
             balance = super().adjust_balance(account_id, delta)
@@ -229,7 +231,7 @@ class CachedAccounts(SqlAccounts):
 
 
     def _locked_balance(self, account_id: str) -> int | None:
-        if account_id not in self.cache.locked:
+        if self.cache.per_transaction and account_id not in self.cache.locked:
             return None
         for card_id in self.cache.by_account.get(account_id, ()):
             hit = self.cache.cards.get(card_id)
