@@ -48,13 +48,26 @@ class Stores:
             return [uow.cardholders.get(i) is not None for i in ids]
 
 
-@pytest.fixture(params=["fake", "sqlite", "postgres"])
-def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
-    if request.param == "fake":
+STORES = ("fake", "sqlite", "postgres")
+#: ``overlap``: the loop writer with two lanes (service_layer/overlap.py), which only a
+#: store with two writer connections has (PostgreSQL)
+SCHEDULERS = ("thread", "loop", "overlap")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every store with every scheduler it can have."""
+    if "scheduler" in metafunc.fixturenames:
+        metafunc.parametrize(("store", "scheduler"), [
+            (s, k) for s in STORES for k in SCHEDULERS if k != "overlap" or s == "postgres"])
+
+
+@pytest.fixture
+def stores(store: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
+    if store == "fake":
         fake = FakeStore()
         yield Stores(fake.uow, fake.uow)
         return
-    if request.param == "sqlite":
+    if store == "sqlite":
         sqlite_upgrade(tmp_path / "w.db")
         found: Any = SqliteStore(tmp_path / "w.db")
     else:
@@ -68,15 +81,6 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
         return
     yield Stores(found.writer, found.reader, found.close)
     found.close()
-
-
-@pytest.fixture(params=["thread", "loop", "overlap"])
-def scheduler(request: pytest.FixtureRequest, stores: Stores) -> str:
-    """``overlap``: the loop writer with two lanes (service_layer/overlap.py), which only a
-    store with two writer connections has (PostgreSQL)."""
-    if request.param == "overlap" and stores.second is None:
-        pytest.skip("overlapped batches need a second writer connection (PostgreSQL)")
-    return str(request.param)
 
 
 @asynccontextmanager
